@@ -1,0 +1,298 @@
+#include "cfg.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const cfg_sparsity_names[SG_SPARSITY_COUNT] = {
+#define X(e, s) s,
+    SG_SPARSITY_LIST(X)
+#undef X
+};
+
+typedef struct cfg_preset {
+  const char *name;
+  const char *help;
+  const char *settings; /* "key=value key=value" */
+} cfg_preset_t;
+
+static const cfg_preset_t cfg_presets[] = {
+    {"default", "8x8 int8, KMAX 1024: the reference variant for demos and benchmarks",
+     "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=16 stream_width=64"},
+    {"ice40-tiny", "2x2 int8, KMAX 256, 32-bit stream: fits an iCE40 UP5K (SB_MAC16 multipliers)",
+     "rows=2 cols=2 data_width=8 acc_width=24 kmax=256 window=8 stream_width=32"},
+    {"artix7", "8x8 int8, KMAX 1024, 64-bit stream: an Artix-7 (xc7a100t class) variant",
+     "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=16 stream_width=64"},
+    {"asic16", "16x16 int8, KMAX 512, 128-bit stream: a standard-cell variant",
+     "rows=16 cols=16 data_width=8 acc_width=32 kmax=512 window=16 stream_width=128"},
+    {"bench4k", "8x8 int8, KMAX 4096: long-K benchmarks",
+     "rows=8 cols=8 data_width=8 acc_width=32 kmax=4096 window=16 stream_width=64"},
+};
+
+uint32_t cfg_log2(uint32_t v) {
+  uint32_t n = 0;
+  while ((1u << n) < v && n < 31) n++;
+  return n;
+}
+
+uint32_t cfg_clog2(uint32_t v) {
+  uint32_t n = cfg_log2(v);
+  return n ? n : 1;
+}
+
+static int is_pow2(uint32_t v) { return v && !(v & (v - 1)); }
+
+void cfg_defaults(cfg_t *c) {
+  memset(c, 0, sizeof *c);
+#define X(f, o, d, lo, hi, h) c->f = d;
+  CFG_UINT_KEYS(X)
+#undef X
+  c->sparsity = SG_SPARSITY_WEIGHT;
+  snprintf(c->name, sizeof c->name, "sg");
+  snprintf(c->preset, sizeof c->preset, "default");
+}
+
+/* Key names: option spelling ("data-width"); '_' and '-' are the same. */
+static int key_eq(const char *a, const char *b) {
+  for (; *a && *b; a++, b++) {
+    char x = *a == '_' ? '-' : *a, y = *b == '_' ? '-' : *b;
+    if (x != y) return 0;
+  }
+  return *a == *b;
+}
+
+static int parse_u32(const char *s, uint32_t *out) {
+  if (!s || !*s) return -1;
+  for (const char *p = s; *p; p++)
+    if (*p < '0' || *p > '9') return -1;
+  errno = 0;
+  unsigned long long v = strtoull(s, NULL, 10);
+  if (errno || v > 0xffffffffull) return -1;
+  *out = (uint32_t)v;
+  return 0;
+}
+
+int cfg_set(cfg_t *c, const char *key, const char *value, int src, const char *where, char *err,
+            size_t errlen) {
+  cfg_origin_t o;
+  o.src = src;
+  snprintf(o.where, sizeof o.where, "%s", where);
+#define X(f, opt, d, lo, hi, h)                                                                  \
+  if (key_eq(key, opt)) {                                                                       \
+    uint32_t v;                                                                                 \
+    if (parse_u32(value, &v)) {                                                                 \
+      snprintf(err, errlen, "%s: %s = '%s' is not a whole number (allowed %u..%u)", where, opt, \
+               value, (unsigned)(lo), (unsigned)(hi));                                          \
+      return -1;                                                                                \
+    }                                                                                           \
+    c->f = v;                                                                                   \
+    c->f##_from = o;                                                                            \
+    return 0;                                                                                   \
+  }
+  CFG_UINT_KEYS(X)
+#undef X
+  if (key_eq(key, "sparsity")) {
+    for (int i = 0; i < SG_SPARSITY_COUNT; i++) {
+      if (strcmp(value, cfg_sparsity_names[i]) == 0) {
+        c->sparsity = (uint32_t)i;
+        c->sparsity_from = o;
+        return 0;
+      }
+    }
+    snprintf(err, errlen, "%s: sparsity = '%s' is not one of: dense, weight", where, value);
+    return -1;
+  }
+  if (key_eq(key, "name")) {
+    size_t n = strlen(value);
+    if (n == 0 || n >= 24) {
+      snprintf(err, errlen, "%s: name = '%s' must be 1..23 characters", where, value);
+      return -1;
+    }
+    snprintf(c->name, sizeof c->name, "%s", value);
+    c->name_from = o;
+    return 0;
+  }
+  snprintf(err, errlen, "%s: unknown key '%s' (see sparsegen --help)", where, key);
+  return -1;
+}
+
+int cfg_apply_preset(cfg_t *c, const char *name, char *err, size_t errlen) {
+  for (size_t i = 0; i < sizeof cfg_presets / sizeof cfg_presets[0]; i++) {
+    if (strcmp(cfg_presets[i].name, name) != 0) continue;
+    char buf[256], where[64];
+    snprintf(buf, sizeof buf, "%s", cfg_presets[i].settings);
+    snprintf(where, sizeof where, "preset %s", name);
+    for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " ")) {
+      char *eq = strchr(tok, '=');
+      if (!eq) continue;
+      *eq = '\0';
+      if (cfg_set(c, tok, eq + 1, CFG_SRC_PRESET, where, err, errlen)) return -1;
+    }
+    snprintf(c->preset, sizeof c->preset, "%s", name);
+    return 0;
+  }
+  int n = snprintf(err, errlen, "--preset: unknown preset '%s' (one of:", name);
+  for (size_t i = 0; i < sizeof cfg_presets / sizeof cfg_presets[0] && n > 0 && (size_t)n < errlen;
+       i++)
+    n += snprintf(err + n, errlen - (size_t)n, " %s", cfg_presets[i].name);
+  if (n > 0 && (size_t)n < errlen) snprintf(err + n, errlen - (size_t)n, ")");
+  return -1;
+}
+
+static char *trim(char *s) {
+  while (*s == ' ' || *s == '\t') s++;
+  char *e = s + strlen(s);
+  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) *--e = '\0';
+  return s;
+}
+
+int cfg_load_file(cfg_t *c, const char *path, char *err, size_t errlen) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    snprintf(err, errlen, "--config: cannot open '%s': %s", path, strerror(errno));
+    return -1;
+  }
+  char line[512];
+  int lineno = 0, rc = 0;
+  while (fgets(line, sizeof line, f)) {
+    lineno++;
+    char where[128];
+    snprintf(where, sizeof where, "%.100s:%d", path, lineno);
+    if (!strchr(line, '\n') && !feof(f)) {
+      snprintf(err, errlen, "%s: line longer than %zu characters", where, sizeof line - 2);
+      rc = -1;
+      break;
+    }
+    char *hash = strchr(line, '#');
+    if (hash) *hash = '\0';
+    char *s = trim(line);
+    if (!*s) continue;
+    char *eq = strchr(s, '=');
+    if (!eq) {
+      snprintf(err, errlen, "%s: expected 'key = value', got '%s'", where, s);
+      rc = -1;
+      break;
+    }
+    *eq = '\0';
+    char *k = trim(s), *v = trim(eq + 1);
+    if (!*k || !*v) {
+      snprintf(err, errlen, "%s: expected 'key = value' with both sides non-empty", where);
+      rc = -1;
+      break;
+    }
+    if (key_eq(k, "preset")) {
+      if (cfg_apply_preset(c, v, err, errlen)) {
+        rc = -1;
+        break;
+      }
+      continue;
+    }
+    if (cfg_set(c, k, v, CFG_SRC_FILE, where, err, errlen)) {
+      rc = -1;
+      break;
+    }
+  }
+  fclose(f);
+  return rc;
+}
+
+static void origin_text(const cfg_origin_t *o, const char *opt, char *buf, size_t n) {
+  if (o->src == CFG_SRC_DEFAULT)
+    snprintf(buf, n, "default %s", opt);
+  else
+    snprintf(buf, n, "%s", o->where);
+}
+
+#define VIOL(...)                                                                     \
+  do {                                                                                \
+    if (used < msglen) {                                                              \
+      int w_ = snprintf(msgs + used, msglen - used, __VA_ARGS__);                     \
+      if (w_ > 0) used += (size_t)w_ < msglen - used ? (size_t)w_ : msglen - used - 1; \
+    }                                                                                 \
+    nviol++;                                                                          \
+  } while (0)
+
+int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
+  size_t used = 0;
+  int nviol = 0;
+  char o[128];
+  if (msglen) msgs[0] = '\0';
+#define X(f, opt, d, lo, hi, h)                                                           \
+  if (c->f < (uint32_t)(lo) || c->f > (uint32_t)(hi)) {                                   \
+    origin_text(&c->f##_from, "--" opt, o, sizeof o);                                     \
+    VIOL("%s: " opt " = %u is out of range (allowed %u..%u)\n", o, (unsigned)c->f,        \
+         (unsigned)(lo), (unsigned)(hi));                                                 \
+  }
+  CFG_UINT_KEYS(X)
+#undef X
+  if (c->acc_w < 2 * c->data_w) {
+    origin_text(&c->acc_w_from, "--acc-width", o, sizeof o);
+    VIOL("%s: acc-width = %u must be at least 2*data-width = %u (allowed %u..64)\n", o,
+         (unsigned)c->acc_w, (unsigned)(2 * c->data_w), (unsigned)(2 * c->data_w));
+  }
+  if (!is_pow2(c->kmax)) {
+    origin_text(&c->kmax_from, "--kmax", o, sizeof o);
+    VIOL("%s: kmax = %u must be a power of two (allowed 4..65536)\n", o, (unsigned)c->kmax);
+  }
+  if (!is_pow2(c->window)) {
+    origin_text(&c->window_from, "--window", o, sizeof o);
+    VIOL("%s: window = %u must be a power of two (allowed 2..64)\n", o, (unsigned)c->window);
+  }
+  if ((uint64_t)c->window * 2 > c->kmax) {
+    origin_text(&c->window_from, "--window", o, sizeof o);
+    VIOL("%s: window = %u must be at most kmax/2 = %u\n", o, (unsigned)c->window,
+         (unsigned)(c->kmax / 2));
+  }
+  if (!is_pow2(c->stream_w)) {
+    origin_text(&c->stream_w_from, "--stream-width", o, sizeof o);
+    VIOL("%s: stream-width = %u must be a power of two (allowed 8..1024)\n", o,
+         (unsigned)c->stream_w);
+  }
+  uint32_t lane = 8 * ((c->data_w + 7) / 8);
+  if (c->stream_w < lane) {
+    origin_text(&c->stream_w_from, "--stream-width", o, sizeof o);
+    VIOL("%s: stream-width = %u is narrower than one %u-bit operand lane (allowed %u..1024)\n", o,
+         (unsigned)c->stream_w, (unsigned)lane, (unsigned)lane);
+  }
+  if ((uint64_t)c->rows * c->cols * c->kmax >= (1ull << 32)) {
+    origin_text(&c->kmax_from, "--kmax", o, sizeof o);
+    VIOL("%s: rows*cols*kmax = %llu must be below 2^32 so the 32-bit MAC counters never wrap\n", o,
+         (unsigned long long)c->rows * c->cols * c->kmax);
+  }
+  const char *n = c->name;
+  int name_ok = (*n >= 'a' && *n <= 'z');
+  for (; *n; n++)
+    if (!((*n >= 'a' && *n <= 'z') || (*n >= '0' && *n <= '9') || *n == '_')) name_ok = 0;
+  if (!name_ok) {
+    origin_text(&c->name_from, "--name", o, sizeof o);
+    VIOL("%s: name = '%s' must match [a-z][a-z0-9_]* (it prefixes every module)\n", o, c->name);
+  }
+  return nviol;
+}
+
+void cfg_derive(const cfg_t *c, cfg_derived_t *d) {
+  d->kw = cfg_log2(c->kmax);
+  d->wb = cfg_log2(c->window);
+  d->nwin = c->kmax / c->window;
+  d->in_lane_w = 8 * ((c->data_w + 7) / 8);
+  d->elems_per_beat = c->stream_w / d->in_lane_w;
+  d->beats_per_slice = (c->rows + c->cols + d->elems_per_beat - 1) / d->elems_per_beat;
+  d->out_w = 8 * ((c->acc_w + 7) / 8);
+}
+
+void cfg_print_help(void *fp) {
+  FILE *f = fp;
+  fprintf(f, "Keys (option form --KEY VALUE; config-file form 'key = value', '-' or '_'):\n");
+#define X(fld, opt, d, lo, hi, h) \
+  fprintf(f, "  --%-14s %-58s default %u, %u..%u\n", opt, h, (unsigned)(d), (unsigned)(lo), (unsigned)(hi));
+  CFG_UINT_KEYS(X)
+#undef X
+  fprintf(f, "  --%-14s %-58s default weight\n", "sparsity",
+          "dense (dense-only baseline) | weight (skips zeros of A)");
+  fprintf(f, "  --%-14s %-58s default sg\n", "name", "module prefix, [a-z][a-z0-9_]*");
+  fprintf(f, "\nPresets (--preset NAME, or 'preset = NAME' in a config file):\n");
+  for (size_t i = 0; i < sizeof cfg_presets / sizeof cfg_presets[0]; i++)
+    fprintf(f, "  %-12s %s\n               %s\n", cfg_presets[i].name, cfg_presets[i].help,
+            cfg_presets[i].settings);
+}

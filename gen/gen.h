@@ -1,0 +1,38 @@
+/* gen: the emitters, one per generated module or file. Each appends one complete file to an
+ * sb_t and returns 0, or -1 with a message in err. */
+#ifndef SG_GEN_H
+#define SG_GEN_H
+#include <stddef.h>
+
+#include "cfg.h"
+#include "sb.h"
+
+typedef struct gen_ctx {
+  const cfg_t *cfg;
+  cfg_derived_t d;
+  const char *cmdline; /* the command line, quoted for a comment */
+  char errbuf[512];
+} gen_ctx_t;
+
+/* "// " or "# " prefixed DO-NOT-EDIT header with the command line and every parameter. */
+void emit_header(const gen_ctx_t *g, sb_t *sb, const char *comment);
+/* Fill a template with the common holes (HEADER, P, widths) plus the given ones. */
+int emit_from_template(gen_ctx_t *g, sb_t *out, const char *tname, void *holes);
+
+int emit_pe(gen_ctx_t *g, sb_t *out);
+int emit_row(gen_ctx_t *g, sb_t *out);
+int emit_ctrl(gen_ctx_t *g, sb_t *out);
+int emit_csr(gen_ctx_t *g, sb_t *out);
+int emit_top(gen_ctx_t *g, sb_t *out);
+typedef struct gen_port {
+  const char *name, *dir;
+  uint32_t width;
+} gen_port_t;
+int gen_top_ports(const gen_ctx_t *g, gen_port_t *p, int max);
+int emit_params_h(gen_ctx_t *g, sb_t *out);
+int emit_manifest(gen_ctx_t *g, sb_t *out, const char *const *files, int nfiles);
+int emit_regmap(gen_ctx_t *g, sb_t *out);
+
+/* Module names: "<name>_<suffix>" */
+#define GEN_MODULES(X) X(pe) X(row) X(ctrl) X(csr) X(top)
+#endif

@@ -1,0 +1,106 @@
+/* emit_row: one PE row (rtl_templates/row.v): feeder plus the row's PE instances, the gated
+ * event count and the result read-back multiplexer, which are emitted here. */
+#include <stdio.h>
+
+#include "gen.h"
+#include "tmpl.h"
+
+/* zero-extend a 1-bit expression to w bits */
+static void zext1(char *buf, size_t n, const char *bit, uint32_t w) {
+  if (w == 1)
+    snprintf(buf, n, "%s", bit);
+  else
+    snprintf(buf, n, "{{%u{1'b0}}, %s}", w - 1, bit);
+}
+
+int emit_row(gen_ctx_t *g, sb_t *out) {
+  const cfg_t *c = g->cfg;
+  const uint32_t C = c->cols, DW = c->data_w, KW = g->d.kw, AW = c->acc_w;
+  const uint32_t gcw = cfg_clog2(C + 1), ccw = cfg_clog2(C);
+  sb_t pes;
+  sb_init(&pes);
+  pes.indent = 1;
+  char buf[128];
+
+  for (uint32_t j = 0; j < C; j++) {
+    if (j == C - 1) {
+      emit(&pes, "// The last PE's token leaves the row: nothing reads it.");
+      emit(&pes, "/* verilator lint_off UNUSED */");
+    }
+    emit(&pes, "wire              tv_c%u;", j);
+    emit(&pes, "wire [%u:0]       tk_c%u;", KW - 1, j);
+    emit(&pes, "wire [%u:0]       ta_c%u;", DW - 1, j);
+    if (j == C - 1) emit(&pes, "/* verilator lint_on UNUSED */");
+    emit(&pes, "wire              g_c%u;", j);
+    emit(&pes, "wire [%u:0]       acc_c%u;", AW - 1, j);
+  }
+  emit(&pes, "%s", "");
+  for (uint32_t j = 0; j < C; j++) {
+    char pv[16], pk[16], pa[16];
+    if (j == 0) {
+      snprintf(pv, sizeof pv, "s1_v_q");
+      snprintf(pk, sizeof pk, "s1_k_q");
+      snprintf(pa, sizeof pa, "a_rd_q");
+    } else {
+      snprintf(pv, sizeof pv, "tv_c%u", j - 1);
+      snprintf(pk, sizeof pk, "tk_c%u", j - 1);
+      snprintf(pa, sizeof pa, "ta_c%u", j - 1);
+    }
+    emit(&pes, "%s_pe u_pe_c%u (", c->name, j);
+    pes.indent++;
+    emit(&pes, ".clk_i     (clk_i),");
+    emit(&pes, ".rst_ni    (rst_ni),");
+    emit(&pes, ".kill_i    (kill_i),");
+    emit(&pes, ".clear_i   (clear_i),");
+    emit(&pes, ".b_we_i    (b_we_i[%u]),", j);
+    emit(&pes, ".b_waddr_i (waddr_i),");
+    emit(&pes, ".b_wdata_i (b_wdata_i[%u +: %u]),", j * DW, DW);
+    emit(&pes, ".tok_v_i   (%s),", pv);
+    emit(&pes, ".tok_k_i   (%s),", pk);
+    emit(&pes, ".tok_a_i   (%s),", pa);
+    emit(&pes, ".tok_v_o   (tv_c%u),", j);
+    emit(&pes, ".tok_k_o   (tk_c%u),", j);
+    emit(&pes, ".tok_a_o   (ta_c%u),", j);
+    emit(&pes, ".gated_o   (g_c%u),", j);
+    emit(&pes, ".acc_o     (acc_c%u)", j);
+    pes.indent--;
+    emit(&pes, ");");
+  }
+  emit(&pes, "%s", "");
+  emit(&pes, "// gated MAC slots of this row in this cycle");
+  emit(&pes, "assign gated_cnt_o =");
+  for (uint32_t j = 0; j < C; j++) {
+    char bit[16];
+    snprintf(bit, sizeof bit, "g_c%u", j);
+    zext1(buf, sizeof buf, bit, gcw);
+    emit(&pes, "    %s%s", buf, j + 1 < C ? " +" : ";");
+  }
+  emit(&pes, "%s", "");
+  emit(&pes, "// result read-back (DRAIN)");
+  emit(&pes, "always @* begin");
+  pes.indent++;
+  emit(&pes, "case (rd_col_i)");
+  for (uint32_t j = 0; j < C; j++) emit(&pes, "  %u'd%u: rd_data_o = acc_c%u;", ccw, j, j);
+  if (C < (1u << ccw)) emit(&pes, "  default: rd_data_o = acc_c0;");
+  emit(&pes, "endcase");
+  pes.indent--;
+  emit(&pes, "end");
+
+  tmpl_holes_t hs = {0};
+  tmpl_setu(&hs, "C", C);
+  tmpl_setu(&hs, "W", c->window);
+  tmpl_setu(&hs, "KW", KW);
+  tmpl_setu(&hs, "DW", DW);
+  tmpl_setu(&hs, "AW", AW);
+  tmpl_setu(&hs, "BWW", C * DW);
+  tmpl_setu(&hs, "GCW", gcw);
+  tmpl_setu(&hs, "CCW", ccw);
+  tmpl_setu(&hs, "WB", g->d.wb);
+  tmpl_setu(&hs, "NWB", KW - g->d.wb);
+  tmpl_setu(&hs, "KMAX", c->kmax);
+  tmpl_setu(&hs, "NWIN", g->d.nwin);
+  tmpl_set(&hs, "PES", pes.oom ? "" : sb_str(&pes));
+  int rc = pes.oom ? -1 : emit_from_template(g, out, "row.v", &hs);
+  sb_free(&pes);
+  return rc;
+}

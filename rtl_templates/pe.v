@@ -1,0 +1,87 @@
+@@HEADER@@
+`default_nettype none
+
+// Processing element (r, c) of the output-stationary array.
+// A token (valid, k, a) arrives from the left neighbour (or the row feeder), is registered
+// here for one cycle and passed on to the right: one hop per cycle. In the same cycle the
+// PE reads B[k][c] from its local B memory (synchronous read), so in the next cycle a, b and
+// the valid bit line up and the PE multiply-accumulates. A MAC slot whose a or b is zero is
+// gated: the accumulator keeps its value (no toggle) and gated_o reports the event.
+module @@P@@_pe (
+  input  wire                 clk_i,
+  input  wire                 rst_ni,
+  input  wire                 kill_i,     // drop the token in flight (ABORT)
+  input  wire                 clear_i,    // zero the accumulator (START without ACCUMULATE)
+  input  wire                 b_we_i,     // B memory write port (LOAD)
+  input  wire [@@KW@@-1:0]    b_waddr_i,
+  input  wire [@@DW@@-1:0]    b_wdata_i,
+  input  wire                 tok_v_i,    // token from the left
+  input  wire [@@KW@@-1:0]    tok_k_i,
+  input  wire [@@DW@@-1:0]    tok_a_i,
+  output wire                 tok_v_o,    // token to the right, one cycle later
+  output wire [@@KW@@-1:0]    tok_k_o,
+  output wire [@@DW@@-1:0]    tok_a_o,
+  output wire                 gated_o,    // this cycle's MAC slot is gated
+  output wire [@@AW@@-1:0]    acc_o
+);
+
+  // Local copy of column c of B: written at LOAD, read by k at COMPUTE.
+  // Memory idiom (write port and registered read in one clocked block) so that synthesis
+  // infers a RAM; it is the only clocked block here that does more than q <= d.
+  reg  [@@DW@@-1:0] bmem [0:@@KMAX@@-1];
+  reg  [@@DW@@-1:0] b_q;
+  always @(posedge clk_i) begin
+    if (b_we_i) begin
+      bmem[b_waddr_i] <= b_wdata_i;
+    end
+    b_q <= bmem[tok_k_i];
+  end
+
+  reg                 v_q, v_d;
+  reg  [@@KW@@-1:0]   k_q;
+  reg  [@@DW@@-1:0]   a_q;
+  reg  [@@AW@@-1:0]   acc_q, acc_d;
+
+  // Product kept at 2*DATA_W bits and sign-extended inside the accumulate (see TOOLCHAIN
+  // notes: a full ACC_W-wide product makes synthesis build a much larger multiplier).
+  wire signed [@@DW@@-1:0]   a_s = a_q;
+  wire signed [@@DW@@-1:0]   b_s = b_q;
+  wire signed [@@PW@@-1:0]   prod = @@PROD_EXPR@@;
+  wire                       gate = (a_q == @@DW@@'d0) || (b_q == @@DW@@'d0);
+
+  always @* begin
+    v_d   = tok_v_i;
+    acc_d = acc_q;
+    if (kill_i) begin
+      v_d = 1'b0;
+    end
+    if (clear_i) begin
+      acc_d = @@AW@@'d0;
+    end else if (v_q && !gate) begin
+      acc_d = acc_q + @@PROD_EXT@@;
+    end
+  end
+
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      v_q   <= 1'b0;
+      acc_q <= @@AW@@'d0;
+    end else begin
+      v_q   <= v_d;
+      acc_q <= acc_d;
+    end
+  end
+
+  // Token payload needs no reset: it is only looked at when v_q is set.
+  always @(posedge clk_i) begin
+    k_q <= tok_k_i;
+    a_q <= tok_a_i;
+  end
+
+  assign tok_v_o = v_q;
+  assign tok_k_o = k_q;
+  assign tok_a_o = a_q;
+  assign gated_o = v_q && gate;
+  assign acc_o   = acc_q;
+
+endmodule
