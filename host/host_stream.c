@@ -197,14 +197,14 @@ int host_stream_decode_operands(const host_variant_t *v, uint32_t k, const uint3
                                 const uint8_t *last, int32_t *a, int32_t *b, char *err,
                                 size_t errlen)
 {
-    if (v == NULL || words == NULL || last == NULL || a == NULL || b == NULL || k == 0)
+    if (v == NULL || words == NULL || a == NULL || b == NULL || k == 0)
         return host_seterr(err, errlen, HOST_E_ARG, "host_stream_decode_operands: bad argument");
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
         return rc;
     const uint32_t R = v->p.rows, C = v->p.cols, wpb = host_in_words_per_beat(v);
     const uint64_t nbeats = host_in_beats(v, k);
-    for (uint64_t i = 0; i < nbeats; i++)
+    for (uint64_t i = 0; last != NULL && i < nbeats; i++)
         if ((last[i] != 0) != (i + 1 == nbeats))
             return host_seterr(err, errlen, HOST_E_PROTO,
                                "operand stream: TLAST %s on beat %llu of %llu",

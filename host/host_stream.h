@@ -59,7 +59,8 @@ int host_stream_encode_results(const host_variant_t *v, const int64_t *c, uint32
 
 /* Inverse of host_stream_encode (for device models): decode host_in_beats(v, k) operand beats
  * into a (rows x k) and b (k x cols), each element the lane's low data_w bits sign-extended.
- * Returns HOST_E_PROTO if TLAST is not exactly on the last beat (names the beat). */
+ * Returns HOST_E_PROTO if TLAST is not exactly on the last beat (names the beat); last == NULL
+ * skips that check. */
 int host_stream_decode_operands(const host_variant_t *v, uint32_t k, const uint32_t *words,
                                 const uint8_t *last, int32_t *a, int32_t *b, char *err,
                                 size_t errlen);

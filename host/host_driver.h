@@ -1,0 +1,127 @@
+/* host_driver.h - runs jobs and tiled GEMMs on a sparsegen device through a small table of
+ * operations (host_dev_t), so the same code drives a Verilator model, a real board, or the
+ * golden-model device of host_golddev.h.
+ *
+ * Register offsets come only from gen/sg_regs.def.  Nothing here prints or exits: every
+ * function returns a host_status_t and fills `err` (see host_err.h).
+ */
+#ifndef SPARSEGEN_HOST_DRIVER_H
+#define SPARSEGEN_HOST_DRIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gold.h"
+#include "host_err.h"
+#include "host_stream.h"
+
+enum host_reg {
+#define SG_REG(N, O, A, D) HOST_REG_##N = O,
+#include "sg_regs.def"
+#undef SG_REG
+};
+#define HOST_REG_ROW_NNZ(r) (HOST_REG_ROW_NNZ0 + 4u * (uint32_t)(r))
+
+/* Name of the register at addr as spelled in sg_regs.def ("ROW_NNZ0" for 0x100); the other
+ * ROW_NNZ[r], 0 < r < rows, give "ROW_NNZ"; NULL if unmapped. */
+const char *host_reg_name(uint32_t addr, uint32_t rows);
+
+#define HOST_ID_MAGIC 0x5350474Eu /* "SPGN" */
+#define HOST_CTRL_START 0x1u
+#define HOST_CTRL_ABORT 0x2u
+#define HOST_FLAGS_ACCUMULATE 0x1u
+#define HOST_STATUS_BUSY 0x1u
+#define HOST_STATUS_DONE 0x2u
+#define HOST_STATUS_ERROR 0x4u
+#define HOST_STATUS_MODE_USED(s) (((s) >> 4) & 0x3u)
+#define HOST_STATUS_STATE(s) (((s) >> 8) & 0x7u)
+/* ERR bits: GOLD_ERR_K, GOLD_ERR_BUSY, GOLD_ERR_MODE, GOLD_ERR_THRESH, GOLD_ERR_ADDR,
+ * GOLD_ERR_TLAST (gold.h); GOLD_ERR_ALL clears them all. */
+
+/* Default bound on STATUS polls waiting for DONE after the last result beat. */
+#define HOST_DEFAULT_DONE_POLLS 100000u
+
+typedef struct host_dev {
+    void *ctx;
+    /* 0 OKAY, 1 SLVERR, < 0 transport error/timeout */
+    int (*reg_write)(void *ctx, uint32_t addr, uint32_t data);
+    int (*reg_read)(void *ctx, uint32_t addr, uint32_t *data);
+    /* sends nbeats beats of words_per_beat words (TLAST flags in last); 0 ok, < 0 timeout/error */
+    int (*stream_send)(void *ctx, const uint32_t *words, uint32_t words_per_beat, uint32_t nbeats,
+                       const uint8_t *last);
+    /* receives nbeats beats; 0 ok, < 0 timeout/error */
+    int (*stream_recv)(void *ctx, uint32_t *words, uint32_t words_per_beat, uint32_t nbeats,
+                       uint8_t *last);
+    uint32_t done_polls; /* STATUS polls for DONE; 0 = HOST_DEFAULT_DONE_POLLS */
+} host_dev_t;
+
+typedef struct host_counters {
+    gold_counters_t arch; /* mode_used from STATUS[5:4], the rest from the counter registers */
+    uint32_t cyc_total, cyc_load, cyc_compute, cyc_drain;
+    uint32_t status; /* STATUS after DONE (or when the job failed) */
+    uint32_t err;    /* ERR register value (non-zero when the device rejected the job) */
+} host_counters_t;
+
+/* "K|MODE" style names of ERR bits into buf ("0" for none). Returns buf. */
+const char *host_errbits_str(uint32_t bits, char *buf, size_t len);
+
+/* Read ID (must be HOST_ID_MAGIC, else HOST_E_ID), PARAM0..3, fill *v and check PARAM3 against
+ * the values derived from PARAM0..2 (HOST_E_PROTO on mismatch). */
+int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errlen);
+/* VERSION register. */
+int host_read_version(const host_dev_t *dev, uint32_t *version, char *err, size_t errlen);
+
+/* Run one job (A rows x k, B k x cols as in gold_job_t).  Sequence:
+ *   write ERR=0x3f (clear stale bits), MODE, K, THRESH, FLAGS; read ERR (MODE/THRESH
+ *   rejections) -> non-zero: HOST_E_JOB, job not started;
+ *   write CTRL.START; read ERR (K, BUSY) -> non-zero: HOST_E_JOB, nothing streamed;
+ *   send k*beats_per_slice operand beats; receive rows*cols result beats (TLAST checked on the
+ *   last one); poll STATUS until DONE (dev->done_polls, then HOST_E_TIMEOUT); read ERR
+ *   (non-zero, e.g. TLAST: HOST_E_JOB); read every counter register incl. ROW_NNZ[r].
+ * c_out (rows*cols, row-major) gets the results; with job->accumulate the device adds to its
+ * accumulators (c_out is output only).  cnt may be NULL; on HOST_E_JOB cnt->err holds ERR.
+ * On failure c_out is not written. */
+int host_run_job(const host_dev_t *dev, const host_variant_t *v, const gold_job_t *job,
+                 int64_t *c_out, host_counters_t *cnt, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Tiled GEMM: C[M x N] = A[M x K] * B[K x N] (A, B row-major int32, C row-major int64).
+ * Output tiles of rows x cols (zero-padded at the edges), tiles in row-major order; for each
+ * tile K is cut into chunks of kmax (last one shorter), chunks after the first use
+ * FLAGS.ACCUMULATE.  Results are the device's ACC_W-bit wrapped sums, i.e. the plain product
+ * mod 2^acc_w read as signed.  Every A and B element must be a data_w-bit signed value
+ * (HOST_E_RANGE otherwise, naming the element). */
+
+typedef struct host_job_info {
+    uint32_t index;         /* job number within this GEMM, 0-based */
+    uint32_t m0, n0, k0;    /* GEMM coordinates of the tile origin and of the K chunk */
+    uint32_t m_valid, n_valid; /* rows/cols of the tile inside the GEMM (rest is padding) */
+    const gold_job_t *job;  /* the job as sent: a rows x job->k, b job->k x cols, padded */
+    const int64_t *c_prev;  /* tile before this job (rows*cols) if job->accumulate, else NULL */
+    const int64_t *c_tile;  /* tile after this job (rows*cols) */
+    const host_counters_t *cnt;
+} host_job_info_t;
+
+/* Called after every job; a non-zero return stops the GEMM with HOST_E_CALLBACK. */
+typedef int (*host_job_cb_t)(void *user, const host_job_info_t *info);
+
+typedef struct host_gemm_opts {
+    uint32_t mode;   /* MODE for every job (gold_mode_t) */
+    uint32_t thresh; /* THRESH for every job */
+    host_job_cb_t on_job; /* may be NULL */
+    void *user;
+} host_gemm_opts_t;
+
+typedef struct host_gemm_stats {
+    uint64_t jobs, jobs_sparse; /* jobs run, jobs whose MODE_USED was SPARSE */
+    uint64_t macs_issued, macs_gated, macs_skipped, nnz_a, nnz_b; /* summed over jobs */
+    uint64_t cyc_total, cyc_load, cyc_compute, cyc_drain;         /* summed over jobs */
+    uint32_t max_row_nnz;                                         /* max over jobs */
+} host_gemm_stats_t;
+
+/* opt may be NULL (DENSE, thresh 256, no callback); stats may be NULL. */
+int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_opts_t *opt,
+              uint32_t M, uint32_t N, uint32_t K, const int32_t *A, const int32_t *B, int64_t *C,
+              host_gemm_stats_t *stats, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,256 @@
+/* host_golddev.c - register/stream device model over gold_run.  See host_golddev.h. */
+#include "host_golddev.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { ST_IDLE = 0, ST_LOAD = 1, ST_DRAIN = 5 };
+
+static uint32_t status_of(const host_golddev_t *g)
+{
+    return (g->state != ST_IDLE ? HOST_STATUS_BUSY : 0u) | (g->done ? HOST_STATUS_DONE : 0u) |
+           (g->err != 0 ? HOST_STATUS_ERROR : 0u) | (g->mode_used & 3u) << 4 |
+           (g->state & 7u) << 8;
+}
+
+static void free_job(host_golddev_t *g)
+{
+    free(g->in_words);
+    free(g->in_last);
+    free(g->out_words);
+    free(g->out_last);
+    free(g->a);
+    free(g->b);
+    g->in_words = g->out_words = NULL;
+    g->in_last = g->out_last = NULL;
+    g->a = g->b = NULL;
+    g->in_beats = g->in_got = g->out_beats = g->out_sent = 0;
+}
+
+static int start(host_golddev_t *g)
+{
+    const host_variant_t *v = &g->v;
+    if (g->state != ST_IDLE) {
+        g->err |= GOLD_ERR_BUSY;
+        return 0;
+    }
+    if (g->k == 0 || g->k > v->p.kmax) {
+        g->err |= GOLD_ERR_K;
+        return 0;
+    }
+    free_job(g);
+    g->done = 0;
+    g->mode_used = 0;
+    memset(&g->cnt, 0, sizeof g->cnt);
+    g->in_beats = host_in_beats(v, g->k);
+    g->out_beats = (uint64_t)v->p.rows * v->p.cols;
+    g->in_words = calloc((size_t)g->in_beats * host_in_words_per_beat(v), sizeof *g->in_words);
+    g->in_last = calloc((size_t)g->in_beats, 1);
+    g->out_words = calloc((size_t)g->out_beats * host_out_words_per_beat(v), sizeof *g->out_words);
+    g->out_last = calloc((size_t)g->out_beats, 1);
+    g->a = calloc((size_t)v->p.rows * g->k, sizeof *g->a);
+    g->b = calloc((size_t)g->k * v->p.cols, sizeof *g->b);
+    if (!g->in_words || !g->in_last || !g->out_words || !g->out_last || !g->a || !g->b) {
+        free_job(g);
+        return -1;
+    }
+    g->state = ST_LOAD;
+    return 0;
+}
+
+/* All operand beats are in: compute, fill counters and the result beats. */
+static int compute(host_golddev_t *g)
+{
+    const host_variant_t *v = &g->v;
+    const uint32_t R = v->p.rows, C = v->p.cols, K = g->k;
+    for (uint64_t i = 0; i < g->in_beats; i++)
+        if ((g->in_last[i] != 0) != (i + 1 == g->in_beats))
+            g->err |= GOLD_ERR_TLAST;
+    if (host_stream_decode_operands(v, K, g->in_words, NULL, g->a, g->b, NULL, 0) != 0)
+        return -1;
+    gold_job_t job = {K, g->mode, g->thresh, (g->flags & HOST_FLAGS_ACCUMULATE) != 0, g->a, g->b};
+    if (gold_run(&v->p, &job, g->acc, &g->cnt.arch) != 0)
+        return -1;
+    g->mode_used = g->cnt.arch.mode_used;
+    /* idealized cycle estimate, see header */
+    uint64_t feed = 0;
+    for (uint32_t r = 0; r < R; r++) {
+        uint64_t cyc = 0;
+        if (g->mode_used == GOLD_MODE_SPARSE) {
+            for (uint32_t w0 = 0; w0 < K; w0 += v->window) {
+                uint32_t n = 0;
+                for (uint32_t kk = w0; kk < K && kk < w0 + v->window; kk++)
+                    n += gold_operand(g->a[(size_t)r * K + kk], v->p.data_w) != 0;
+                cyc += n ? n : 1u;
+            }
+        } else {
+            cyc = K;
+        }
+        if (cyc > feed)
+            feed = cyc;
+    }
+    g->cnt.cyc_load = (uint32_t)g->in_beats;
+    g->cnt.cyc_compute = (uint32_t)(1u + feed + C + 2u);
+    g->cnt.cyc_drain = R * C;
+    g->cnt.cyc_total = g->cnt.cyc_load + g->cnt.cyc_compute + g->cnt.cyc_drain;
+    if (host_stream_encode_results(v, g->acc, g->out_words, g->out_last, NULL, 0) != 0)
+        return -1;
+    g->state = ST_DRAIN;
+    return 0;
+}
+
+static int gd_write(void *ctx, uint32_t addr, uint32_t data)
+{
+    host_golddev_t *g = ctx;
+    const gold_params_t *p = &g->v.p;
+    switch (addr) {
+    case HOST_REG_CTRL:
+        if (data & HOST_CTRL_ABORT) {
+            free_job(g);
+            g->state = ST_IDLE;
+            g->done = 0;
+            return 0;
+        }
+        if (data & HOST_CTRL_START)
+            return start(g) == 0 ? 0 : -1;
+        return 0;
+    case HOST_REG_MODE: {
+        uint32_t m = data & 3u;
+        if (m > GOLD_MODE_AUTO || (!p->sparse_capable && m != GOLD_MODE_DENSE))
+            g->err |= GOLD_ERR_MODE;
+        else
+            g->mode = m;
+        return 0;
+    }
+    case HOST_REG_K:
+        g->k = data;
+        return 0;
+    case HOST_REG_THRESH:
+        if (data > GOLD_THRESH_MAX)
+            g->err |= GOLD_ERR_THRESH;
+        else
+            g->thresh = data;
+        return 0;
+    case HOST_REG_FLAGS:
+        g->flags = data & HOST_FLAGS_ACCUMULATE;
+        return 0;
+    case HOST_REG_ERR:
+        g->err &= ~data;
+        return 0;
+    default:
+        g->err |= GOLD_ERR_ADDR;
+        return 1;
+    }
+}
+
+static int gd_read(void *ctx, uint32_t addr, uint32_t *data)
+{
+    host_golddev_t *g = ctx;
+    const host_variant_t *v = &g->v;
+    const gold_counters_t *a = &g->cnt.arch;
+    switch (addr) {
+    case HOST_REG_ID: *data = HOST_ID_MAGIC; return 0;
+    case HOST_REG_VERSION: *data = g->version; return 0;
+    case HOST_REG_PARAM0:
+        *data = v->p.rows | v->p.cols << 8 | v->p.data_w << 16 | v->p.acc_w << 24;
+        return 0;
+    case HOST_REG_PARAM1: *data = v->p.kmax; return 0;
+    case HOST_REG_PARAM2:
+        *data = v->window | (v->p.sparse_capable ? 1u : 0u) << 8 | v->in_stream_w << 16;
+        return 0;
+    case HOST_REG_PARAM3:
+        *data = v->out_stream_w | v->in_lane_w << 16 | v->elems_per_beat << 24;
+        return 0;
+    case HOST_REG_CTRL: *data = 0; return 0;
+    case HOST_REG_MODE: *data = g->mode; return 0;
+    case HOST_REG_K: *data = g->k; return 0;
+    case HOST_REG_THRESH: *data = g->thresh; return 0;
+    case HOST_REG_FLAGS: *data = g->flags; return 0;
+    case HOST_REG_STATUS: *data = status_of(g); return 0;
+    case HOST_REG_ERR: *data = g->err; return 0;
+    case HOST_REG_CYC_TOTAL: *data = g->cnt.cyc_total; return 0;
+    case HOST_REG_CYC_LOAD: *data = g->cnt.cyc_load; return 0;
+    case HOST_REG_CYC_COMPUTE: *data = g->cnt.cyc_compute; return 0;
+    case HOST_REG_CYC_DRAIN: *data = g->cnt.cyc_drain; return 0;
+    case HOST_REG_MACS_ISSUED: *data = a->macs_issued; return 0;
+    case HOST_REG_MACS_GATED: *data = a->macs_gated; return 0;
+    case HOST_REG_MACS_SKIPPED: *data = a->macs_skipped; return 0;
+    case HOST_REG_NNZ_A: *data = a->nnz_a; return 0;
+    case HOST_REG_NNZ_B: *data = a->nnz_b; return 0;
+    case HOST_REG_MAX_ROW_NNZ: *data = a->max_row_nnz; return 0;
+    default:
+        if (addr >= HOST_REG_ROW_NNZ0 && addr % 4u == 0 &&
+            (addr - HOST_REG_ROW_NNZ0) / 4u < v->p.rows) {
+            *data = a->row_nnz[(addr - HOST_REG_ROW_NNZ0) / 4u];
+            return 0;
+        }
+        g->err |= GOLD_ERR_ADDR;
+        *data = 0;
+        return 1;
+    }
+}
+
+static int gd_send(void *ctx, const uint32_t *words, uint32_t wpb, uint32_t nbeats,
+                   const uint8_t *last)
+{
+    host_golddev_t *g = ctx;
+    const uint32_t mywpb = host_in_words_per_beat(&g->v);
+    if (wpb != mywpb)
+        return -2;
+    if (g->state != ST_LOAD || nbeats > g->in_beats - g->in_got)
+        return -1; /* TREADY low: a real sender would time out */
+    memcpy(g->in_words + (size_t)g->in_got * wpb, words, (size_t)nbeats * wpb * sizeof *words);
+    memcpy(g->in_last + g->in_got, last, nbeats);
+    g->in_got += nbeats;
+    if (g->in_got == g->in_beats)
+        return compute(g) == 0 ? 0 : -3;
+    return 0;
+}
+
+static int gd_recv(void *ctx, uint32_t *words, uint32_t wpb, uint32_t nbeats, uint8_t *last)
+{
+    host_golddev_t *g = ctx;
+    const uint32_t mywpb = host_out_words_per_beat(&g->v);
+    if (wpb != mywpb)
+        return -2;
+    if (g->state != ST_DRAIN || nbeats > g->out_beats - g->out_sent)
+        return -1; /* TVALID low: a real receiver would time out */
+    memcpy(words, g->out_words + (size_t)g->out_sent * wpb, (size_t)nbeats * wpb * sizeof *words);
+    memcpy(last, g->out_last + g->out_sent, nbeats);
+    g->out_sent += nbeats;
+    if (g->out_sent == g->out_beats) {
+        free_job(g);
+        g->state = ST_IDLE;
+        g->done = 1;
+    }
+    return 0;
+}
+
+int host_golddev_init(host_golddev_t *g, const host_variant_t *v, uint32_t version,
+                      host_dev_t *dev, char *err, size_t errlen)
+{
+    if (g == NULL || v == NULL || dev == NULL)
+        return host_seterr(err, errlen, HOST_E_ARG, "host_golddev_init: NULL argument");
+    int rc = host_variant_check(v, err, errlen);
+    if (rc != 0)
+        return rc;
+    memset(g, 0, sizeof *g);
+    g->v = *v;
+    g->version = version;
+    g->mode = GOLD_MODE_DENSE;
+    g->k = 1;
+    g->thresh = GOLD_THRESH_MAX;
+    memset(dev, 0, sizeof *dev);
+    dev->ctx = g;
+    dev->reg_write = gd_write;
+    dev->reg_read = gd_read;
+    dev->stream_send = gd_send;
+    dev->stream_recv = gd_recv;
+    return HOST_OK;
+}
+
+void host_golddev_free(host_golddev_t *g)
+{
+    if (g != NULL)
+        free_job(g);
+}

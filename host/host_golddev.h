@@ -1,0 +1,47 @@
+/* host_golddev.h - a host_dev_t implemented in C over the golden model.
+ *
+ * It implements the register map (docs/registers.md) and the stream protocol
+ * (docs/data-formats.md) of one variant: MODE/THRESH rejection with ERR bits and value kept,
+ * K checked at START, START while busy -> ERR.BUSY, RW1C ERR, SLVERR + ERR.ADDR on unmapped or
+ * read-only writes and unmapped reads, operand beats accepted only in LOAD (extra beats: the
+ * send fails as a timeout would), TLAST mismatch -> ERR.TLAST, results computed by gold_run
+ * (accumulators kept between jobs for FLAGS.ACCUMULATE), DONE after the last result beat.
+ *
+ * Architectural counters are golden's.  The cycle counters are an *idealized estimate*
+ * (no back-pressure): LOAD = operand beats, COMPUTE = 1 (DECIDE) + feeder cycles of the slowest
+ * row (DENSE: K; SPARSE: sum over windows of max(1, n_w)) + C + 2 (flush), DRAIN = R*C,
+ * TOTAL = LOAD + COMPUTE + DRAIN.  They are not a cycle-exact model of the RTL.
+ */
+#ifndef SPARSEGEN_HOST_GOLDDEV_H
+#define SPARSEGEN_HOST_GOLDDEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host_driver.h"
+
+typedef struct host_golddev {
+    host_variant_t v;
+    uint32_t version;
+    /* registers */
+    uint32_t mode, k, thresh, flags, err;
+    uint32_t state, done, mode_used;
+    host_counters_t cnt;
+    /* job */
+    int64_t acc[GOLD_MAX_ROWS * GOLD_MAX_COLS];
+    uint32_t *in_words;
+    uint8_t *in_last;
+    uint64_t in_beats, in_got;
+    uint32_t *out_words;
+    uint8_t *out_last;
+    uint64_t out_beats, out_sent;
+    int32_t *a, *b;
+} host_golddev_t;
+
+/* Set up g for variant v (derived fields must be consistent) and fill *dev with operations on
+ * g.  version is what the VERSION register reads.  Free with host_golddev_free. */
+int host_golddev_init(host_golddev_t *g, const host_variant_t *v, uint32_t version,
+                      host_dev_t *dev, char *err, size_t errlen);
+void host_golddev_free(host_golddev_t *g);
+
+#endif
