@@ -32,3 +32,27 @@ $(B)/bin $(B)/obj:
 .PHONY: clean
 clean:
 	rm -rf $(B)
+
+# ---------------------------------------------------------------- golden + host library
+SW_SRCS := $(wildcard golden/*.c) $(wildcard host/*.c)
+SW_HDRS := $(wildcard golden/*.h) $(wildcard host/*.h) gen/sg_regs.def
+SW_INC  := -Igolden -Ihost -Igen
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+$(B)/lib/libsg_sw.a: $(SW_SRCS) $(SW_HDRS)
+	@mkdir -p $(B)/lib $(B)/obj/sw
+	@set -e; for s in $(SW_SRCS); do $(CC) $(CFLAGS_SG) $(SW_INC) -c $$s -o $(B)/obj/sw/$$(basename $${s%.c}).o; done
+	rm -f $@ && ar rcs $@ $(B)/obj/sw/*.o
+
+TEST_SW_SRCS := tb/test_golden.c tb/test_host.c tb/test_sw_main.c
+$(B)/bin/test_sw: $(TEST_SW_SRCS) $(B)/lib/libsg_sw.a | $(B)/bin
+	$(CC) $(CFLAGS_SG) $(SW_INC) $(CHECK_CFLAGS) -o $@ $(TEST_SW_SRCS) $(B)/lib/libsg_sw.a $(CHECK_LIBS)
+
+# the same tests over the same sources, under AddressSanitizer and UBSan
+$(B)/bin/test_sw_san: $(TEST_SW_SRCS) $(SW_SRCS) $(SW_HDRS) | $(B)/bin
+	$(CC) $(CFLAGS_SG) $(SAN) $(SW_INC) $(CHECK_CFLAGS) -o $@ $(TEST_SW_SRCS) $(SW_SRCS) $(CHECK_LIBS)
+
+$(B)/bin/sparsegen_san: $(GEN_SRCS) $(GEN_HDRS) $(B)/obj/templates.c | $(B)/bin
+	$(CC) $(CFLAGS_SG) $(SAN) -Igen -o $@ $(GEN_SRCS) $(B)/obj/templates.c

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Build one variant end to end: generate it, verilate it once, and link the test bench
+# (tb_rtl) and the simulation runner (sim_run) against that one model.
+#   scripts/variant.sh NAME [sparsegen options...]
+# Result: build/variants/NAME/{out/ (generated), obj/ (Verilator), tb_rtl, sim_run}.
+# Rebuilds only what changed: an unchanged generated folder reuses the Verilated model.
+set -euo pipefail
+name=${1:?usage: variant.sh NAME [sparsegen options...]}
+shift
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+vd=build/variants/$name
+mkdir -p "$vd"
+jobs=${SG_JOBS_MAKE:-2}
+
+make -s build/bin/sparsegen build/lib/libsg_sw.a >/dev/null
+
+# 1. generate into a scratch folder; keep the old one if nothing changed
+rm -rf "$vd/new"
+build/bin/sparsegen "$@" --out "$vd/new" >/dev/null
+if [ -d "$vd/out" ] && diff -rq "$vd/out" "$vd/new" >/dev/null 2>&1; then
+  rm -rf "$vd/new"
+else
+  rm -rf "$vd/out" "$vd/obj" "$vd/tb_rtl" "$vd/sim_run"
+  mv "$vd/new" "$vd/out"
+fi
+top=$(sed -n 's/.*"top": "\([^"]*\)".*/\1/p' "$vd/out/manifest.json")
+files=$(grep -v '^//' "$vd/out/files.f" | sed "s|^|$vd/out/|" | tr '\n' ' ')
+
+# 2. verilate and compile the model once
+if [ ! -f "$vd/obj/V${top}__ALL.a" ]; then
+  rm -rf "$vd/obj"
+  mkdir -p "$vd/obj"
+  verilator --cc --Mdir "$vd/obj" --top-module "$top" --x-assign unique --x-initial unique \
+    -O3 $files >"$vd/verilate.log" 2>&1 || { cat "$vd/verilate.log"; exit 1; }
+  objcache=""
+  command -v ccache >/dev/null 2>&1 && objcache="OBJCACHE=ccache"
+  make -s -C "$vd/obj" -f "V${top}.mk" -j"$jobs" $objcache OPT_FAST="-O1" OPT_SLOW="-O1" \
+    "V${top}__ALL.a" verilated.o verilated_threads.o >"$vd/build.log" 2>&1 ||
+    { tail -50 "$vd/build.log"; exit 1; }
+fi
+
+# 3. link the test bench and the runner
+vinc=$(verilator --getenv VERILATOR_ROOT)/include
+cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g -I$vd/out -Igolden -Ihost -Igen -Itb $(pkg-config --cflags check)"
+need() { # need TARGET DEPS... : true when TARGET is missing or older than a dependency
+  local t=$1
+  shift
+  [ ! -f "$t" ] && return 0
+  for d in "$@"; do [ "$d" -nt "$t" ] && return 0; done
+  return 1
+}
+tbsrc="tb/bus.c tb/test_rtl.c tb/rtl_main.c"
+runsrc="tb/bus.c tb/sim_run.c"
+deps="$vd/obj/V${top}__ALL.a build/lib/libsg_sw.a tb/dut_shim.cpp tb/dut_shim.h tb/bus.h $(ls golden/*.h host/*.h)"
+if need "$vd/dut_shim.o" tb/dut_shim.cpp tb/dut_shim.h "$vd/obj/V${top}__ALL.a"; then
+  g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -faligned-new -isystem "$vd/obj" -isystem "$vinc" -isystem "$vinc/vltstd" \
+    -DVTOP="V${top}" -DVTOP_H="\"V${top}.h\"" -c tb/dut_shim.cpp -o "$vd/dut_shim.o"
+fi
+link() { # link OUT SOURCES...
+  local out=$1
+  shift
+  local objs=()
+  for s in "$@"; do
+    o="$vd/$(basename "${s%.c}").o"
+    gcc $cflags -DSG_TB_BIN="\"$vd/tb_rtl\"" -c "$s" -o "$o"
+    objs+=("$o")
+  done
+  g++ -o "$out" "${objs[@]}" "$vd/dut_shim.o" "$vd/obj/V${top}__ALL.a" "$vd/obj/verilated.o" \
+    "$vd/obj/verilated_threads.o" build/lib/libsg_sw.a $(pkg-config --libs check) -pthread
+}
+if need "$vd/tb_rtl" $tbsrc $deps "$vd/dut_shim.o"; then link "$vd/tb_rtl" $tbsrc; fi
+if [ -f tb/sim_run.c ] && need "$vd/sim_run" $runsrc $deps "$vd/dut_shim.o"; then link "$vd/sim_run" $runsrc; fi
+echo "$vd"

@@ -1,0 +1,26 @@
+/* rtl_main: runs make_rtl_suite() on the variant this binary was built for.
+ * Environment: SG_SEED (random seed), SG_JOBS (random jobs per density), SG_TAP_FILE (TAP
+ * report), CK_RUN_CASE / CK_RUN_SUITE (Check's own test selection). */
+#include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sparsegen_params.h"
+
+Suite *make_rtl_suite(void);
+uint64_t rtl_seed_get(void);
+
+int main(void) {
+  uint64_t seed = rtl_seed_get();
+  printf("tb_rtl: variant %s (%ux%u data_w %u acc_w %u kmax %u window %u sparsity %s), seed %" PRIu64 "\n",
+         SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW, SG_SPARSITY, seed);
+  fflush(stdout);
+  SRunner *sr = srunner_create(make_rtl_suite());
+  const char *tap = getenv("SG_TAP_FILE");
+  if (tap && *tap) srunner_set_tap(sr, tap);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}

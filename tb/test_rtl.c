@@ -1,0 +1,560 @@
+/* test_rtl: the Verilated variant against the golden model, through the real bus interfaces.
+ *
+ * State space covered, for the variant this binary is built for (sparsegen_params.h):
+ * - every mode the variant has (DENSE; SPARSE and AUTO on sparse-capable variants) with the
+ *   AUTO threshold at both extremes and at random values;
+ * - operand densities 0 .. 1 in A and B, rows of very different density in one tile, a single
+ *   non-zero in the last position of K, all-zero operands, extreme values that overflow the
+ *   accumulator, K = 1 and K = KMAX, ACCUMULATE chains;
+ * - random valid/ready back-pressure on every AXI channel, random data on idle buses;
+ * - bad register writes (K out of range, START while busy, bad MODE/THRESH, unmapped and
+ *   read-only addresses, partial strobes), a wrong TLAST, ABORT and reset in the middle of a
+ *   job, power-on state randomised by Verilator.
+ * Every job compares every result word and every architectural counter with golden.
+ * Seeds: SG_SEED (default: time-based); every failure prints a one-line reproduce command.
+ */
+#include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bus.h"
+#include "gold.h"
+#include "host_driver.h"
+#include "sparsegen_params.h"
+
+#ifndef SG_TB_BIN
+#define SG_TB_BIN "tb_rtl"
+#endif
+
+static uint64_t rtl_seed;
+
+static const gold_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX,
+                                          SG_SPARSE_CAPABLE};
+
+uint64_t rtl_seed_get(void) {
+  if (rtl_seed) return rtl_seed;
+  const char *s = getenv("SG_SEED");
+  rtl_seed = s && *s ? strtoull(s, NULL, 0) : (uint64_t)time(NULL) * 2654435761u % 1000000007u;
+  if (!rtl_seed) rtl_seed = 1;
+  return rtl_seed;
+}
+
+static void rtl_variant(host_variant_t *v) {
+  memset(v, 0, sizeof *v);
+  v->p = rtl_params;
+  v->window = SG_WINDOW;
+  v->in_stream_w = SG_IN_STREAM_W;
+  host_variant_derive(v);
+}
+
+/* ------------------------------------------------------------------ operand generation */
+typedef struct rtl_mat {
+  int32_t *a, *b;
+  uint32_t k;
+} rtl_mat_t;
+
+static int32_t rtl_min(void) { return -(int32_t)(1u << (SG_DATA_W - 1)); }
+static int32_t rtl_max(void) { return (int32_t)(1u << (SG_DATA_W - 1)) - 1; }
+
+static int32_t rtl_nz_value(tb_t *tb) {
+  uint32_t span = 1u << SG_DATA_W;
+  int32_t v;
+  do v = (int32_t)(tb_rand(tb) % span) + rtl_min();
+  while (v == 0);
+  return v;
+}
+
+/* density in 1/1000 */
+static void rtl_fill(tb_t *tb, int32_t *m, size_t n, unsigned permille) {
+  for (size_t i = 0; i < n; i++)
+    m[i] = (tb_rand(tb) % 1000) < permille ? rtl_nz_value(tb) : 0;
+}
+
+static void rtl_mat_alloc(rtl_mat_t *m, uint32_t k) {
+  m->k = k;
+  m->a = calloc((size_t)SG_ROWS * k, sizeof(int32_t));
+  m->b = calloc((size_t)k * SG_COLS, sizeof(int32_t));
+  ck_assert_msg(m->a && m->b, "out of memory");
+}
+
+static void rtl_mat_free(rtl_mat_t *m) {
+  free(m->a);
+  free(m->b);
+}
+
+/* ------------------------------------------------------------------ one checked job */
+typedef struct rtl_state {
+  tb_t tb;
+  host_dev_t dev;
+  host_variant_t v;
+  int64_t c_prev[SG_ROWS * SG_COLS]; /* device accumulators after the last good job */
+  int have_prev;
+  uint32_t jobs, sparse_jobs;
+} rtl_state_t;
+
+static void rtl_open(rtl_state_t *s, uint64_t salt, unsigned p_valid, unsigned p_ready) {
+  memset(s, 0, sizeof *s);
+  ck_assert_msg(tb_init(&s->tb, rtl_seed_get() ^ (salt * 0x9E3779B97F4A7C15ull), p_valid, p_ready) == 0,
+                "cannot create the Verilated model");
+  s->dev = tb_dev(&s->tb);
+  rtl_variant(&s->v);
+}
+
+static void rtl_close(rtl_state_t *s) { tb_free(&s->tb); }
+
+static void rtl_repro(const char *what) {
+  fprintf(stderr,
+          "  variant %s (%ux%u data_w %u acc_w %u kmax %u window %u), seed %" PRIu64 "\n"
+          "  reproduce: SG_SEED=%" PRIu64 " CK_RUN_CASE='%s' %s\n",
+          SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW, rtl_seed_get(),
+          rtl_seed_get(), what, SG_TB_BIN);
+}
+
+/* Runs the job on the device and on golden; returns the number of mismatches (0 = pass). */
+static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, const gold_job_t *job) {
+  int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS];
+  gold_counters_t gc;
+  host_counters_t hc;
+  char err[256];
+  memset(&gc, 0, sizeof gc);
+  memset(&hc, 0, sizeof hc);
+  if (job->accumulate) {
+    ck_assert_msg(s->have_prev, "%s: ACCUMULATE without a previous result", label);
+    memcpy(gold_c, s->c_prev, sizeof gold_c);
+  }
+  uint32_t gerr = gold_run(&rtl_params, job, gold_c, &gc);
+  ck_assert_msg(gerr == 0, "%s: golden rejected the job (0x%x)", label, gerr);
+  int rc = host_run_job(&s->dev, &s->v, job, dev_c, &hc, err, sizeof err);
+  if (rc != 0) {
+    fprintf(stderr, "FAIL %s: device run failed: %s\n", label, err);
+    rtl_repro(tcase);
+    return 1;
+  }
+  int bad = 0;
+  for (uint32_t i = 0; i < SG_ROWS * SG_COLS; i++) {
+    if (dev_c[i] != gold_c[i]) {
+      if (bad < 5)
+        fprintf(stderr, "FAIL %s: C[%u][%u] = %" PRId64 ", golden %" PRId64 "\n", label,
+                i / SG_COLS, i % SG_COLS, dev_c[i], gold_c[i]);
+      bad++;
+    }
+  }
+#define CNT(f)                                                                             \
+  if (hc.arch.f != gc.f) {                                                                 \
+    fprintf(stderr, "FAIL %s: counter " #f " = %u, golden %u\n", label, hc.arch.f, gc.f);  \
+    bad++;                                                                                 \
+  }
+  CNT(mode_used)
+  CNT(macs_issued)
+  CNT(macs_gated)
+  CNT(macs_skipped)
+  CNT(nnz_a)
+  CNT(nnz_b)
+  CNT(max_row_nnz)
+#undef CNT
+  for (uint32_t r = 0; r < SG_ROWS; r++) {
+    if (hc.arch.row_nnz[r] != gc.row_nnz[r]) {
+      fprintf(stderr, "FAIL %s: ROW_NNZ[%u] = %u, golden %u\n", label, r, hc.arch.row_nnz[r],
+              gc.row_nnz[r]);
+      bad++;
+    }
+  }
+  if (bad) {
+    fprintf(stderr, "  job: k=%u mode=%s thresh=%u accumulate=%d\n", job->k,
+            gold_mode_name(job->mode), job->thresh, job->accumulate);
+    rtl_repro(tcase);
+  }
+  memcpy(s->c_prev, dev_c, sizeof dev_c);
+  s->have_prev = 1;
+  s->jobs++;
+  s->sparse_jobs += hc.arch.mode_used == GOLD_MODE_SPARSE;
+  return bad;
+}
+
+/* The modes a job is run in on this variant: DENSE, SPARSE, AUTO at thresh 256 and 0. */
+typedef struct rtl_mode {
+  uint32_t mode, thresh;
+} rtl_mode_t;
+static const rtl_mode_t rtl_modes[] = {
+    {GOLD_MODE_DENSE, 256}, {GOLD_MODE_SPARSE, 256}, {GOLD_MODE_AUTO, 256}, {GOLD_MODE_AUTO, 0}};
+static uint32_t rtl_nmodes(void) { return SG_SPARSE_CAPABLE ? 4 : 1; }
+
+/* ------------------------------------------------------------------ directed corners */
+typedef enum {
+  DC_ALL_ZERO,
+  DC_SINGLE_LAST,
+  DC_ONE_FULL_ROW,
+  DC_MOST_NEGATIVE_KMAX,
+  DC_MIN_TIMES_MAX,
+  DC_K1,
+  DC_KMAX_HALF,
+  DC_B_ZERO,
+  DC_ROW_STAIRS,
+  DC_COUNT
+} rtl_dc_t;
+static const char *const rtl_dc_names[DC_COUNT] = {
+    "all zeros",          "single non-zero at last k", "one full row, rest empty",
+    "most negative, K=KMAX", "min x max",             "K=1",
+    "K=KMAX, density 0.5", "A dense, B zero",          "row densities 0..1 in one tile"};
+
+static void rtl_directed_fill(tb_t *tb, rtl_dc_t dc, rtl_mat_t *m) {
+  const uint32_t R = SG_ROWS, C = SG_COLS;
+  uint32_t k;
+  switch (dc) {
+    case DC_K1: k = 1; break;
+    case DC_MOST_NEGATIVE_KMAX:
+    case DC_KMAX_HALF: k = SG_KMAX; break;
+    default: k = SG_KMAX < 96 ? SG_KMAX : 96; break;
+  }
+  rtl_mat_alloc(m, k);
+  switch (dc) {
+    case DC_ALL_ZERO: break;
+    case DC_SINGLE_LAST:
+      m->a[(size_t)(R - 1) * k + (k - 1)] = rtl_nz_value(tb);
+      rtl_fill(tb, m->b, (size_t)k * C, 1000);
+      break;
+    case DC_ONE_FULL_ROW:
+      for (uint32_t kk = 0; kk < k; kk++) m->a[(size_t)(R / 2) * k + kk] = rtl_nz_value(tb);
+      rtl_fill(tb, m->b, (size_t)k * C, 1000);
+      break;
+    case DC_MOST_NEGATIVE_KMAX:
+      for (size_t i = 0; i < (size_t)R * k; i++) m->a[i] = rtl_min();
+      for (size_t i = 0; i < (size_t)k * C; i++) m->b[i] = rtl_min();
+      break;
+    case DC_MIN_TIMES_MAX:
+      for (size_t i = 0; i < (size_t)R * k; i++) m->a[i] = (i & 1) ? rtl_min() : rtl_max();
+      for (size_t i = 0; i < (size_t)k * C; i++) m->b[i] = (i % 3) ? rtl_max() : rtl_min();
+      break;
+    case DC_K1:
+      rtl_fill(tb, m->a, (size_t)R * k, 700);
+      rtl_fill(tb, m->b, (size_t)k * C, 700);
+      break;
+    case DC_KMAX_HALF:
+      rtl_fill(tb, m->a, (size_t)R * k, 500);
+      rtl_fill(tb, m->b, (size_t)k * C, 800);
+      break;
+    case DC_B_ZERO: rtl_fill(tb, m->a, (size_t)R * k, 1000); break;
+    case DC_ROW_STAIRS:
+      for (uint32_t r = 0; r < R; r++)
+        rtl_fill(tb, m->a + (size_t)r * k, k, R > 1 ? 1000 * r / (R - 1) : 500);
+      rtl_fill(tb, m->b, (size_t)k * C, 900);
+      break;
+    case DC_COUNT: break;
+  }
+}
+
+START_TEST(test_directed) {
+  rtl_state_t s;
+  rtl_dc_t dc = (rtl_dc_t)_i;
+  rtl_open(&s, 100 + (uint64_t)_i, 80, 80);
+  rtl_mat_t m;
+  rtl_directed_fill(&s.tb, dc, &m);
+  int bad = 0;
+  for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
+    gold_job_t job = {m.k, rtl_modes[mi].mode, rtl_modes[mi].thresh, false, m.a, m.b};
+    char label[128];
+    snprintf(label, sizeof label, "directed '%s' mode %s thresh %u", rtl_dc_names[dc],
+             gold_mode_name(job.mode), job.thresh);
+    bad += rtl_check_job(&s, "directed", label, &job);
+  }
+  rtl_mat_free(&m);
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "directed case '%s': %d mismatches (details above)", rtl_dc_names[dc], bad);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ random densities */
+static const unsigned rtl_densities[] = {0, 10, 100, 300, 500, 900, 1000}; /* permille */
+#define RTL_NDENS (sizeof rtl_densities / sizeof rtl_densities[0])
+
+static unsigned rtl_jobs_per_density(void) {
+  const char *s = getenv("SG_JOBS");
+  return s && *s ? (unsigned)strtoul(s, NULL, 10) : 4;
+}
+
+START_TEST(test_random_density) {
+  rtl_state_t s;
+  rtl_open(&s, 200 + (uint64_t)_i, 70, 70);
+  unsigned dA = rtl_densities[_i];
+  int bad = 0;
+  for (unsigned j = 0; j < rtl_jobs_per_density(); j++) {
+    uint32_t k = 1 + (uint32_t)(tb_rand(&s.tb) % SG_KMAX);
+    if (j == 0) k = SG_KMAX;
+    unsigned dB = rtl_densities[tb_rand(&s.tb) % RTL_NDENS];
+    rtl_mat_t m;
+    rtl_mat_alloc(&m, k);
+    rtl_fill(&s.tb, m.a, (size_t)SG_ROWS * k, dA);
+    rtl_fill(&s.tb, m.b, (size_t)k * SG_COLS, dB);
+    for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
+      uint32_t thresh = rtl_modes[mi].thresh;
+      if (rtl_modes[mi].mode == GOLD_MODE_AUTO && mi == 3) thresh = (uint32_t)(tb_rand(&s.tb) % 257);
+      bool acc = s.have_prev && (tb_rand(&s.tb) % 3 == 0);
+      gold_job_t job = {k, rtl_modes[mi].mode, thresh, acc, m.a, m.b};
+      char label[160];
+      snprintf(label, sizeof label, "random A density %.3f B density %.3f job %u mode %s",
+               dA / 1000.0, dB / 1000.0, j, gold_mode_name(job.mode));
+      bad += rtl_check_job(&s, "random_density", label, &job);
+    }
+    rtl_mat_free(&m);
+  }
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "random density %.3f: %d mismatches (details above)", dA / 1000.0, bad);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ probe */
+START_TEST(test_probe) {
+  rtl_state_t s;
+  rtl_open(&s, 1, 60, 60);
+  host_variant_t v;
+  char err[256];
+  int rc = host_probe(&s.dev, &v, err, sizeof err);
+  ck_assert_msg(rc == 0, "probe failed: %s", err);
+  ck_assert_msg(v.p.rows == SG_ROWS && v.p.cols == SG_COLS && v.p.data_w == SG_DATA_W &&
+                    v.p.acc_w == SG_ACC_W && v.p.kmax == SG_KMAX &&
+                    v.p.sparse_capable == SG_SPARSE_CAPABLE && v.window == SG_WINDOW &&
+                    v.in_stream_w == SG_IN_STREAM_W && v.out_stream_w == SG_OUT_STREAM_W &&
+                    v.elems_per_beat == SG_ELEMS_PER_BEAT,
+                "ID/PARAM registers disagree with sparsegen_params.h");
+  uint32_t ver = 0;
+  ck_assert_int_eq(host_read_version(&s.dev, &ver, err, sizeof err), 0);
+  ck_assert_msg(ver == SG_GEN_VERSION_WORD, "VERSION 0x%x, header says 0x%x", ver, SG_GEN_VERSION_WORD);
+  /* reset values */
+  uint32_t val;
+  ck_assert_int_eq(tb_axil_read(&s.tb, HOST_REG_STATUS, &val), 0);
+  ck_assert_msg(val == 0, "STATUS after reset = 0x%x", val);
+  ck_assert_int_eq(tb_axil_read(&s.tb, HOST_REG_K, &val), 0);
+  ck_assert_msg(val == 1, "K after reset = %u", val);
+  ck_assert_int_eq(tb_axil_read(&s.tb, HOST_REG_THRESH, &val), 0);
+  ck_assert_msg(val == 256, "THRESH after reset = %u", val);
+  ck_assert_msg(s.tb.pins.irq == 0, "irq_o high after reset");
+  rtl_close(&s);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ register errors */
+static uint32_t rtl_read(rtl_state_t *s, uint32_t addr) {
+  uint32_t v = 0;
+  ck_assert_msg(tb_axil_read(&s->tb, addr, &v) == 0, "read of 0x%03x failed", addr);
+  return v;
+}
+
+static void rtl_expect_err(rtl_state_t *s, uint32_t want, const char *what) {
+  uint32_t e = rtl_read(s, HOST_REG_ERR);
+  if (e != want) rtl_repro("register_errors");
+  ck_assert_msg(e == want, "%s: ERR = 0x%x, expected 0x%x", what, e, want);
+  ck_assert_int_eq(tb_axil_write(&s->tb, HOST_REG_ERR, e, 0xF), 0);
+  ck_assert_msg(rtl_read(s, HOST_REG_ERR) == 0, "%s: ERR not cleared by W1C", what);
+}
+
+START_TEST(test_register_errors) {
+  rtl_state_t s;
+  rtl_open(&s, 300, 75, 75);
+  tb_t *tb = &s.tb;
+  /* K out of range at START: nothing starts */
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, 0, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
+  rtl_expect_err(&s, GOLD_ERR_K, "START with K=0");
+  ck_assert_msg((rtl_read(&s, HOST_REG_STATUS) & HOST_STATUS_BUSY) == 0, "busy after a bad START");
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, SG_KMAX + 1, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
+  rtl_expect_err(&s, GOLD_ERR_K, "START with K=KMAX+1");
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, 0xFFFFFFFFu, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
+  rtl_expect_err(&s, GOLD_ERR_K, "START with K=2^32-1");
+  /* MODE and THRESH values are checked at the write and kept on error */
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_MODE, 3, 0xF), 0);
+  rtl_expect_err(&s, GOLD_ERR_MODE, "MODE=3");
+  ck_assert_msg(rtl_read(&s, HOST_REG_MODE) == 0, "MODE changed by a rejected write");
+  if (!SG_SPARSE_CAPABLE) {
+    ck_assert_int_eq(tb_axil_write(tb, HOST_REG_MODE, 1, 0xF), 0);
+    rtl_expect_err(&s, GOLD_ERR_MODE, "MODE=SPARSE on a dense-only variant");
+  }
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_THRESH, 257, 0xF), 0);
+  rtl_expect_err(&s, GOLD_ERR_THRESH, "THRESH=257");
+  ck_assert_msg(rtl_read(&s, HOST_REG_THRESH) == 256, "THRESH changed by a rejected write");
+  /* bad addresses and strobes: SLVERR and ERR.ADDR */
+  uint32_t v;
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_ID, 1, 0xF), 1);
+  rtl_expect_err(&s, GOLD_ERR_ADDR, "write to read-only ID");
+  ck_assert_int_eq(tb_axil_write(tb, 0xFFC, 1, 0xF), 1);
+  rtl_expect_err(&s, GOLD_ERR_ADDR, "write to unmapped 0xFFC");
+  ck_assert_int_eq(tb_axil_read(tb, 0xFFC, &v), 1);
+  rtl_expect_err(&s, GOLD_ERR_ADDR, "read of unmapped 0xFFC");
+  ck_assert_int_eq(tb_axil_read(tb, HOST_REG_ROW_NNZ(SG_ROWS), &v), 1);
+  rtl_expect_err(&s, GOLD_ERR_ADDR, "read of ROW_NNZ[ROWS]");
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, 5, 0x3), 1);
+  rtl_expect_err(&s, GOLD_ERR_ADDR, "partial-strobe write");
+  ck_assert_msg(rtl_read(&s, HOST_REG_K) == 0xFFFFFFFFu, "K changed by a partial write");
+  ck_assert_int_eq(tb_axil_read(tb, HOST_REG_K + 1, &v), 1);
+  rtl_expect_err(&s, GOLD_ERR_ADDR, "unaligned read");
+
+  /* START while busy: the second START is refused, the running job is unharmed */
+  rtl_mat_t m;
+  uint32_t k = SG_KMAX < 40 ? SG_KMAX : 40;
+  rtl_mat_alloc(&m, k);
+  rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 500);
+  rtl_fill(tb, m.b, (size_t)k * SG_COLS, 500);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, k, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
+  rtl_expect_err(&s, GOLD_ERR_BUSY, "START while busy");
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 2, 0xF), 0); /* ABORT */
+  ck_assert_msg((rtl_read(&s, HOST_REG_STATUS) & HOST_STATUS_BUSY) == 0, "busy after ABORT");
+
+  /* a wrong TLAST is flagged, the job still completes with the right answer */
+  {
+    uint32_t wpb = host_in_words_per_beat(&s.v);
+    uint64_t nb = host_in_beats(&s.v, k);
+    uint32_t *words = calloc(nb * wpb, sizeof(uint32_t));
+    uint8_t *last = calloc(nb, 1);
+    gold_job_t job = {k, GOLD_MODE_DENSE, 256, false, m.a, m.b};
+    char err[256];
+    ck_assert_int_eq(host_stream_encode(&s.v, &job, words, last, nb, err, sizeof err), 0);
+    last[nb - 1] = 0;
+    last[0] = 1;
+    ck_assert_int_eq(tb_axil_write(tb, HOST_REG_MODE, 0, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, HOST_REG_FLAGS, 0, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
+    ck_assert_int_eq(tb_axis_send(tb, words, wpb, (uint32_t)nb, last), 0);
+    uint32_t owpb = host_out_words_per_beat(&s.v);
+    uint32_t *res = calloc((size_t)SG_ROWS * SG_COLS * owpb, sizeof(uint32_t));
+    uint8_t *rl = calloc((size_t)SG_ROWS * SG_COLS, 1);
+    ck_assert_int_eq(tb_axis_recv(tb, res, owpb, SG_ROWS * SG_COLS, rl), 0);
+    int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS];
+    ck_assert_int_eq(host_stream_decode_results(&s.v, res, rl, SG_ROWS * SG_COLS, dev_c, err, sizeof err), 0);
+    gold_counters_t gc;
+    ck_assert_int_eq(gold_run(&rtl_params, &job, gold_c, &gc), 0);
+    ck_assert_msg(memcmp(dev_c, gold_c, sizeof dev_c) == 0, "results wrong after a bad TLAST");
+    tb_idle(tb, 2);
+    ck_assert_msg(s.tb.pins.irq == 1, "irq_o not raised by DONE/ERROR");
+    uint32_t st = rtl_read(&s, HOST_REG_STATUS);
+    ck_assert_msg((st & (HOST_STATUS_DONE | HOST_STATUS_ERROR)) == (HOST_STATUS_DONE | HOST_STATUS_ERROR),
+                  "STATUS 0x%x after a job with a bad TLAST", st);
+    rtl_expect_err(&s, GOLD_ERR_TLAST, "TLAST on the first beat instead of the last");
+    free(words);
+    free(last);
+    free(res);
+    free(rl);
+  }
+  /* and the device still runs a normal job */
+  gold_job_t job = {k, SG_SPARSE_CAPABLE ? GOLD_MODE_AUTO : GOLD_MODE_DENSE, 200, false, m.a, m.b};
+  int bad = rtl_check_job(&s, "register_errors", "job after register errors", &job);
+  rtl_mat_free(&m);
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "job after register errors: %d mismatches", bad);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ abort / reset mid-job */
+/* _i: 0..5 = {abort, reset} x {during LOAD, during COMPUTE, during DRAIN} */
+START_TEST(test_interrupt_mid_job) {
+  rtl_state_t s;
+  rtl_open(&s, 400 + (uint64_t)_i, 85, 85);
+  tb_t *tb = &s.tb;
+  int use_reset = _i >= 3, phase = _i % 3;
+  static const char *const phases[3] = {"LOAD", "COMPUTE", "DRAIN"};
+  uint32_t k = SG_KMAX < 64 ? SG_KMAX : 64;
+  rtl_mat_t m;
+  rtl_mat_alloc(&m, k);
+  rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 400);
+  rtl_fill(tb, m.b, (size_t)k * SG_COLS, 900);
+  gold_job_t job = {k, SG_SPARSE_CAPABLE ? GOLD_MODE_SPARSE : GOLD_MODE_DENSE, 256, false, m.a, m.b};
+  uint32_t wpb = host_in_words_per_beat(&s.v);
+  uint64_t nb = host_in_beats(&s.v, k);
+  uint32_t *words = calloc(nb * wpb, sizeof(uint32_t));
+  uint8_t *last = calloc(nb, 1);
+  char err[256];
+  ck_assert_int_eq(host_stream_encode(&s.v, &job, words, last, nb, err, sizeof err), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, k, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_MODE, job.mode, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
+  uint32_t sent = phase == 0 ? (uint32_t)(nb / 2) : (uint32_t)nb;
+  ck_assert_int_eq(tb_axis_send(tb, words, wpb, sent, last), 0);
+  if (phase == 2) { /* take a few results, then interrupt */
+    uint32_t res[4];
+    uint8_t rl[2];
+    uint32_t n = SG_ROWS * SG_COLS > 1 ? 1 : 0;
+    if (n) ck_assert_int_eq(tb_axis_recv(tb, res, host_out_words_per_beat(&s.v), n, rl), 0);
+  }
+  if (use_reset) {
+    tb_reset(tb, 1);
+    ck_assert_msg(rtl_read(&s, HOST_REG_K) == 1, "K not reset");
+    ck_assert_msg(rtl_read(&s, HOST_REG_CYC_TOTAL) == 0, "CYC_TOTAL not reset");
+  } else {
+    ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 2, 0xF), 0);
+  }
+  uint32_t st = rtl_read(&s, HOST_REG_STATUS);
+  ck_assert_msg((st & (HOST_STATUS_BUSY | HOST_STATUS_DONE)) == 0 && HOST_STATUS_STATE(st) == 0,
+                "%s during %s: STATUS 0x%x, expected idle", use_reset ? "reset" : "ABORT", phases[phase], st);
+  ck_assert_msg(tb->pins.s_tready == 0 && tb->pins.m_tvalid == 0, "streams still active after %s",
+                use_reset ? "reset" : "ABORT");
+  /* a fresh job (no ACCUMULATE) is exact; then one that accumulates on it */
+  s.have_prev = 0;
+  int bad = rtl_check_job(&s, "interrupt_mid_job", "job after interruption", &job);
+  gold_job_t job2 = job;
+  job2.accumulate = true;
+  job2.mode = GOLD_MODE_DENSE;
+  bad += rtl_check_job(&s, "interrupt_mid_job", "accumulating job after interruption", &job2);
+  free(words);
+  free(last);
+  rtl_mat_free(&m);
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "%s during %s: %d mismatches", use_reset ? "reset" : "ABORT", phases[phase], bad);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ full-speed buses */
+START_TEST(test_no_backpressure) {
+  rtl_state_t s;
+  rtl_open(&s, 500, 100, 100);
+  int bad = 0;
+  for (unsigned j = 0; j < 3; j++) {
+    uint32_t k = j == 0 ? 1 : 1 + (uint32_t)(tb_rand(&s.tb) % SG_KMAX);
+    rtl_mat_t m;
+    rtl_mat_alloc(&m, k);
+    rtl_fill(&s.tb, m.a, (size_t)SG_ROWS * k, 200);
+    rtl_fill(&s.tb, m.b, (size_t)k * SG_COLS, 1000);
+    for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
+      gold_job_t job = {k, rtl_modes[mi].mode, rtl_modes[mi].thresh, false, m.a, m.b};
+      bad += rtl_check_job(&s, "no_backpressure", "full-speed job", &job);
+    }
+    rtl_mat_free(&m);
+  }
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "full-speed jobs: %d mismatches", bad);
+}
+END_TEST
+
+Suite *make_rtl_suite(void) {
+  Suite *s = suite_create("rtl");
+  TCase *tc;
+  tc = tcase_create("probe");
+  tcase_add_test(tc, test_probe);
+  tcase_set_timeout(tc, 60);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("directed");
+  tcase_add_loop_test(tc, test_directed, 0, DC_COUNT);
+  tcase_set_timeout(tc, 300);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("random_density");
+  tcase_add_loop_test(tc, test_random_density, 0, (int)RTL_NDENS);
+  tcase_set_timeout(tc, 600);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("register_errors");
+  tcase_add_test(tc, test_register_errors);
+  tcase_set_timeout(tc, 120);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("interrupt_mid_job");
+  tcase_add_loop_test(tc, test_interrupt_mid_job, 0, 6);
+  tcase_set_timeout(tc, 120);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("no_backpressure");
+  tcase_add_test(tc, test_no_backpressure);
+  tcase_set_timeout(tc, 300);
+  suite_add_tcase(s, tc);
+  return s;
+}
