@@ -88,19 +88,25 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
 
   tmpl_holes_t hs = {0};
   tmpl_setu(&hs, "C", C);
-  tmpl_setu(&hs, "W", c->window);
   tmpl_setu(&hs, "KW", KW);
   tmpl_setu(&hs, "DW", DW);
   tmpl_setu(&hs, "AW", AW);
   tmpl_setu(&hs, "BWW", C * DW);
   tmpl_setu(&hs, "GCW", gcw);
   tmpl_setu(&hs, "CCW", ccw);
-  tmpl_setu(&hs, "WB", g->d.wb);
-  tmpl_setu(&hs, "NWB", KW - g->d.wb);
   tmpl_setu(&hs, "KMAX", c->kmax);
-  tmpl_setu(&hs, "NWIN", g->d.nwin);
+  const char *tname = "row_dense.v";
+  if (c->sparsity == SG_SPARSITY_WEIGHT) {
+    tname = "row.v";
+    tmpl_setu(&hs, "W", c->window);
+    tmpl_setu(&hs, "WB", g->d.wb);
+    tmpl_setu(&hs, "NWB", KW - g->d.wb);
+    tmpl_setu(&hs, "NWIN", g->d.nwin);
+  } else {
+    tmpl_setu(&hs, "KW1", KW + 1);
+  }
   tmpl_set(&hs, "PES", pes.oom ? "" : sb_str(&pes));
-  int rc = pes.oom ? -1 : emit_from_template(g, out, "row.v", &hs);
+  int rc = pes.oom ? -1 : emit_from_template(g, out, tname, &hs);
   sb_free(&pes);
   return rc;
 }

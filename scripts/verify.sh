@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# make verify: the sign-off regression.
+#   scripts/verify.sh [PROFILE]      PROFILE = default (about 20 min on 2 cores) | full
+# Steps: generator tests, golden/host tests (plain and under ASan+UBSan), and for every variant
+# of scripts/variants.txt in the profile: lint, Yosys structural check, Verilator build, the
+# RTL-vs-golden suite. Ends with "N passed, N failed" and exits non-zero on any failure.
+# Report: build/reports/verify.json (+ one TAP file per test binary in build/reports/).
+set -uo pipefail
+profile=${1:-default}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+rep=build/reports
+mkdir -p "$rep"
+rm -f "$rep"/*.tap "$rep"/*.log
+seed=${SG_SEED:-$(( ($(date +%s) % 1000000) + 1 ))}
+export SG_SEED=$seed
+case "$profile" in
+  default) export SG_JOBS=${SG_JOBS:-4} ;;
+  full) export SG_JOBS=${SG_JOBS:-16} ;;
+  *) echo "verify: unknown PROFILE '$profile' (default | full)" >&2; exit 2 ;;
+esac
+passed=0
+failed=0
+records=()
+t_start=$(date +%s)
+
+record() { # record NAME STATUS PASSED FAILED SECONDS DETAIL
+  records+=("{\"step\": \"$1\", \"status\": \"$2\", \"passed\": $3, \"failed\": $4, \"seconds\": $5, \"detail\": \"$6\"}")
+  passed=$((passed + $3))
+  failed=$((failed + $4))
+  printf '%-34s %-4s %4d passed %4d failed %5ss  %s\n' "$1" "$2" "$3" "$4" "$5" "$6"
+}
+
+# run a Check binary: counts come from its summary line
+check_step() { # check_step NAME LOG CMD...
+  local name=$1 log=$2
+  shift 2
+  local t0=$(date +%s)
+  SG_TAP_FILE="$rep/$name.tap" "$@" >"$log" 2>&1
+  local rc=$? dt=$(( $(date +%s) - t0 ))
+  local line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -1)
+  local n=$(sed -n 's/.*Checks: \([0-9]*\).*/\1/p' <<<"$line")
+  local f=$(sed -n 's/.*Failures: \([0-9]*\).*/\1/p' <<<"$line")
+  local e=$(sed -n 's/.*Errors: \([0-9]*\).*/\1/p' <<<"$line")
+  if [ -z "$n" ]; then
+    record "$name" FAIL 0 1 "$dt" "no Check summary (exit $rc), see $log"
+    tail -20 "$log" | sed 's/^/    /'
+    return
+  fi
+  local bad=$((f + e))
+  if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+  if [ "$bad" -eq 0 ]; then
+    record "$name" PASS "$n" 0 "$dt" "$log"
+  else
+    record "$name" FAIL $((n - f - e)) "$bad" "$dt" "see $log"
+    grep -E ':[FE]:|FAIL|reproduce' "$log" | head -30 | sed 's/^/    /'
+  fi
+}
+
+plain_step() { # plain_step NAME LOG CMD...
+  local name=$1 log=$2
+  shift 2
+  local t0=$(date +%s)
+  "$@" >"$log" 2>&1
+  local rc=$? dt=$(( $(date +%s) - t0 ))
+  if [ $rc -eq 0 ]; then
+    record "$name" PASS 1 0 "$dt" "$log"
+  else
+    record "$name" FAIL 0 1 "$dt" "see $log"
+    tail -15 "$log" | sed 's/^/    /'
+  fi
+}
+
+echo "sparsegen verify: profile $profile, seed $seed (reproduce: make verify PROFILE=$profile SG_SEED=$seed)"
+echo "tools: $(verilator --version | head -1); $(yosys -V | head -1); gcc $(gcc -dumpfullversion)"
+plain_step build "$rep/build.log" make -s all build/bin/test_sw build/bin/test_sw_san build/bin/test_gen build/bin/sparsegen_san
+check_step gen "$rep/gen.log" build/bin/test_gen
+check_step golden_host "$rep/sw.log" build/bin/test_sw
+check_step golden_host_asan_ubsan "$rep/sw_san.log" build/bin/test_sw_san
+
+while read -r profs name args; do
+  [[ -z "${profs:-}" || "$profs" == \#* ]] && continue
+  [[ ",$profs," == *",$profile,"* ]] || continue
+  vd=build/variants/$name
+  log="$rep/$name"
+  plain_step "$name:build" "$log.build.log" scripts/variant.sh "$name" $args
+  [ -x "$vd/tb_rtl" ] || continue
+  top=$(sed -n 's/.*"top": "\([^"]*\)".*/\1/p' "$vd/out/manifest.json")
+  files=$(grep -v '^//' "$vd/out/files.f" | sed "s|^|$vd/out/|" | tr '\n' ' ')
+  plain_step "$name:lint" "$log.lint.log" verilator --lint-only -Wall --top-module "$top" $files
+  plain_step "$name:yosys" "$log.yosys.log" scripts/yosys_check.sh "$vd/out"
+  check_step "$name:rtl" "$log.rtl.log" "$vd/tb_rtl"
+done < scripts/variants.txt
+
+dt=$(( $(date +%s) - t_start ))
+{
+  echo "{"
+  echo "  \"profile\": \"$profile\", \"seed\": $seed, \"seconds\": $dt,"
+  echo "  \"tools\": {\"verilator\": \"$(verilator --version | head -1)\", \"yosys\": \"$(yosys -V | head -1)\", \"gcc\": \"$(gcc -dumpfullversion)\"},"
+  echo "  \"passed\": $passed, \"failed\": $failed,"
+  echo "  \"steps\": ["
+  n=${#records[@]}
+  for i in "${!records[@]}"; do
+    sep=","
+    [ "$i" -eq $((n - 1)) ] && sep=""
+    echo "    ${records[$i]}$sep"
+  done
+  echo "  ]"
+  echo "}"
+} >"$rep/verify.json"
+echo "report: $rep/verify.json (${dt}s)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
