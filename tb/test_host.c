@@ -46,8 +46,23 @@ static int is_file(const char *p)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* SG_DATA_DIR, else <repo root>/../shared/data, the repo root being the first of ., .., ../..,
- * ../../.. that holds gen/sg_regs.def. */
+/* SG_DATA_DIR, else <repo root>/../shared/data, the repo root being the first directory holding
+ * gen/sg_regs.def among: the current directory and up to 3 parents, then the directory of this
+ * executable (/proc/self/exe) and up to 3 parents. */
+static int find_root(const char *start, char *out, size_t len)
+{
+    static const char *const ups[] = {"", "/..", "/../..", "/../../.."};
+    for (size_t i = 0; i < sizeof ups / sizeof ups[0]; i++) {
+        char probe[1200];
+        snprintf(probe, sizeof probe, "%s%s/gen/sg_regs.def", start, ups[i]);
+        if (is_file(probe)) {
+            snprintf(out, len, "%s%s", start, ups[i]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void data_dir(char *out, size_t len)
 {
     const char *env = getenv("SG_DATA_DIR");
@@ -55,16 +70,21 @@ static void data_dir(char *out, size_t len)
         snprintf(out, len, "%s", env);
         return;
     }
-    static const char *const ups[] = {".", "..", "../..", "../../.."};
-    for (size_t i = 0; i < sizeof ups / sizeof ups[0]; i++) {
-        char probe[512];
-        snprintf(probe, sizeof probe, "%s/gen/sg_regs.def", ups[i]);
-        if (is_file(probe)) {
-            snprintf(out, len, "%s/../shared/data", ups[i]);
-            return;
-        }
+    char root[1200];
+    char exe[1024];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL)
+            *slash = '\0';
+    } else {
+        exe[0] = '\0';
     }
-    snprintf(out, len, "../shared/data");
+    if (find_root(".", root, sizeof root) || (exe[0] != '\0' && find_root(exe, root, sizeof root)))
+        snprintf(out, len, "%s/../shared/data", root);
+    else
+        snprintf(out, len, "../shared/data");
 }
 
 /* ================================================================ Matrix Market */
@@ -98,12 +118,13 @@ static const mtx_expect_t shared_files[] = {
 START_TEST(test_mtx_shared)
 {
     const mtx_expect_t *x = &shared_files[_i];
-    char dir[512], path[1024], err[512] = "";
+    char dir[1400], path[1600], err[2048] = "";
     data_dir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/%s", dir, x->rel);
     if (!is_file(path))
-        ck_abort_msg("shared data file missing: %s (the test needs /work/shared/data; set "
-                     "SG_DATA_DIR to the folder holding graphchallenge/ and suitesparse/)",
+        ck_abort_msg("shared data file missing: %s (expected the shared data set in shared/data "
+                     "beside the repository; set SG_DATA_DIR to the folder holding "
+                     "graphchallenge/ and suitesparse/)",
                      path);
     host_mtx_t m;
     int rc = host_mtx_read(path, &m, err, sizeof err);
