@@ -56,3 +56,27 @@ $(B)/bin/test_sw_san: $(TEST_SW_SRCS) $(SW_SRCS) $(SW_HDRS) | $(B)/bin
 
 $(B)/bin/sparsegen_san: $(GEN_SRCS) $(GEN_HDRS) $(B)/obj/templates.c | $(B)/bin
 	$(CC) $(CFLAGS_SG) $(SAN) -Igen -o $@ $(GEN_SRCS) $(B)/obj/templates.c
+
+# generator tests: the CLI (run as a program) and the template filler (linked in)
+$(B)/bin/test_gen: tb/test_gen.c gen/tmpl.c gen/sb.c $(B)/obj/templates.c $(B)/bin/sparsegen | $(B)/bin
+	$(CC) $(CFLAGS_SG) -Igen $(CHECK_CFLAGS) -o $@ tb/test_gen.c gen/tmpl.c gen/sb.c $(B)/obj/templates.c $(CHECK_LIBS)
+
+# ---------------------------------------------------------------- product targets
+PROFILE ?= default
+DATA    ?= ../shared/data
+
+.PHONY: deps demo bench verify lint
+deps:
+	@scripts/deps.sh core
+
+# The main job: generate the default 8x8 variant, run a real GraphChallenge workload through
+# its Verilator model in DENSE, SPARSE and AUTO, check it against golden, print the result.
+demo: deps
+	@scripts/demo.sh
+
+bench: deps
+	@scripts/deps.sh plot || echo "bench: continuing without the plot"
+	@scripts/bench.sh
+
+verify: deps
+	@scripts/verify.sh $(PROFILE)

@@ -9,8 +9,9 @@
 // A[r][k] is non-zero (from the non-zero map written at LOAD). Each cycle the priority
 // encoder issues the lowest set position as a token (k, A[r][k]); when the window is used
 // up the next window's mask is loaded in the same cycle, so DENSE issues one k per cycle
-// without bubbles and SPARSE spends max(1, non-zeros) cycles per window. Rows never wait on
-// each other: every PE keeps a local copy of its column of B.
+// without bubbles and SPARSE issues one non-zero per cycle (empty windows are jumped over
+// with the window-occupancy map). Rows never wait on each other: every PE keeps a local copy
+// of its column of B.
 module @@P@@_row (
   input  wire                  clk_i,
   input  wire                  rst_ni,
@@ -61,12 +62,38 @@ module @@P@@_row (
   reg              s1_v_q, s1_v_d;
   reg  [@@KW@@-1:0] s1_k_q;
 
-  wire [NWB-1:0]   nxt_win = win_q + @@NWB@@'d1;
-  wire [NWB-1:0]   rd_win  = run_q ? nxt_win : {NWB{1'b0}};
-  wire [@@W@@-1:0] nz_word = nzmem[rd_win];
+  // Window-occupancy map: bit w is set when window w holds a non-zero of A for this job.
+  // In SPARSE mode the feeder jumps straight to the next occupied window, so empty windows
+  // cost nothing; in DENSE mode it visits every window below K in order.
+  reg  [@@NWIN@@-1:0] occ_q, occ_d;
+  reg  [@@NWIN@@-1:0] after_cur;   // windows after the current one (all of them before a run)
+  reg  [NWB-1:0]      nxt_occ;     // first occupied window in after_cur
+  integer             w;
+
+  wire [NWB-1:0]   nxt_seq = win_q + @@NWB@@'d1;
   wire             sel_sparse = run_q ? sparse_q : sparse_i;
-  // window done when the next window starts at or past K
-  wire             last_win = ({1'b0, nxt_win, {WB{1'b0}}} >= k_len_i) || (nxt_win == {NWB{1'b0}});
+  wire [@@NWIN@@-1:0] cand = occ_q & after_cur;
+
+  always @* begin
+    for (w = 0; w < @@NWIN@@; w = w + 1) begin
+      after_cur[w] = !run_q || (w[NWB-1:0] > win_q);
+    end
+  end
+
+  always @* begin
+    nxt_occ = {NWB{1'b0}};
+    for (w = @@NWIN@@ - 1; w >= 0; w = w - 1) begin
+      if (cand[w]) begin
+        nxt_occ = w[NWB-1:0];
+      end
+    end
+  end
+
+  // the window the feeder moves to next, and whether there is one
+  wire [NWB-1:0]   rd_win  = sel_sparse ? nxt_occ : (run_q ? nxt_seq : {NWB{1'b0}});
+  wire             seq_end = ({1'b0, nxt_seq, {WB{1'b0}}} >= k_len_i) || (nxt_seq == {NWB{1'b0}});
+  wire             has_nxt = sel_sparse ? (cand != {@@NWIN@@{1'b0}}) : (!run_q || !seq_end);
+  wire [@@W@@-1:0] nz_word = nzmem[rd_win];
   reg  [@@W@@-1:0] valid_mask;
   reg  [WB-1:0]    idx;
   integer          i;
@@ -101,25 +128,29 @@ module @@P@@_row (
     mask_d   = mask_q;
     nnz_d    = nnz_q;
     s1_v_d   = emit_v;
+    occ_d    = occ_q;
     if (job_start_i) begin
       nnz_d = {(@@KW@@+1){1'b0}};
+      occ_d = {@@NWIN@@{1'b0}};
     end else if (a_we_i && a_nz) begin
       nnz_d = nnz_q + {{@@KW@@{1'b0}}, 1'b1};
+      occ_d[waddr_i[@@KW@@-1:WB]] = 1'b1;
     end
     if (kill_i) begin
       run_d  = 1'b0;
       s1_v_d = 1'b0;
     end else if (run_i) begin
-      run_d    = 1'b1;
+      // an all-zero row in SPARSE mode has no occupied window and never starts
+      run_d    = has_nxt;
       sparse_d = sparse_i;
-      win_d    = {NWB{1'b0}};
+      win_d    = rd_win;
       mask_d   = load_mask;
     end else if (run_q && (rest == {@@W@@{1'b0}})) begin
-      if (last_win) begin
+      if (!has_nxt) begin
         run_d  = 1'b0;
         mask_d = {@@W@@{1'b0}};
       end else begin
-        win_d  = nxt_win;
+        win_d  = rd_win;
         mask_d = load_mask;
       end
     end else if (run_q) begin
@@ -134,6 +165,7 @@ module @@P@@_row (
       win_q    <= {NWB{1'b0}};
       mask_q   <= {@@W@@{1'b0}};
       nnz_q    <= {(@@KW@@+1){1'b0}};
+      occ_q    <= {@@NWIN@@{1'b0}};
       s1_v_q   <= 1'b0;
     end else begin
       run_q    <= run_d;
@@ -141,6 +173,7 @@ module @@P@@_row (
       win_q    <= win_d;
       mask_q   <= mask_d;
       nnz_q    <= nnz_d;
+      occ_q    <= occ_d;
       s1_v_q   <= s1_v_d;
     end
   end

@@ -415,15 +415,18 @@ int main(int argc, char **argv) {
       fprintf(jf,
               "{\"variant\": \"%s\", \"label\": \"%s\", \"workload\": \"%s\", \"rows\": %u, \"cols\": %u, "
               "\"data_w\": %u, \"kmax\": %u, \"window\": %u, \"mode\": \"%s\", \"mode_used\": \"%s\", "
-              "\"m\": %u, \"n\": %u, \"k\": %u, \"jobs\": %" PRIu64 ", \"density_a\": %.6f, \"density_b\": %.6f, "
+              "\"m\": %u, \"n\": %u, \"k\": %u, \"jobs\": %" PRIu64 ", \"density_a\": %.6f, \"density_b\": %.6f, \"target_density_a\": %.4f, "
               "\"compute_cycles\": %" PRIu64 ", \"total_cycles\": %" PRIu64 ", \"load_cycles\": %" PRIu64 ", "
               "\"drain_cycles\": %" PRIu64 ", \"macs_issued\": %" PRIu64 ", \"macs_gated\": %" PRIu64 ", "
               "\"macs_skipped\": %" PRIu64 ", \"bound_cycles\": %" PRIu64 ", \"ratio_to_bound\": %.4f, "
-              "\"utilization\": %.4f, \"effective_utilization\": %.4f, \"seed\": %" PRIu64 ", \"match\": %s}\n",
+              "\"utilization\": %.4f, \"effective_utilization\": %.4f, \"speedup_vs_dense\": %.4f, "
+              "\"seed\": %" PRIu64 ", \"match\": %s}\n",
               SG_VARIANT, o.label ? o.label : "", o.workload, SG_ROWS, SG_COLS, SG_DATA_W, SG_KMAX,
-              SG_WINDOW, gold_mode_name(mode), used, M, N, K, sd.jobs, dA, dB, sd.cyc_compute,
+              SG_WINDOW, gold_mode_name(mode), used, M, N, K, sd.jobs, dA, dB,
+              strcmp(o.workload, "random") == 0 ? o.density_a : dA, sd.cyc_compute,
               sd.cyc_total, sd.cyc_load, sd.cyc_drain, sd.macs_issued, sd.macs_gated, sd.macs_skipped,
-              bound, bound ? compute / (double)bound : 0.0, util, useful, o.seed, match ? "true" : "false");
+              bound, bound ? compute / (double)bound : 0.0, util, useful, speedup, o.seed,
+              match ? "true" : "false");
     }
     free(jd.c);
     free(jd.k);

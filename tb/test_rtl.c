@@ -239,7 +239,7 @@ static void rtl_directed_fill(tb_t *tb, rtl_dc_t dc, rtl_mat_t *m) {
     case DC_B_ZERO: rtl_fill(tb, m->a, (size_t)R * k, 1000); break;
     case DC_ROW_STAIRS:
       for (uint32_t r = 0; r < R; r++)
-        rtl_fill(tb, m->a + (size_t)r * k, k, R > 1 ? 1000 * r / (R - 1) : 500);
+        rtl_fill(tb, m->a + (size_t)r * k, k, R > 1 ? 1000 * r / (R > 1 ? R - 1 : 1) : 500);
       rtl_fill(tb, m->b, (size_t)k * C, 900);
       break;
     case DC_COUNT: break;
