@@ -15,8 +15,8 @@ rm -f "$rep"/*.tap "$rep"/*.log
 seed=${SG_SEED:-$(( ($(date +%s) % 1000000) + 1 ))}
 export SG_SEED=$seed
 case "$profile" in
-  default) export SG_JOBS=${SG_JOBS:-4} ;;
-  full) export SG_JOBS=${SG_JOBS:-16} ;;
+  default) export SG_JOBS=${SG_JOBS:-12} ;;
+  full) export SG_JOBS=${SG_JOBS:-64} ;;
   *) echo "verify: unknown PROFILE '$profile' (default | full)" >&2; exit 2 ;;
 esac
 passed=0
@@ -75,6 +75,7 @@ echo "sparsegen verify: profile $profile, seed $seed (reproduce: make verify PRO
 echo "tools: $(verilator --version | head -1); $(yosys -V | head -1); gcc $(gcc -dumpfullversion)"
 plain_step build "$rep/build.log" make -s all build/bin/test_sw build/bin/test_sw_san build/bin/test_gen build/bin/sparsegen_san
 check_step gen "$rep/gen.log" build/bin/test_gen
+SG_GEN_BIN=build/bin/sparsegen_san check_step gen_asan_ubsan "$rep/gen_san.log" build/bin/test_gen
 check_step golden_host "$rep/sw.log" build/bin/test_sw
 check_step golden_host_asan_ubsan "$rep/sw_san.log" build/bin/test_sw_san
 
