@@ -90,8 +90,26 @@ while read -r profs name args; do
   files=$(grep -v '^//' "$vd/out/files.f" | sed "s|^|$vd/out/|" | tr '\n' ' ')
   plain_step "$name:lint" "$log.lint.log" verilator --lint-only -Wall --top-module "$top" $files
   plain_step "$name:yosys" "$log.yosys.log" scripts/yosys_check.sh "$vd/out"
-  check_step "$name:rtl" "$log.rtl.log" "$vd/tb_rtl"
+  rm -f "$log.cov"
+  SG_COV_FILE="$log.cov" check_step "$name:rtl" "$log.rtl.log" "$vd/tb_rtl"
 done < scripts/variants.txt
+
+# functional coverage: bins of tb/test_rtl.c (RTL_COV_BINS), summed per variant and overall
+cov_summary=""
+if ls "$rep"/*.cov >/dev/null 2>&1; then
+  echo
+  echo "functional coverage (bins hit by the RTL suites, tb/test_rtl.c RTL_COV_BINS):"
+  for f in "$rep"/*.cov; do
+    awk -v v="$(basename "$f" .cov)" '{a[$1] += $2} END { n = 0; h = 0; miss = ""
+      for (k in a) { n++; if (a[k] > 0) h++; else miss = miss " " k }
+      printf "  %-14s %2d/%2d bins%s\n", v, h, n, (miss == "" ? "" : "  missed:" miss) }' "$f"
+  done
+  cov_summary=$(cat "$rep"/*.cov | awk '{a[$1] += $2} END { n = 0; h = 0; miss = ""
+    for (k in a) { n++; if (a[k] > 0) h++; else miss = miss " " k }
+    printf "%d/%d bins hit over all variants%s", h, n, (miss == "" ? "" : "; missed:" miss) }')
+  echo "  overall: $cov_summary"
+  cat "$rep"/*.cov | awk '{a[$1] += $2} END { for (k in a) printf "%s %d\n", k, a[k] }' | sort >"$rep/coverage.txt"
+fi
 
 dt=$(( $(date +%s) - t_start ))
 {
@@ -99,6 +117,7 @@ dt=$(( $(date +%s) - t_start ))
   echo "  \"profile\": \"$profile\", \"seed\": $seed, \"seconds\": $dt,"
   echo "  \"tools\": {\"verilator\": \"$(verilator --version | head -1)\", \"yosys\": \"$(yosys -V | head -1)\", \"gcc\": \"$(gcc -dumpfullversion)\"},"
   echo "  \"passed\": $passed, \"failed\": $failed,"
+  echo "  \"coverage\": \"$cov_summary\","
   echo "  \"steps\": ["
   n=${#records[@]}
   for i in "${!records[@]}"; do

@@ -94,7 +94,7 @@ int tb_axil_write(tb_t *tb, uint32_t addr, uint32_t data, uint8_t strb) {
     p->bready = (uint8_t)tb_chance(tb, tb->p_ready);
     tb_cycle(tb);
     if (p->bvalid && p->bready) break;
-    tb->ops_stalled++;
+    tb->axil_resp_stalls += p->bvalid;
     if (++n > tb->timeout) return -1;
   }
   p->bready = 0;
@@ -121,7 +121,7 @@ int tb_axil_read(tb_t *tb, uint32_t addr, uint32_t *data) {
     p->rready = (uint8_t)tb_chance(tb, tb->p_ready);
     tb_cycle(tb);
     if (p->rvalid && p->rready) break;
-    tb->ops_stalled++;
+    tb->axil_resp_stalls += p->rvalid;
     if (++n > tb->timeout) return -1;
   }
   p->rready = 0;
@@ -142,6 +142,8 @@ int tb_axis_send(tb_t *tb, const uint32_t *words, uint32_t wpb, uint32_t nbeats,
       p->s_tlast = last[i];
     }
     tb_cycle(tb);
+    tb->in_gaps += !p->s_tvalid;
+    tb->in_stalls += p->s_tvalid && !p->s_tready;
     if (p->s_tvalid && p->s_tready) {
       p->s_tvalid = 0;
       i++;
@@ -161,6 +163,7 @@ int tb_axis_recv(tb_t *tb, uint32_t *words, uint32_t wpb, uint32_t nbeats, uint8
   while (i < nbeats) {
     p->m_tready = (uint8_t)tb_chance(tb, tb->p_ready);
     tb_cycle(tb);
+    tb->out_stalls += p->m_tvalid && !p->m_tready;
     if (p->m_tvalid && p->m_tready) {
       for (uint32_t w = 0; w < wpb; w++) words[(size_t)i * wpb + w] = w < 2 ? p->m_tdata[w] : 0;
       last[i] = p->m_tlast;

@@ -15,7 +15,11 @@ typedef struct tb {
   unsigned p_valid;  /* % of cycles a master offers data when it has some */
   unsigned p_ready;  /* % of cycles a slave (B, R, result stream) is ready */
   uint64_t timeout;  /* cycles without progress before an operation gives up */
-  uint64_t ops_stalled; /* cycles a handshake waited (for coverage of back-pressure) */
+  /* back-pressure seen, for functional coverage */
+  uint64_t axil_resp_stalls; /* B/R valid while the master was not ready */
+  uint64_t in_gaps;          /* cycles the operand master withheld TVALID mid-stream */
+  uint64_t in_stalls;        /* operand TVALID while TREADY low */
+  uint64_t out_stalls;       /* result TVALID while TREADY low */
 } tb_t;
 
 int tb_init(tb_t *tb, uint64_t seed, unsigned p_valid, unsigned p_ready);

@@ -34,6 +34,38 @@ static uint64_t rtl_seed;
 static const gold_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX,
                                           SG_SPARSE_CAPABLE};
 
+/* ------------------------------------------------------------------ functional coverage
+ * Bins of the state space above; each test process appends its counts to SG_COV_FILE and
+ * make verify merges them into a per-variant coverage summary. */
+#define RTL_COV_BINS(X)                                                                    \
+  X(job_dense) X(job_sparse) X(auto_chose_dense) X(auto_chose_sparse) X(k_is_1)             \
+  X(k_is_kmax) X(a_all_zero) X(a_full) X(row_empty_in_sparse) X(row_full_in_sparse)        \
+  X(acc_wrapped) X(accumulate) X(gated_b_zero) X(axil_resp_stall) X(operand_gap)           \
+  X(result_stall) X(err_k) X(err_busy) X(err_mode) X(err_thresh) X(err_addr) X(err_tlast)  \
+  X(abort_in_load) X(abort_in_compute) X(abort_in_drain) X(reset_in_load)                  \
+  X(reset_in_compute) X(reset_in_drain)
+enum {
+#define X(b) COV_##b,
+  RTL_COV_BINS(X)
+#undef X
+      COV_COUNT
+};
+static const char *const rtl_cov_names[COV_COUNT] = {
+#define X(b) #b,
+    RTL_COV_BINS(X)
+#undef X
+};
+static uint64_t rtl_cov[COV_COUNT];
+
+static void rtl_cov_write(void) {
+  const char *path = getenv("SG_COV_FILE");
+  if (!path || !*path) return;
+  FILE *f = fopen(path, "a");
+  if (!f) return;
+  for (int i = 0; i < COV_COUNT; i++) fprintf(f, "%s %" PRIu64 "\n", rtl_cov_names[i], rtl_cov[i]);
+  fclose(f);
+}
+
 uint64_t rtl_seed_get(void) {
   if (rtl_seed) return rtl_seed;
   const char *s = getenv("SG_SEED");
@@ -103,7 +135,45 @@ static void rtl_open(rtl_state_t *s, uint64_t salt, unsigned p_valid, unsigned p
   rtl_variant(&s->v);
 }
 
-static void rtl_close(rtl_state_t *s) { tb_free(&s->tb); }
+static void rtl_close(rtl_state_t *s) {
+  rtl_cov[COV_axil_resp_stall] += s->tb.axil_resp_stalls;
+  rtl_cov[COV_operand_gap] += s->tb.in_gaps;
+  rtl_cov[COV_result_stall] += s->tb.out_stalls;
+  tb_free(&s->tb);
+  rtl_cov_write();
+  memset(rtl_cov, 0, sizeof rtl_cov);
+}
+
+/* job-level bins, from the operands and golden's view of the job */
+static void rtl_cov_job(const gold_job_t *job, const gold_counters_t *gc, const int64_t *c_prev,
+                        const int64_t *gold_c) {
+  rtl_cov[gc->mode_used == GOLD_MODE_SPARSE ? COV_job_sparse : COV_job_dense]++;
+  if (job->mode == GOLD_MODE_AUTO)
+    rtl_cov[gc->mode_used == GOLD_MODE_SPARSE ? COV_auto_chose_sparse : COV_auto_chose_dense]++;
+  rtl_cov[COV_k_is_1] += job->k == 1;
+  rtl_cov[COV_k_is_kmax] += job->k == SG_KMAX;
+  rtl_cov[COV_a_all_zero] += gc->nnz_a == 0;
+  rtl_cov[COV_a_full] += gc->nnz_a == SG_ROWS * job->k;
+  rtl_cov[COV_accumulate] += job->accumulate;
+  rtl_cov[COV_gated_b_zero] += gc->mode_used == GOLD_MODE_SPARSE && gc->macs_gated > 0;
+  if (gc->mode_used == GOLD_MODE_SPARSE)
+    for (uint32_t r = 0; r < SG_ROWS; r++) {
+      rtl_cov[COV_row_empty_in_sparse] += gc->row_nnz[r] == 0;
+      rtl_cov[COV_row_full_in_sparse] += gc->row_nnz[r] == job->k;
+    }
+  /* wrapped: the exact sum differs from the ACC_W-bit result */
+  for (uint32_t r = 0; r < SG_ROWS; r++)
+    for (uint32_t c = 0; c < SG_COLS; c++) {
+      int64_t exact = job->accumulate ? c_prev[r * SG_COLS + c] : 0;
+      for (uint32_t k = 0; k < job->k; k++)
+        exact += gold_operand(job->a[(size_t)r * job->k + k], SG_DATA_W) *
+                 gold_operand(job->b[(size_t)k * SG_COLS + c], SG_DATA_W);
+      if (exact != gold_c[r * SG_COLS + c]) {
+        rtl_cov[COV_acc_wrapped]++;
+        return;
+      }
+    }
+}
 
 static void rtl_repro(const char *what) {
   fprintf(stderr,
@@ -125,8 +195,11 @@ static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, c
     ck_assert_msg(s->have_prev, "%s: ACCUMULATE without a previous result", label);
     memcpy(gold_c, s->c_prev, sizeof gold_c);
   }
+  int64_t c_before[SG_ROWS * SG_COLS];
+  memcpy(c_before, gold_c, sizeof c_before);
   uint32_t gerr = gold_run(&rtl_params, job, gold_c, &gc);
   ck_assert_msg(gerr == 0, "%s: golden rejected the job (0x%x)", label, gerr);
+  rtl_cov_job(job, &gc, c_before, gold_c);
   int rc = host_run_job(&s->dev, &s->v, job, dev_c, &hc, err, sizeof err);
   if (rc != 0) {
     fprintf(stderr, "FAIL %s: device run failed: %s\n", label, err);
@@ -345,6 +418,12 @@ static uint32_t rtl_read(rtl_state_t *s, uint32_t addr) {
 static void rtl_expect_err(rtl_state_t *s, uint32_t want, const char *what) {
   uint32_t e = rtl_read(s, HOST_REG_ERR);
   if (e != want) rtl_repro("register_errors");
+  rtl_cov[COV_err_k] += (e & GOLD_ERR_K) != 0;
+  rtl_cov[COV_err_busy] += (e & GOLD_ERR_BUSY) != 0;
+  rtl_cov[COV_err_mode] += (e & GOLD_ERR_MODE) != 0;
+  rtl_cov[COV_err_thresh] += (e & GOLD_ERR_THRESH) != 0;
+  rtl_cov[COV_err_addr] += (e & GOLD_ERR_ADDR) != 0;
+  rtl_cov[COV_err_tlast] += (e & GOLD_ERR_TLAST) != 0;
   ck_assert_msg(e == want, "%s: ERR = 0x%x, expected 0x%x", what, e, want);
   ck_assert_int_eq(tb_axil_write(&s->tb, HOST_REG_ERR, e, 0xF), 0);
   ck_assert_msg(rtl_read(s, HOST_REG_ERR) == 0, "%s: ERR not cleared by W1C", what);
@@ -462,7 +541,9 @@ START_TEST(test_interrupt_mid_job) {
   rtl_mat_alloc(&m, k);
   rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 400);
   rtl_fill(tb, m.b, (size_t)k * SG_COLS, 900);
-  gold_job_t job = {k, SG_SPARSE_CAPABLE ? GOLD_MODE_SPARSE : GOLD_MODE_DENSE, 256, false, m.a, m.b};
+  /* DENSE when interrupting COMPUTE: K cycles long, so the interruption lands inside it */
+  gold_job_t job = {k, SG_SPARSE_CAPABLE && phase != 1 ? GOLD_MODE_SPARSE : GOLD_MODE_DENSE, 256,
+                    false, m.a, m.b};
   uint32_t wpb = host_in_words_per_beat(&s.v);
   uint64_t nb = host_in_beats(&s.v, k);
   uint32_t *words = calloc(nb * wpb, sizeof(uint32_t));
@@ -480,6 +561,8 @@ START_TEST(test_interrupt_mid_job) {
     uint32_t n = SG_ROWS * SG_COLS > 1 ? 1 : 0;
     if (n) ck_assert_int_eq(tb_axis_recv(tb, res, host_out_words_per_beat(&s.v), n, rl), 0);
   }
+  if (phase == 1) tb_idle(tb, 3); /* past the one-cycle DECIDE */
+  uint32_t state_before = HOST_STATUS_STATE(rtl_read(&s, HOST_REG_STATUS));
   if (use_reset) {
     tb_reset(tb, 1);
     ck_assert_msg(rtl_read(&s, HOST_REG_K) == 1, "K not reset");
@@ -487,6 +570,10 @@ START_TEST(test_interrupt_mid_job) {
   } else {
     ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 2, 0xF), 0);
   }
+  static const int bins[2][3] = {{COV_abort_in_load, COV_abort_in_compute, COV_abort_in_drain},
+                                 {COV_reset_in_load, COV_reset_in_compute, COV_reset_in_drain}};
+  rtl_cov[bins[use_reset][phase]] += state_before == (phase == 0 ? 1u : phase == 1 ? 3u : 5u) ||
+                                     (phase == 1 && state_before == 4u);
   uint32_t st = rtl_read(&s, HOST_REG_STATUS);
   ck_assert_msg((st & (HOST_STATUS_BUSY | HOST_STATUS_DONE)) == 0 && HOST_STATUS_STATE(st) == 0,
                 "%s during %s: STATUS 0x%x, expected idle", use_reset ? "reset" : "ABORT", phases[phase], st);
