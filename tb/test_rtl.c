@@ -185,7 +185,7 @@ static void rtl_repro(const char *what) {
 
 /* Runs the job on the device and on golden; returns the number of mismatches (0 = pass). */
 static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, const gold_job_t *job) {
-  int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS];
+  int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS] = {0};
   gold_counters_t gc;
   host_counters_t hc;
   char err[256];
