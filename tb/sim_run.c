@@ -21,6 +21,7 @@
 #include "bus.h"
 #include "gold.h"
 #include "host_driver.h"
+#include "host_energy.h"
 #include "host_golddev.h"
 #include "host_mtx.h"
 #include "host_quant.h"
@@ -337,8 +338,8 @@ int main(int argc, char **argv) {
            SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW,
            SG_SPARSE_CAPABLE ? "sparse-capable" : "dense-only");
     printf("workload: %s\n          A %ux%u density %.4f, B %ux%u density %.4f\n\n", desc, M, K, dA, K, N, dB);
-    printf("%-7s %-9s %10s %10s %12s %12s %12s %8s %8s %6s\n", "mode", "used", "compute", "total",
-           "MACs issued", "MACs gated", "MACs skipped", "util", "speedup", "golden");
+    printf("%-7s %-7s %9s %9s %12s %12s %12s %7s %8s %10s %6s\n", "mode", "used", "compute", "total",
+           "MACs issued", "MACs gated", "MACs skipped", "util", "speedup", "energy nJ", "golden");
   }
   FILE *jf = NULL;
   if (o.jsonl) {
@@ -392,6 +393,18 @@ int main(int argc, char **argv) {
     }
     int match = bad == 0;
     all_ok &= match;
+    /* energy estimate per job from its events (host_energy.h) */
+    host_energy_t en = {0};
+    for (uint32_t j = 0; j < jd.n; j++) {
+      host_energy_t ej;
+      host_energy_job(&v, &host_energy_horowitz45, jd.k[j], jd.c[j].arch.macs_issued,
+                      jd.c[j].arch.macs_gated, &ej);
+      en.mac_pj += ej.mac_pj;
+      en.a_read_pj += ej.a_read_pj;
+      en.b_read_pj += ej.b_read_pj;
+      en.load_write_pj += ej.load_write_pj;
+      en.total_pj += ej.total_pj;
+    }
     /* bound: DENSE K + R + C, SPARSE max row non-zeros + R + C, per job, by the mode used */
     uint64_t bound = 0;
     for (uint32_t j = 0; j < jd.n; j++)
@@ -406,9 +419,9 @@ int main(int argc, char **argv) {
     if (!o.quiet) {
       char sp[16] = "-";
       if (speedup > 0) snprintf(sp, sizeof sp, "%.2fx", speedup);
-      printf("%-7s %-9s %10" PRIu64 " %10" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %7.1f%% %8s %6s\n",
+      printf("%-7s %-7s %9" PRIu64 " %9" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %6.1f%% %8s %10.2f %6s\n",
              gold_mode_name(mode), used, sd.cyc_compute, sd.cyc_total, sd.macs_issued, sd.macs_gated,
-             sd.macs_skipped, 100.0 * util, sp, match ? "match" : "FAIL");
+             sd.macs_skipped, 100.0 * util, sp, en.total_pj / 1000.0, match ? "match" : "FAIL");
     }
     if (!match) fprintf(stderr, "sim_run: %s: %zu mismatches against golden (seed %" PRIu64 ")\n", gold_mode_name(mode), bad, o.seed);
     if (jf) {
@@ -420,12 +433,15 @@ int main(int argc, char **argv) {
               "\"drain_cycles\": %" PRIu64 ", \"macs_issued\": %" PRIu64 ", \"macs_gated\": %" PRIu64 ", "
               "\"macs_skipped\": %" PRIu64 ", \"bound_cycles\": %" PRIu64 ", \"ratio_to_bound\": %.4f, "
               "\"utilization\": %.4f, \"effective_utilization\": %.4f, \"speedup_vs_dense\": %.4f, "
+              "\"energy_pj\": {\"mac\": %.1f, \"a_read\": %.1f, \"b_read\": %.1f, \"load_write\": %.1f, "
+              "\"total\": %.1f}, \"energy_table\": \"Horowitz ISSCC 2014, 45 nm\", "
               "\"seed\": %" PRIu64 ", \"match\": %s}\n",
               SG_VARIANT, o.label ? o.label : "", o.workload, SG_ROWS, SG_COLS, SG_DATA_W, SG_KMAX,
               SG_WINDOW, gold_mode_name(mode), used, M, N, K, sd.jobs, dA, dB,
               strcmp(o.workload, "random") == 0 ? o.density_a : dA, sd.cyc_compute,
               sd.cyc_total, sd.cyc_load, sd.cyc_drain, sd.macs_issued, sd.macs_gated, sd.macs_skipped,
-              bound, bound ? compute / (double)bound : 0.0, util, useful, speedup, o.seed,
+              bound, bound ? compute / (double)bound : 0.0, util, useful, speedup, en.mac_pj,
+              en.a_read_pj, en.b_read_pj, en.load_write_pj, en.total_pj, o.seed,
               match ? "true" : "false");
     }
     free(jd.c);
@@ -434,6 +450,9 @@ int main(int argc, char **argv) {
     free(jg.k);
   }
   if (jf) fclose(jf);
+  if (!o.quiet)
+    printf("\nenergy: estimate from event counts x Horowitz 45 nm table (host/host_energy.h): MACs that\n"
+           "are skipped cost nothing, gated MACs cost their B read only; load writes included.\n");
   if (!o.quiet) printf("\n%s\n", all_ok ? "all modes bit-exact against the golden model (results and counters)"
                                       : "MISMATCH against the golden model");
   free(A);
