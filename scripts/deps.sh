@@ -21,6 +21,7 @@ for group in "${@:-core}"; do
       want verilator command -v verilator
       want yosys command -v yosys
       want ccache command -v ccache
+      want iverilog command -v iverilog
       ;;
     synth)
       want nextpnr-ice40 command -v nextpnr-ice40

@@ -90,6 +90,9 @@ while read -r profs name args; do
   files=$(grep -v '^//' "$vd/out/files.f" | sed "s|^|$vd/out/|" | tr '\n' ' ')
   plain_step "$name:lint" "$log.lint.log" verilator --lint-only -Wall --top-module "$top" $files
   plain_step "$name:yosys" "$log.yosys.log" scripts/yosys_check.sh "$vd/out"
+  # a third parser: Icarus in strict Verilog-2005 mode, warnings count as failures
+  plain_step "$name:iverilog" "$log.iverilog.log" bash -c \
+    "out=\$(iverilog -g2005 -Wall -o /dev/null -s $top $files 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
   rm -f "$log.cov"
   SG_COV_FILE="$log.cov" check_step "$name:rtl" "$log.rtl.log" "$vd/tb_rtl"
 done < scripts/variants.txt
