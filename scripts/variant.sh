@@ -21,7 +21,7 @@ build/bin/sparsegen "$@" --out "$vd/new" >/dev/null
 if [ -d "$vd/out" ] && diff -rq "$vd/out" "$vd/new" >/dev/null 2>&1; then
   rm -rf "$vd/new"
 else
-  rm -rf "$vd/out" "$vd/obj" "$vd/tb_rtl" "$vd/sim_run"
+  rm -rf "$vd/out" "$vd/obj" "$vd/obj_trace" "$vd/tb_rtl" "$vd/tb_rtl_trace" "$vd/sim_run"
   mv "$vd/new" "$vd/out"
 fi
 top=$(sed -n 's/.*"top": "\([^"]*\)".*/\1/p' "$vd/out/manifest.json")
@@ -38,6 +38,18 @@ if [ ! -f "$vd/obj/V${top}__ALL.a" ]; then
   make -s -C "$vd/obj" -f "V${top}.mk" -j"$jobs" $objcache OPT_FAST="-O1" OPT_SLOW="-O1" \
     "V${top}__ALL.a" verilated.o verilated_threads.o >"$vd/build.log" 2>&1 ||
     { tail -50 "$vd/build.log"; exit 1; }
+fi
+
+# 2b. optional tracing model (SG_TRACE_BUILD=1): a separate build, used only to get a waveform
+# of a failing case (tb_rtl_trace with SG_TRACE=/path/prefix)
+if [ "${SG_TRACE_BUILD:-0}" = 1 ] && [ ! -f "$vd/obj_trace/V${top}__ALL.a" ]; then
+  rm -rf "$vd/obj_trace"
+  mkdir -p "$vd/obj_trace"
+  verilator --cc --trace-fst --Mdir "$vd/obj_trace" --top-module "$top" --x-assign unique \
+    --x-initial unique -O3 $files >"$vd/verilate_trace.log" 2>&1 || { cat "$vd/verilate_trace.log"; exit 1; }
+  make -s -C "$vd/obj_trace" -f "V${top}.mk" -j"$jobs" OPT_FAST="-O1" OPT_SLOW="-O1" \
+    "V${top}__ALL.a" verilated.o verilated_threads.o verilated_fst_c.o >"$vd/build_trace.log" 2>&1 ||
+    { tail -50 "$vd/build_trace.log"; exit 1; }
 fi
 
 # 3. link the test bench and the runner
@@ -71,4 +83,12 @@ link() { # link OUT SOURCES...
 }
 if need "$vd/tb_rtl" $tbsrc $deps "$vd/dut_shim.o"; then link "$vd/tb_rtl" $tbsrc; fi
 if [ -f tb/sim_run.c ] && need "$vd/sim_run" $runsrc $deps "$vd/dut_shim.o"; then link "$vd/sim_run" $runsrc; fi
+if [ -f "$vd/obj_trace/V${top}__ALL.a" ]; then
+  g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -faligned-new -isystem "$vd/obj_trace" -isystem "$vinc" \
+    -isystem "$vinc/vltstd" -DDUT_TRACE -DVTOP="V${top}" -DVTOP_H="\"V${top}.h\"" -c tb/dut_shim.cpp \
+    -o "$vd/dut_shim_trace.o"
+  g++ -o "$vd/tb_rtl_trace" "$vd/bus.o" "$vd/test_rtl.o" "$vd/rtl_main.o" "$vd/dut_shim_trace.o" \
+    "$vd/obj_trace/V${top}__ALL.a" "$vd/obj_trace/verilated.o" "$vd/obj_trace/verilated_threads.o" \
+    "$vd/obj_trace/verilated_fst_c.o" build/lib/libsg_sw.a $(pkg-config --libs check) -pthread -lz
+fi
 echo "$vd"

@@ -7,11 +7,17 @@
 #include <cstring>
 
 #include VTOP_H
+#ifdef DUT_TRACE
+#include <verilated_fst_c.h>
+#endif
 
 struct dut {
   VerilatedContext *ctx;
   VTOP *top;
   uint64_t cycles;
+#ifdef DUT_TRACE
+  VerilatedFstC *fst;
+#endif
 };
 
 template <typename T> static void set_words(T &dst, const uint32_t *w) {
@@ -34,6 +40,10 @@ extern "C" dut_t *dut_new(uint64_t seed) {
   d->ctx = new VerilatedContext;
   d->ctx->randReset(2);
   d->ctx->randSeed((int)(seed & 0x7fffffff));
+#ifdef DUT_TRACE
+  d->ctx->traceEverOn(true);
+  d->fst = nullptr;
+#endif
   d->top = new VTOP{d->ctx};
   d->cycles = 0;
   d->top->clk_i = 0;
@@ -44,6 +54,12 @@ extern "C" dut_t *dut_new(uint64_t seed) {
 extern "C" void dut_free(dut_t *d) {
   if (!d) return;
   d->top->final();
+#ifdef DUT_TRACE
+  if (d->fst) {
+    d->fst->close();
+    delete d->fst;
+  }
+#endif
   delete d->top;
   delete d->ctx;
   delete d;
@@ -67,6 +83,9 @@ extern "C" void dut_cycle(dut_t *d, dut_pins_t *p) {
   t->m_axis_tready_i = p->m_tready;
   t->clk_i = 0;
   t->eval();
+#ifdef DUT_TRACE
+  if (d->fst) d->fst->dump((uint64_t)(2 * d->cycles));
+#endif
   p->awready = t->s_axil_awready_o;
   p->wready = t->s_axil_wready_o;
   p->bvalid = t->s_axil_bvalid_o;
@@ -82,13 +101,24 @@ extern "C" void dut_cycle(dut_t *d, dut_pins_t *p) {
   get_words(t->m_axis_tdata_o, p->m_tdata);
   t->clk_i = 1;
   t->eval();
+#ifdef DUT_TRACE
+  if (d->fst) d->fst->dump((uint64_t)(2 * d->cycles + 1));
+#endif
   d->cycles++;
 }
 
 extern "C" uint64_t dut_cycles(const dut_t *d) { return d->cycles; }
 
 extern "C" int dut_trace(dut_t *d, const char *path) {
+#ifdef DUT_TRACE
+  if (d->fst) return -1;
+  d->fst = new VerilatedFstC;
+  d->top->trace(d->fst, 99);
+  d->fst->open(path);
+  return 0;
+#else
   (void)d;
   (void)path;
   return -1;
+#endif
 }

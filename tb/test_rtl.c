@@ -133,6 +133,16 @@ static void rtl_open(rtl_state_t *s, uint64_t salt, unsigned p_valid, unsigned p
                 "cannot create the Verilated model");
   s->dev = tb_dev(&s->tb);
   rtl_variant(&s->v);
+  const char *trace = getenv("SG_TRACE");
+  if (trace && *trace) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s-%" PRIu64 ".fst", trace, salt);
+    if (dut_trace(s->tb.dut, path) == 0)
+      fprintf(stderr, "trace: %s\n", path);
+    else
+      fprintf(stderr, "trace: this binary has no tracing; build tb_rtl_trace with SG_TRACE_BUILD=1 "
+                      "scripts/variant.sh (same arguments)\n");
+  }
 }
 
 static void rtl_close(rtl_state_t *s) {
@@ -178,9 +188,11 @@ static void rtl_cov_job(const gold_job_t *job, const gold_counters_t *gc, const 
 static void rtl_repro(const char *what) {
   fprintf(stderr,
           "  variant %s (%ux%u data_w %u acc_w %u kmax %u window %u), seed %" PRIu64 "\n"
-          "  reproduce: SG_SEED=%" PRIu64 " CK_RUN_CASE='%s' %s\n",
+          "  reproduce: SG_SEED=%" PRIu64 " CK_RUN_CASE='%s' %s\n"
+          "  waveform:  SG_TRACE=/tmp/wave SG_SEED=%" PRIu64 " CK_RUN_CASE='%s' %s_trace "
+          "(build it with SG_TRACE_BUILD=1 and the same scripts/variant.sh command)\n",
           SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW, rtl_seed_get(),
-          rtl_seed_get(), what, SG_TB_BIN);
+          rtl_seed_get(), what, SG_TB_BIN, rtl_seed_get(), what, SG_TB_BIN);
 }
 
 /* Runs the job on the device and on golden; returns the number of mismatches (0 = pass). */
