@@ -79,9 +79,12 @@ SG_GEN_BIN=build/bin/sparsegen_san check_step gen_asan_ubsan "$rep/gen_san.log" 
 check_step golden_host "$rep/sw.log" build/bin/test_sw
 check_step golden_host_asan_ubsan "$rep/sw_san.log" build/bin/test_sw_san
 
+# hand-picked variants, then random valid ones drawn from the seed (3 by default, 10 in full)
+nrand=3
+[ "$profile" = full ] && nrand=10
 while read -r profs name args; do
   [[ -z "${profs:-}" || "$profs" == \#* ]] && continue
-  [[ ",$profs," == *",$profile,"* ]] || continue
+  [[ ",$profs," == *",$profile,"* || "$profs" == random ]] || continue
   vd=build/variants/$name
   log="$rep/$name"
   plain_step "$name:build" "$log.build.log" scripts/variant.sh "$name" $args
@@ -95,7 +98,7 @@ while read -r profs name args; do
     "out=\$(iverilog -g2005 -Wall -o /dev/null -s $top $files 2>&1); echo \"\$out\"; [ -z \"\$out\" ]"
   rm -f "$log.cov"
   SG_COV_FILE="$log.cov" check_step "$name:rtl" "$log.rtl.log" "$vd/tb_rtl"
-done < scripts/variants.txt
+done < <(cat scripts/variants.txt; scripts/random_variants.sh "$seed" "$nrand")
 
 # functional coverage: bins of tb/test_rtl.c (RTL_COV_BINS), summed per variant and overall
 cov_summary=""
