@@ -14,7 +14,8 @@
 #   asic     OSU 0.18 um standard cells (qflow-tech-osu018), hierarchical: total area and
 #            area per PE. Memories become flip-flops (no SRAM macros).
 #
-# Output: build/synth/<basename VARIANT_DIR>/<TARGET>.json (+ <TARGET>.log and other files
+# Output: build/synth/<basename VARIANT_DIR>/<TARGET>.json (+ <TARGET>.log and other files;
+# ice40 also writes ice40_<dev>_<pkg>.json and names its files after the part
 # in that folder); a short summary on stdout. SG_SYNTH_ROOT overrides build/synth.
 # Environment: SG_ICE40_FREQ (MHz, nextpnr target, default 24), SG_PNR_SEED (default 1).
 set -euo pipefail
@@ -65,11 +66,15 @@ out=$root/$name
 mkdir -p "$out"
 files=$(grep -v '^\s*//' "$vdir/files.f" | grep -v '^\s*$' | sed "s|^|$vdir/|" | tr '\n' ' ')
 yver=$(yosys -V | head -1)
-log=$out/$target.log
-ys=$out/$target.ys
-stat=$out/$target.stat.txt
-memstat=$out/$target.mem.txt
-report=$out/$target.json
+# iCE40: every file carries the part (ice40_up5k_sg48.*) so parts do not overwrite each other;
+# the report is also copied to ice40.json (the last part run).
+stem=$target
+[ "$target" = ice40 ] && stem=ice40_${part//\//_}
+log=$out/$stem.log
+ys=$out/$stem.ys
+stat=$out/$stem.stat.txt
+memstat=$out/$stem.mem.txt
+report=$out/$stem.json
 t0=$(date +%s.%N)
 
 # Every flow: read the RTL, record the RTL memories (before any mapping), synthesize, stat.
@@ -114,7 +119,7 @@ EOF
   ice40)
     dev=${part%/*}
     pkg=${part#*/}
-    wrap=$out/ice40_wrap.v
+    wrap=$out/${stem}_wrap.v
     wbits=$(python3 "$helper" wrapper "$vdir" "$wrap")
     wi=$(echo "$wbits" | sed 's/.*wrap_in_bits=\([0-9]*\).*/\1/')
     wo=$(echo "$wbits" | sed 's/.*wrap_out_bits=\([0-9]*\).*/\1/')
@@ -127,12 +132,12 @@ tee -q -o $memstat stat -top $m_top
 setattr -mod -set keep_hierarchy 1 $m_top
 synth_ice40 $dspopt -top sg_synth_wrap
 tee -q -o $stat stat -top sg_synth_wrap
-write_json $out/ice40.netlist.json
+write_json $out/$stem.netlist.json
 EOF
     ;;
 esac
 
-yosys -q -l "$log" -s "$ys" >/dev/null 2>"$out/$target.stderr" || {
+yosys -q -l "$log" -s "$ys" >/dev/null 2>"$out/$stem.stderr" || {
   echo "synth.sh: yosys failed for $vdir ($target); last lines of $log:" >&2
   tail -20 "$log" >&2
   exit 1
@@ -142,14 +147,14 @@ ysec=$(echo "$t1 - $t0" | bc)
 
 extra=()
 if [ "$target" = ice40 ]; then
-  pre=$out/ice40.precheck.txt
+  pre=$out/$stem.precheck.txt
   python3 "$helper" precheck "$stat" "$dev" >"$pre"
   pnr_rc=0
-  pnr_log=$out/ice40.nextpnr.log
-  pnr_rep=$out/ice40.nextpnr.json
-  asc=$out/ice40.asc
-  pcf=$out/ice40.pcf
-  itime=$out/ice40.icetime.txt
+  pnr_log=$out/$stem.nextpnr.log
+  pnr_rep=$out/$stem.nextpnr.json
+  asc=$out/$stem.asc
+  pcf=$out/$stem.pcf
+  itime=$out/$stem.icetime.txt
   rm -f "$pnr_rep" "$asc" "$itime"
   # clock on a global-buffer pin where the board is known (iCEBreaker UP5K: 35; HX8K breakout: J3)
   : >"$pcf"
@@ -160,7 +165,7 @@ if [ "$target" = ice40 ]; then
   if [ -s "$pre" ]; then
     pnr_rc=1
   else
-    timeout "${SG_PNR_TIMEOUT:-1200}" nextpnr-ice40 "--$dev" --package "$pkg" --json "$out/ice40.netlist.json" \
+    timeout "${SG_PNR_TIMEOUT:-1200}" nextpnr-ice40 "--$dev" --package "$pkg" --json "$out/$stem.netlist.json" \
       --pcf "$pcf" --pcf-allow-unconstrained --asc "$asc" --report "$pnr_rep" \
       --freq "${SG_ICE40_FREQ:-24}" --timing-allow-fail --seed "${SG_PNR_SEED:-1}" \
       >"$pnr_log" 2>&1 || pnr_rc=$?
@@ -176,3 +181,5 @@ fi
 tend=$(date +%s.%N)
 python3 "$helper" report "$target" --variant "$vdir" --out "$report" --stat "$stat" --mem "$memstat" \
   --yosys-version "$yver" --seconds "$(echo "$tend - $t0" | bc)" --yosys-seconds "$ysec" "${extra[@]}"
+[ "$target" = ice40 ] && cp "$report" "$out/ice40.json"
+exit 0
