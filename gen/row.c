@@ -102,6 +102,7 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     tmpl_setu(&hs, "WB", g->d.wb);
     tmpl_setu(&hs, "NWB", KW - g->d.wb);
     tmpl_setu(&hs, "NWIN", g->d.nwin);
+    tmpl_setu(&hs, "KW1", KW + 1);
   } else {
     tmpl_setu(&hs, "KW1", KW + 1);
   }

@@ -87,6 +87,9 @@ module @@P@@_ctrl (
   reg  [31:0]         macs_gated_q, macs_gated_d;
   reg  [31:0]         nnz_b_q, nnz_b_d;
   reg                 run_d;
+  // the start pulse to the rows and its mode leave from registers (the rows start one cycle
+  // after DECIDE; COMPUTE waits for that pulse before it looks at rows_busy_i)
+  reg                 run_q, run_sparse_q;
   reg                 done_d;
   reg                 tlast_err_d;
 
@@ -98,8 +101,36 @@ module @@P@@_ctrl (
 
   // AUTO rule: SPARSE iff 256 * max_r(row_nnz[r]) < THRESH * K (exact integer arithmetic)
   wire [@@DCW@@-1:0] auto_lhs = {{(@@DCW@@-@@KW@@-9){1'b0}}, max_row_nnz_i, 8'd0};
-  wire [@@DCW@@-1:0] auto_rhs = {{(@@DCW@@-9){1'b0}}, thresh_q} * {{(@@DCW@@-@@KW@@-1){1'b0}}, k_job_q};
-  wire [1:0]         auto_mode = (auto_lhs < auto_rhs) ? MODE_SPARSE : MODE_DENSE;
+  // THRESH * K as nine shifted adds: a multiplier here would take a DSP block that the PEs
+  // need (one SB_MAC16 / DSP48E1 per PE); this is off the critical path of LOAD.
+  reg  [@@DCW@@-1:0] auto_rhs;
+  integer            t;
+  always @* begin
+    auto_rhs = {@@DCW@@{1'b0}};
+    for (t = 0; t < 9; t = t + 1) begin
+      if (thresh_q[t]) begin
+        auto_rhs = auto_rhs + ({{(@@DCW@@-@@KW@@-1){1'b0}}, k_job_q} << t);
+      end
+    end
+  end
+  // Both sides are registered before they meet the row feeders: DECIDE takes two cycles (the
+  // first lets the last row non-zero counts and THRESH*K settle into auto_sparse_q).
+  reg  [@@DCW@@-1:0] auto_rhs_q;
+  reg                auto_sparse_q;
+  reg                decide_q, decide_d;
+  wire [1:0]         auto_mode = auto_sparse_q ? MODE_SPARSE : MODE_DENSE;
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      run_q <= 1'b0;
+    end else begin
+      run_q <= run_d && !abort_i;
+    end
+  end
+  always @(posedge clk_i) begin
+    run_sparse_q  <= (mode_used_d == MODE_SPARSE);
+    auto_rhs_q    <= auto_rhs;
+    auto_sparse_q <= (auto_lhs < auto_rhs_q);
+  end
 
   always @* begin
     state_d       = state_q;
@@ -110,6 +141,7 @@ module @@P@@_ctrl (
     ld_k_d        = ld_k_q;
     ld_beat_d     = ld_beat_q;
     flush_d       = flush_q;
+    decide_d      = 1'b0;
     dr_row_d      = dr_row_q;
     dr_col_d      = dr_col_q;
     cyc_total_d   = cyc_total_q;
@@ -148,13 +180,16 @@ module @@P@@_ctrl (
       end
       ST_DECIDE: begin
         cyc_compute_d = cyc_compute_q + 32'd1;
-        mode_used_d   = (mode_q == MODE_AUTO) ? auto_mode : mode_q;
-        run_d         = 1'b1;
-        state_d       = ST_COMPUTE;
+        decide_d      = !decide_q;
+        if (decide_q) begin
+          mode_used_d = (mode_q == MODE_AUTO) ? auto_mode : mode_q;
+          run_d       = 1'b1;
+          state_d     = ST_COMPUTE;
+        end
       end
       ST_COMPUTE: begin
         cyc_compute_d = cyc_compute_q + 32'd1;
-        if (!rows_busy_i) begin
+        if (!rows_busy_i && !run_q) begin
           state_d = ST_FLUSH;
           flush_d = @@FCW@@'d@@FLUSH_M1@@;
         end
@@ -217,6 +252,7 @@ module @@P@@_ctrl (
       ld_k_q        <= {@@KW@@{1'b0}};
       ld_beat_q     <= {@@BW@@{1'b0}};
       flush_q       <= {@@FCW@@{1'b0}};
+      decide_q      <= 1'b0;
       dr_row_q      <= {@@RRW@@{1'b0}};
       dr_col_q      <= {@@CCW@@{1'b0}};
       cyc_total_q   <= 32'd0;
@@ -235,6 +271,7 @@ module @@P@@_ctrl (
       ld_k_q        <= ld_k_d;
       ld_beat_q     <= ld_beat_d;
       flush_q       <= flush_d;
+      decide_q      <= decide_d;
       dr_row_q      <= dr_row_d;
       dr_col_q      <= dr_col_d;
       cyc_total_q   <= cyc_total_d;
@@ -257,8 +294,8 @@ module @@P@@_ctrl (
   assign job_start_o     = start_i && !abort_i;
   assign kill_o          = abort_i;
   assign clear_o         = start_i && !abort_i && !cfg_acc_i;
-  assign row_run_o       = run_d && !abort_i;
-  assign row_sparse_o    = (mode_used_d == MODE_SPARSE);
+  assign row_run_o       = run_q;
+  assign row_sparse_o    = run_sparse_q;
   assign k_len_o         = k_job_q;
   assign drain_row_o     = dr_row_q;
   assign drain_col_o     = dr_col_q;

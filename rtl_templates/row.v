@@ -65,57 +65,83 @@ module @@P@@_row (
   // Window-occupancy map: bit w is set when window w holds a non-zero of A for this job.
   // In SPARSE mode the feeder jumps straight to the next occupied window, so empty windows
   // cost nothing; in DENSE mode it visits every window below K in order.
+  //
+  // Prefetch: the next window (its index, its mask, whether there is one) is kept in
+  // registers, computed one step ahead from the window the feeder is moving to. So the
+  // occupancy search and the non-zero-map read sit on a register-to-register path of their
+  // own, and switching windows is a plain register copy. A run starts with one bubble cycle
+  // while the first window is fetched.
   reg  [@@NWIN@@-1:0] occ_q, occ_d;
-  reg  [@@NWIN@@-1:0] after_cur;   // windows after the current one (all of them before a run)
-  reg  [NWB-1:0]      nxt_occ;     // first occupied window in after_cur
+  reg  [NWB-1:0]      pf_win_q, pf_win_d;   // prefetched next window
+  reg  [@@W@@-1:0]    pf_mask_q, pf_mask_d; // its mask
+  reg                 pf_has_q, pf_has_d;   // there is a next window
+  reg  [@@NWIN@@-1:0] after_base;           // windows after the base (all of them at a start)
+  reg  [NWB-1:0]      nxt_occ;              // first occupied window in after_base
   integer             w;
 
-  wire [NWB-1:0]   nxt_seq = win_q + @@NWB@@'d1;
-  wire             sel_sparse = run_q ? sparse_q : sparse_i;
-  wire [@@NWIN@@-1:0] cand = occ_q & after_cur;
+  // the prefetch looks past pf_base: the window being switched to (or, at a start, nothing)
+  wire                pf_start   = run_i;
+  wire [NWB-1:0]      pf_base    = pf_win_q;
+  wire                sel_sparse = run_q ? sparse_q : sparse_i;
+  wire [NWB-1:0]      nxt_seq    = pf_base + @@NWB@@'d1;
+  wire [@@NWIN@@-1:0] cand       = occ_q & after_base;
 
   always @* begin
     for (w = 0; w < @@NWIN@@; w = w + 1) begin
-      after_cur[w] = !run_q || (w[NWB-1:0] > win_q);
+      after_base[w] = pf_start || (w[NWB-1:0] > pf_base);
     end
   end
 
+  // first occupied window: isolate the lowest set bit (x & -x, a carry chain), then encode
+  // the one-hot vector with an OR tree (log depth, unlike a priority if-chain)
+  wire [@@NWIN@@-1:0] cand_low = cand & (~cand + @@NWIN@@'d1);
   always @* begin
     nxt_occ = {NWB{1'b0}};
-    for (w = @@NWIN@@ - 1; w >= 0; w = w - 1) begin
-      if (cand[w]) begin
-        nxt_occ = w[NWB-1:0];
-      end
+    for (w = 0; w < @@NWIN@@; w = w + 1) begin
+      nxt_occ = nxt_occ | ({NWB{cand_low[w]}} & w[NWB-1:0]);
     end
   end
 
-  // the window the feeder moves to next, and whether there is one
-  wire [NWB-1:0]   rd_win  = sel_sparse ? nxt_occ : (run_q ? nxt_seq : {NWB{1'b0}});
+  wire [NWB-1:0]   rd_win  = sel_sparse ? nxt_occ : (pf_start ? {NWB{1'b0}} : nxt_seq);
   wire             seq_end = ({1'b0, nxt_seq, {WB{1'b0}}} >= k_len_i) || (nxt_seq == {NWB{1'b0}});
-  wire             has_nxt = sel_sparse ? (cand != {@@NWIN@@{1'b0}}) : (!run_q || !seq_end);
+  wire             has_nxt = sel_sparse ? (cand != {@@NWIN@@{1'b0}}) : (pf_start || !seq_end);
   wire [@@W@@-1:0] nz_word = nzmem[rd_win];
   reg  [@@W@@-1:0] valid_mask;
   reg  [WB-1:0]    idx;
   integer          i;
 
-  // valid_mask[i]: position rd_win*W + i is below K
+  // Positions at or past K exist only in the last window below K; its mask of valid
+  // positions is precomputed into registers (K is fixed from START on, and a run begins at
+  // least two cycles later), so the window switch only compares window indices.
+  // K-1 < KMAX: its top bit is always 0 and only its window-index bits are needed
+  /* verilator lint_off UNUSED */
+  wire [@@KW@@:0]  k_last   = k_len_i - @@KW1@@'d1;
+  /* verilator lint_on UNUSED */
+  reg  [NWB-1:0]   last_win_q;
+  reg  [@@W@@-1:0] last_mask_q, last_mask_d;
   always @* begin
     for (i = 0; i < @@W@@; i = i + 1) begin
-      valid_mask[i] = ({1'b0, rd_win, i[WB-1:0]} < k_len_i);
+      last_mask_d[i] = ({1'b0, k_last[@@KW@@-1:WB], i[WB-1:0]} < k_len_i);
     end
+  end
+  always @(posedge clk_i) begin
+    last_win_q  <= k_last[@@KW@@-1:WB];
+    last_mask_q <= last_mask_d;
+  end
+  always @* begin
+    valid_mask = (rd_win == last_win_q) ? last_mask_q : {@@W@@{1'b1}};
   end
 
   wire [@@W@@-1:0] load_mask = valid_mask & (sel_sparse ? nz_word : {@@W@@{1'b1}});
-  wire [@@W@@-1:0] rest      = mask_q & (mask_q - {{(@@W@@-1){1'b0}}, 1'b1});
+  // priority encoder: lowest set bit of the window mask (x & -x, then an OR-tree encode)
+  wire [@@W@@-1:0] mask_low  = mask_q & (~mask_q + @@W@@'d1);
+  wire [@@W@@-1:0] rest      = mask_q ^ mask_low;
   wire             emit_v    = run_q && (mask_q != {@@W@@{1'b0}});
 
-  // priority encoder: lowest set bit of the window mask
   always @* begin
     idx = {WB{1'b0}};
-    for (i = @@W@@ - 1; i >= 0; i = i - 1) begin
-      if (mask_q[i]) begin
-        idx = i[WB-1:0];
-      end
+    for (i = 0; i < @@W@@; i = i + 1) begin
+      idx = idx | ({WB{mask_low[i]}} & i[WB-1:0]);
     end
   end
 
@@ -129,6 +155,9 @@ module @@P@@_row (
     nnz_d    = nnz_q;
     s1_v_d   = emit_v;
     occ_d    = occ_q;
+    pf_win_d  = pf_win_q;
+    pf_mask_d = pf_mask_q;
+    pf_has_d  = pf_has_q;
     if (job_start_i) begin
       nnz_d = {(@@KW@@+1){1'b0}};
       occ_d = {@@NWIN@@{1'b0}};
@@ -140,18 +169,24 @@ module @@P@@_row (
       run_d  = 1'b0;
       s1_v_d = 1'b0;
     end else if (run_i) begin
-      // an all-zero row in SPARSE mode has no occupied window and never starts
-      run_d    = has_nxt;
-      sparse_d = sparse_i;
-      win_d    = rd_win;
-      mask_d   = load_mask;
+      // bubble cycle: nothing to issue yet, the first window is being prefetched
+      run_d     = 1'b1;
+      sparse_d  = sparse_i;
+      mask_d    = {@@W@@{1'b0}};
+      pf_win_d  = rd_win;
+      pf_mask_d = load_mask;
+      pf_has_d  = has_nxt;
     end else if (run_q && (rest == {@@W@@{1'b0}})) begin
-      if (!has_nxt) begin
+      // current window used up (or empty): switch to the prefetched one, fetch the one after
+      if (!pf_has_q) begin
         run_d  = 1'b0;
         mask_d = {@@W@@{1'b0}};
       end else begin
-        win_d  = rd_win;
-        mask_d = load_mask;
+        win_d     = pf_win_q;
+        mask_d    = pf_mask_q;
+        pf_win_d  = rd_win;
+        pf_mask_d = load_mask;
+        pf_has_d  = has_nxt;
       end
     end else if (run_q) begin
       mask_d = rest;
@@ -166,6 +201,9 @@ module @@P@@_row (
       mask_q   <= {@@W@@{1'b0}};
       nnz_q    <= {(@@KW@@+1){1'b0}};
       occ_q    <= {@@NWIN@@{1'b0}};
+      pf_win_q  <= {NWB{1'b0}};
+      pf_mask_q <= {@@W@@{1'b0}};
+      pf_has_q  <= 1'b0;
       s1_v_q   <= 1'b0;
     end else begin
       run_q    <= run_d;
@@ -174,6 +212,9 @@ module @@P@@_row (
       mask_q   <= mask_d;
       nnz_q    <= nnz_d;
       occ_q    <= occ_d;
+      pf_win_q  <= pf_win_d;
+      pf_mask_q <= pf_mask_d;
+      pf_has_q  <= pf_has_d;
       s1_v_q   <= s1_v_d;
     end
   end
