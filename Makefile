@@ -80,3 +80,16 @@ bench: deps
 
 verify: deps
 	@scripts/verify.sh $(PROFILE)
+
+# ---------------------------------------------------------------- synthesis (docs/synthesis.md)
+TARGET ?= generic
+PART   ?=
+.PHONY: synth area
+synth: all
+	@test -n "$(VARIANT)" || { echo "usage: make synth VARIANT=<generated dir> TARGET=generic|ice40|xc7|asic [PART=up5k/sg48]" >&2; exit 2; }
+	@scripts/deps.sh core synth
+	scripts/synth.sh $(VARIANT) $(TARGET) $(PART)
+
+area: all
+	@scripts/deps.sh core synth plot
+	scripts/area.sh

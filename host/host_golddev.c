@@ -75,22 +75,12 @@ static int compute(host_golddev_t *g)
     /* idealized cycle estimate, see header */
     uint64_t feed = 0;
     for (uint32_t r = 0; r < R; r++) {
-        uint64_t cyc = 0;
-        if (g->mode_used == GOLD_MODE_SPARSE) {
-            for (uint32_t w0 = 0; w0 < K; w0 += v->window) {
-                uint32_t n = 0;
-                for (uint32_t kk = w0; kk < K && kk < w0 + v->window; kk++)
-                    n += gold_operand(g->a[(size_t)r * K + kk], v->p.data_w) != 0;
-                cyc += n ? n : 1u;
-            }
-        } else {
-            cyc = K;
-        }
+        uint64_t cyc = g->mode_used == GOLD_MODE_SPARSE ? g->cnt.arch.row_nnz[r] : K;
         if (cyc > feed)
             feed = cyc;
     }
     g->cnt.cyc_load = (uint32_t)g->in_beats;
-    g->cnt.cyc_compute = (uint32_t)(1u + feed + C + 2u);
+    g->cnt.cyc_compute = (uint32_t)(feed + C + 5u);
     g->cnt.cyc_drain = R * C;
     g->cnt.cyc_total = g->cnt.cyc_load + g->cnt.cyc_compute + g->cnt.cyc_drain;
     if (host_stream_encode_results(v, g->acc, g->out_words, g->out_last, NULL, 0) != 0)

@@ -8,9 +8,11 @@
  * (accumulators kept between jobs for FLAGS.ACCUMULATE), DONE after the last result beat.
  *
  * Architectural counters are golden's.  The cycle counters are an *idealized estimate*
- * (no back-pressure): LOAD = operand beats, COMPUTE = 1 (DECIDE) + feeder cycles of the slowest
- * row (DENSE: K; SPARSE: sum over windows of max(1, n_w)) + C + 2 (flush), DRAIN = R*C,
- * TOTAL = LOAD + COMPUTE + DRAIN.  They are not a cycle-exact model of the RTL.
+ * (no back-pressure, streams presented at once): LOAD = operand beats, COMPUTE = tokens of the
+ * slowest row (DENSE: K; SPARSE: its non-zeros) + C + 5 (2 DECIDE, the registered start
+ * pulse, the feeder's prefetch bubble, the end-of-run cycle, then a C-cycle flush), DRAIN =
+ * R*C, TOTAL = LOAD + COMPUTE + DRAIN.  On the RTL, COMPUTE matches this when nothing
+ * stalls; LOAD and DRAIN also count cycles spent waiting for the buses.
  */
 #ifndef SPARSEGEN_HOST_GOLDDEV_H
 #define SPARSEGEN_HOST_GOLDDEV_H

@@ -245,7 +245,7 @@ module @@P@@_ctrl (
   always @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q       <= ST_IDLE;
-      k_job_q       <= @@KW1@@'d1;
+      k_job_q       <= {(@@KW@@+1){1'b0}};
       mode_q        <= MODE_DENSE;
       mode_used_q   <= MODE_DENSE;
       thresh_q      <= 9'd256;

@@ -44,10 +44,14 @@ module @@P@@_pe (
 
   // Product kept at 2*DATA_W bits and sign-extended inside the accumulate (see TOOLCHAIN
   // notes: a full ACC_W-wide product makes synthesis build a much larger multiplier).
-  wire signed [@@DW@@-1:0]   a_s = a_q;
-  wire signed [@@DW@@-1:0]   b_s = b_q;
-  wire signed [@@PW@@-1:0]   prod = @@PROD_EXPR@@;
+  // Gating: a slot with a zero operand does not write the accumulator (clock enable), and
+  // the multiplier's inputs are forced to zero (operand isolation), so a run of gated slots
+  // leaves the multiplier's inputs constant.
   wire                       gate = (a_q == @@DW@@'d0) || (b_q == @@DW@@'d0);
+  wire                       mac_en = v_q && !gate;
+  wire signed [@@DW@@-1:0]   a_s = a_q & {@@DW@@{mac_en}};
+  wire signed [@@DW@@-1:0]   b_s = b_q & {@@DW@@{mac_en}};
+  wire signed [@@PW@@-1:0]   prod = @@PROD_EXPR@@;
 
   always @* begin
     v_d   = tok_v_i;
@@ -57,7 +61,7 @@ module @@P@@_pe (
     end
     if (clear_i) begin
       acc_d = @@AW@@'d0;
-    end else if (v_q && !gate) begin
+    end else if (mac_en) begin
       acc_d = acc_q + @@PROD_EXT@@;
     end
   end

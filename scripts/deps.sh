@@ -27,6 +27,7 @@ for group in "${@:-core}"; do
       want nextpnr-ice40 command -v nextpnr-ice40
       want fpga-icestorm command -v icepack
       want qflow-tech-osu018 dpkg -s qflow-tech-osu018
+      want python3 command -v python3
       ;;
     plot) want gnuplot-nox command -v gnuplot ;;
     *) echo "deps.sh: unknown group '$group' (core, synth, plot)" >&2; exit 2 ;;

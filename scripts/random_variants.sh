@@ -1,29 +1,35 @@
 #!/usr/bin/env bash
 # Print N random valid variants (variants.txt format, profile column "random") from SEED, so
-# make verify also runs shapes and widths nobody picked by hand. Same SEED, same variants.
+# make verify also runs shapes and widths nobody picked by hand. Same SEED, same variants:
+# the draws come from a linear congruential generator kept in this shell (no subshells).
 #   scripts/random_variants.sh SEED N
 set -euo pipefail
 seed=${1:?usage: random_variants.sh SEED N}
 n=${2:-3}
-RANDOM=$seed
-pick() { echo $(( $1 + RANDOM % ($2 - $1 + 1) )); }
-pow2_between() { # smallest..largest powers of two, inclusive
-  local lo=$1 hi=$2 opts=() v=1
-  while [ $v -le "$hi" ]; do
-    [ $v -ge "$lo" ] && opts+=($v)
-    v=$((v * 2))
-  done
-  echo "${opts[$((RANDOM % ${#opts[@]}))]}"
+state=$(( seed % 2147483648 ))
+r=0
+draw() { # draw LO HI -> r in LO..HI
+  state=$(( (state * 1103515245 + 12345) % 2147483648 ))
+  r=$(( $1 + (state / 65536) % ($2 - $1 + 1) ))
+}
+pow2() { # pow2 LO HI -> r, a power of two in LO..HI (LO, HI powers of two)
+  local lo=$1 hi=$2 e=0 elo=0 ehi=0 v=1
+  while [ $v -lt "$lo" ]; do v=$((v * 2)); elo=$((elo + 1)); done
+  v=1
+  while [ $((v * 2)) -le "$hi" ]; do v=$((v * 2)); ehi=$((ehi + 1)); done
+  draw "$elo" "$ehi"
+  e=$r
+  r=$((1 << e))
 }
 for i in $(seq 1 "$n"); do
-  rows=$(pick 1 12)
-  cols=$(pick 1 12)
-  dw=$(pick 2 16)
-  aw=$(pick $((2 * dw)) $(( 2 * dw + 24 > 64 ? 64 : 2 * dw + 24 )))
-  window=$(pow2_between 2 32)
-  kmax=$(pow2_between $((2 * window)) 256)
+  draw 1 12; rows=$r
+  draw 1 12; cols=$r
+  draw 2 16; dw=$r
+  draw $((2 * dw)) $(( 2 * dw + 24 > 64 ? 64 : 2 * dw + 24 )); aw=$r
+  pow2 2 32; window=$r
+  pow2 $((2 * window)) 256; kmax=$r
   lane=$(( (dw + 7) / 8 * 8 ))
-  sw=$(pow2_between "$lane" 256)
-  sp=$([ $((RANDOM % 4)) -eq 0 ] && echo dense || echo weight)
+  pow2 "$lane" 256; sw=$r
+  draw 0 3; sp=$([ "$r" -eq 0 ] && echo dense || echo weight)
   echo "random rnd${seed}_$i --rows $rows --cols $cols --data-width $dw --acc-width $aw --kmax $kmax --window $window --stream-width $sw --sparsity $sp"
 done

@@ -14,7 +14,7 @@
 #   asic     OSU 0.18 um standard cells (qflow-tech-osu018), hierarchical: total area and
 #            area per PE. Memories become flip-flops (no SRAM macros).
 #
-# Output: build/synth/<basename VARIANT_DIR>/<TARGET>.json (+ <TARGET>.log and other files;
+# Output: build/synth/<basename VARIANT_DIR (its parent for .../NAME/out)>/<TARGET>.json (+ <TARGET>.log and other files;
 # ice40 also writes ice40_<dev>_<pkg>.json and names its files after the part
 # in that folder); a short summary on stdout. SG_SYNTH_ROOT overrides build/synth.
 # Environment: SG_ICE40_FREQ (MHz, nextpnr target, default 24), SG_PNR_SEED (default 1).
@@ -61,6 +61,8 @@ fi
 
 eval "$(python3 "$helper" manifest "$vdir")"
 name=$(basename "$vdir")
+# scripts/variant.sh keeps the generated folder at build/variants/NAME/out: name it NAME
+[ "$name" = out ] && name=$(basename "$(dirname "$vdir")")
 root=${SG_SYNTH_ROOT:-build/synth}
 out=$root/$name
 mkdir -p "$out"

@@ -15,14 +15,13 @@ jobs=${SG_JOBS_MAKE:-2}
 
 make -s build/bin/sparsegen build/lib/libsg_sw.a >/dev/null
 
-# 1. generate into a scratch folder; keep the old one if nothing changed
-rm -rf "$vd/new"
-build/bin/sparsegen "$@" --out "$vd/new" >/dev/null
-if [ -d "$vd/out" ] && diff -rq "$vd/out" "$vd/new" >/dev/null 2>&1; then
-  rm -rf "$vd/new"
-else
-  rm -rf "$vd/out" "$vd/obj" "$vd/obj_trace" "$vd/tb_rtl" "$vd/tb_rtl_trace" "$vd/sim_run"
-  mv "$vd/new" "$vd/out"
+# 1. generate (sparsegen replaces the folder atomically); rebuild the model only if the
+#    generated files changed
+old_sum=$(cat "$vd/out/files.f" "$vd/out/rtl/"*.v 2>/dev/null | md5sum || true)
+build/bin/sparsegen "$@" --out "$vd/out" >/dev/null
+new_sum=$(cat "$vd/out/files.f" "$vd/out/rtl/"*.v | md5sum)
+if [ "$old_sum" != "$new_sum" ]; then
+  rm -rf "$vd/obj" "$vd/obj_trace" "$vd/tb_rtl" "$vd/tb_rtl_trace" "$vd/sim_run"
 fi
 top=$(sed -n 's/.*"top": "\([^"]*\)".*/\1/p' "$vd/out/manifest.json")
 files=$(grep -v '^//' "$vd/out/files.f" | sed "s|^|$vd/out/|" | tr '\n' ' ')

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make verify: the sign-off regression.
-#   scripts/verify.sh [PROFILE]      PROFILE = default (about 20 min on 2 cores) | full
+#   scripts/verify.sh [PROFILE]      PROFILE = default (about 5 min on 2 cores from a clean
+#                                    build, less with ccache) | full (more variants and jobs)
 # Steps: generator tests, golden/host tests (plain and under ASan+UBSan), and for every variant
 # of scripts/variants.txt in the profile: lint, Yosys structural check, Verilator build, the
 # RTL-vs-golden suite. Ends with "N passed, N failed" and exits non-zero on any failure.
@@ -100,6 +101,19 @@ while read -r profs name args; do
   SG_COV_FILE="$log.cov" check_step "$name:rtl" "$log.rtl.log" "$vd/tb_rtl"
 done < <(cat scripts/variants.txt; scripts/random_variants.sh "$seed" "$nrand")
 
+# the FPGA presets must still synthesize for their parts: iCE40 UP5K place-and-route (fits,
+# fmax) and Xilinx 7-series mapping (docs/synthesis.md)
+if scripts/deps.sh synth >"$rep/deps_synth.log" 2>&1; then
+  for pv in "ice40_tiny ice40" "artix7 xc7"; do
+    set -- $pv
+    [ -d "build/variants/$1/out" ] || continue
+    plain_step "$1:synth_$2" "$rep/$1.synth_$2.log" bash -c \
+      "scripts/synth.sh build/variants/$1/out $2 && ! grep -q '\"fits\": false' build/synth/$1/$2.json"
+  done
+else
+  record synth_tools FAIL 0 1 0 "$(tail -1 "$rep/deps_synth.log")"
+fi
+
 # functional coverage: bins of tb/test_rtl.c (RTL_COV_BINS), summed per variant and overall
 cov_summary=""
 if ls "$rep"/*.cov >/dev/null 2>&1; then
@@ -114,6 +128,12 @@ if ls "$rep"/*.cov >/dev/null 2>&1; then
     for (k in a) { n++; if (a[k] > 0) h++; else miss = miss " " k }
     printf "%d/%d bins hit over all variants%s", h, n, (miss == "" ? "" : "; missed:" miss) }')
   echo "  overall: $cov_summary"
+  # a bin that no variant reaches is a hole in the regression: it fails verify
+  if grep -q "missed:" <<<"$cov_summary"; then
+    record coverage FAIL 0 1 0 "bins no variant reached: ${cov_summary#*missed:}"
+  else
+    record coverage PASS 1 0 0 "$rep/coverage.txt"
+  fi
   cat "$rep"/*.cov | awk '{a[$1] += $2} END { for (k in a) printf "%s %d\n", k, a[k] }' | sort >"$rep/coverage.txt"
 fi
 

@@ -4,10 +4,12 @@
 # usage: scripts/yosys_check.sh VARIANT_DIR [LOG]
 set -euo pipefail
 dir=${1:?usage: yosys_check.sh VARIANT_DIR [LOG]}
-log=${2:-/dev/stdout}
+log=${2:-}
 top=$(sed -n 's/.*"top": "\([^"]*\)".*/\1/p' "$dir/manifest.json")
 files=$(grep -v '^//' "$dir/files.f" | sed "s|^|$dir/|" | tr '\n' ' ')
-yosys -q -l "$log" -p "
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+yosys -q -l "$tmp" -p "
   read_verilog -DSYNTHESIS $files
   hierarchy -check -top $top
   proc
@@ -18,4 +20,5 @@ yosys -q -l "$log" -p "
   opt -fast
   check -assert
   stat
-" >/dev/null
+" >/dev/null || { cat "$tmp"; exit 1; }
+if [ -n "$log" ]; then cp "$tmp" "$log"; else cat "$tmp"; fi

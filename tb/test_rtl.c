@@ -185,14 +185,17 @@ static void rtl_cov_job(const gold_job_t *job, const gold_counters_t *gc, const 
     }
 }
 
+static unsigned rtl_jobs_per_density(void);
+
 static void rtl_repro(const char *what) {
   fprintf(stderr,
           "  variant %s (%ux%u data_w %u acc_w %u kmax %u window %u), seed %" PRIu64 "\n"
-          "  reproduce: SG_SEED=%" PRIu64 " CK_RUN_CASE='%s' %s\n"
-          "  waveform:  SG_TRACE=/tmp/wave SG_SEED=%" PRIu64 " CK_RUN_CASE='%s' %s_trace "
+          "  reproduce: SG_SEED=%" PRIu64 " SG_JOBS=%u CK_RUN_CASE='%s' %s\n"
+          "  waveform:  SG_TRACE=/tmp/wave SG_SEED=%" PRIu64 " SG_JOBS=%u CK_RUN_CASE='%s' %s_trace "
           "(build it with SG_TRACE_BUILD=1 and the same scripts/variant.sh command)\n",
           SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW, rtl_seed_get(),
-          rtl_seed_get(), what, SG_TB_BIN, rtl_seed_get(), what, SG_TB_BIN);
+          rtl_seed_get(), rtl_jobs_per_density(), what, SG_TB_BIN, rtl_seed_get(),
+          rtl_jobs_per_density(), what, SG_TB_BIN);
 }
 
 /* Runs the job on the device and on golden; returns the number of mismatches (0 = pass). */
@@ -240,6 +243,16 @@ static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, c
   CNT(nnz_b)
   CNT(max_row_nnz)
 #undef CNT
+  /* cycle counters: every busy cycle is in exactly one phase; LOAD and DRAIN take at least
+     one cycle per beat; COMPUTE at least the slowest row's tokens */
+  uint32_t tokens = gc.mode_used == GOLD_MODE_SPARSE ? gc.max_row_nnz : job->k;
+  if (hc.cyc_total != hc.cyc_load + hc.cyc_compute + hc.cyc_drain ||
+      hc.cyc_load < (uint32_t)host_in_beats(&s->v, job->k) || hc.cyc_drain < SG_ROWS * SG_COLS ||
+      hc.cyc_compute < tokens) {
+    fprintf(stderr, "FAIL %s: cycle counters total %u load %u compute %u drain %u inconsistent\n",
+            label, hc.cyc_total, hc.cyc_load, hc.cyc_compute, hc.cyc_drain);
+    bad++;
+  }
   for (uint32_t r = 0; r < SG_ROWS; r++) {
     if (hc.arch.row_nnz[r] != gc.row_nnz[r]) {
       fprintf(stderr, "FAIL %s: ROW_NNZ[%u] = %u, golden %u\n", label, r, hc.arch.row_nnz[r],
@@ -544,7 +557,8 @@ END_TEST
 /* _i: 0..5 = {abort, reset} x {during LOAD, during COMPUTE, during DRAIN} */
 START_TEST(test_interrupt_mid_job) {
   rtl_state_t s;
-  rtl_open(&s, 400 + (uint64_t)_i, 85, 85);
+  /* full-speed buses: the interruption must land in the phase it is meant for */
+  rtl_open(&s, 400 + (uint64_t)_i, 100, 100);
   tb_t *tb = &s.tb;
   int use_reset = _i >= 3, phase = _i % 3;
   static const char *const phases[3] = {"LOAD", "COMPUTE", "DRAIN"};
@@ -567,14 +581,22 @@ START_TEST(test_interrupt_mid_job) {
   ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
   uint32_t sent = phase == 0 ? (uint32_t)(nb / 2) : (uint32_t)nb;
   ck_assert_int_eq(tb_axis_send(tb, words, wpb, sent, last), 0);
-  if (phase == 2) { /* take a few results, then interrupt */
+  /* wait (bounded) until the job is in the phase to interrupt: LOAD 1, COMPUTE 3/FLUSH 4,
+     DRAIN 5; in DRAIN take one result first when there is more than one */
+  if (phase == 2 && SG_ROWS * SG_COLS > 1) {
     uint32_t res[4];
     uint8_t rl[2];
-    uint32_t n = SG_ROWS * SG_COLS > 1 ? 1 : 0;
-    if (n) ck_assert_int_eq(tb_axis_recv(tb, res, host_out_words_per_beat(&s.v), n, rl), 0);
+    ck_assert_int_eq(tb_axis_recv(tb, res, host_out_words_per_beat(&s.v), 1, rl), 0);
   }
-  if (phase == 1) tb_idle(tb, 3); /* past the one-cycle DECIDE */
-  uint32_t state_before = HOST_STATUS_STATE(rtl_read(&s, HOST_REG_STATUS));
+  uint32_t state_before = 0;
+  for (int polls = 0; polls < 200; polls++) {
+    state_before = HOST_STATUS_STATE(rtl_read(&s, HOST_REG_STATUS));
+    if (phase == 0 || (phase == 1 && state_before >= 3) || (phase == 2 && state_before == 5)) break;
+  }
+  int landed = phase == 0 ? state_before == 1u : phase == 1 ? (state_before == 3u || state_before == 4u)
+                                                            : state_before == 5u;
+  ck_assert_msg(landed, "%s: wanted to interrupt %s, the job was in state %u",
+                use_reset ? "reset" : "ABORT", phases[phase], state_before);
   if (use_reset) {
     tb_reset(tb, 1);
     ck_assert_msg(rtl_read(&s, HOST_REG_K) == 1, "K not reset");
@@ -584,8 +606,7 @@ START_TEST(test_interrupt_mid_job) {
   }
   static const int bins[2][3] = {{COV_abort_in_load, COV_abort_in_compute, COV_abort_in_drain},
                                  {COV_reset_in_load, COV_reset_in_compute, COV_reset_in_drain}};
-  rtl_cov[bins[use_reset][phase]] += state_before == (phase == 0 ? 1u : phase == 1 ? 3u : 5u) ||
-                                     (phase == 1 && state_before == 4u);
+  rtl_cov[bins[use_reset][phase]] += landed;
   uint32_t st = rtl_read(&s, HOST_REG_STATUS);
   ck_assert_msg((st & (HOST_STATUS_BUSY | HOST_STATUS_DONE)) == 0 && HOST_STATUS_STATE(st) == 0,
                 "%s during %s: STATUS 0x%x, expected idle", use_reset ? "reset" : "ABORT", phases[phase], st);
