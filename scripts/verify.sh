@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 rep=build/reports
 mkdir -p "$rep"
-rm -f "$rep"/*.tap "$rep"/*.log
+rm -f "$rep"/*.tap "$rep"/*.log "$rep"/*.cov
 seed=${SG_SEED:-$(( ($(date +%s) % 1000000) + 1 ))}
 export SG_SEED=$seed
 case "$profile" in
