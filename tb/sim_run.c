@@ -451,6 +451,10 @@ int main(int argc, char **argv) {
   }
   if (jf) fclose(jf);
   if (!o.quiet)
+    printf("\ncycles: 'compute' is the array's work (what SPARSE shortens); 'total' adds LOAD, one\n"
+           "beat per %u-bit operand word (%u beats per k), and DRAIN, one result per beat.\n",
+           SG_IN_STREAM_W, SG_BEATS_PER_SLICE);
+  if (!o.quiet)
     printf("\nenergy: estimate from event counts x Horowitz 45 nm table (host/host_energy.h): MACs that\n"
            "are skipped cost nothing, gated MACs cost their B read only; load writes included.\n");
   if (!o.quiet) printf("\n%s\n", all_ok ? "all modes bit-exact against the golden model (results and counters)"

@@ -12,6 +12,13 @@ import re
 import sys
 
 
+
+def variant_name(path):
+    """Basename of the variant folder; scripts/variant.sh keeps it at build/variants/NAME/out."""
+    p = os.path.normpath(path)
+    base = os.path.basename(p)
+    return os.path.basename(os.path.dirname(p)) if base == "out" else base
+
 def manifest(vdir):
     with open(os.path.join(vdir, "manifest.json")) as f:
         return json.load(f)
@@ -217,7 +224,7 @@ def cmd_report(argv):
     cells = d["cells"]
     r = {
         "target": a.target,
-        "variant": os.path.basename(os.path.normpath(a.variant)),
+        "variant": variant_name(a.variant),
         "variant_dir": a.variant,
         "top": top,
         "rows": rows,
