@@ -91,5 +91,5 @@ synth: all
 	scripts/synth.sh $(VARIANT) $(TARGET) $(PART)
 
 area: all
-	@scripts/deps.sh core synth plot
+	@scripts/deps.sh core fpga asic plot
 	scripts/area.sh

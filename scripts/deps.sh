@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what a make target needs from Debian's packages, or say exactly how to.
-#   scripts/deps.sh core|synth|plot ...
-# core: compilers, Verilator, Yosys, Check; synth: iCE40 place-and-route and the OSU 0.18um
-# standard cells; plot: gnuplot. As root it runs apt-get; otherwise it prints the command.
+#   scripts/deps.sh core|fpga|asic|synth|plot ...
+# core: compilers, Verilator, Yosys, Check, Icarus; fpga: iCE40 place-and-route (and python3 for
+# the report parser); asic: the OSU 0.18um standard cells; synth: fpga + asic; plot: gnuplot.
+# As root it runs apt-get; otherwise it prints the command.
 set -euo pipefail
 need_pkgs=()
 want() { # want PACKAGE TEST-COMMAND...
@@ -23,14 +24,23 @@ for group in "${@:-core}"; do
       want ccache command -v ccache
       want iverilog command -v iverilog
       ;;
-    synth)
+    fpga)
+      want nextpnr-ice40 command -v nextpnr-ice40
+      want fpga-icestorm command -v icepack
+      want python3 command -v python3
+      ;;
+    asic)
+      want qflow-tech-osu018 dpkg -s qflow-tech-osu018
+      want python3 command -v python3
+      ;;
+    synth) # both
       want nextpnr-ice40 command -v nextpnr-ice40
       want fpga-icestorm command -v icepack
       want qflow-tech-osu018 dpkg -s qflow-tech-osu018
       want python3 command -v python3
       ;;
     plot) want gnuplot-nox command -v gnuplot ;;
-    *) echo "deps.sh: unknown group '$group' (core, synth, plot)" >&2; exit 2 ;;
+    *) echo "deps.sh: unknown group '$group' (core, fpga, asic, synth, plot)" >&2; exit 2 ;;
   esac
 done
 [ ${#need_pkgs[@]} -eq 0 ] && exit 0

@@ -103,7 +103,7 @@ done < <(cat scripts/variants.txt; scripts/random_variants.sh "$seed" "$nrand")
 
 # the FPGA presets must still synthesize for their parts: iCE40 UP5K place-and-route (fits,
 # fmax) and Xilinx 7-series mapping (docs/synthesis.md)
-if scripts/deps.sh synth >"$rep/deps_synth.log" 2>&1; then
+if scripts/deps.sh fpga >"$rep/deps_synth.log" 2>&1; then
   for pv in "ice40_tiny ice40" "artix7 xc7"; do
     set -- $pv
     [ -d "build/variants/$1/out" ] || continue
