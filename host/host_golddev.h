@@ -10,7 +10,8 @@
  * Architectural counters are golden's.  The cycle counters are an *idealized estimate*
  * (no back-pressure, streams presented at once): LOAD = operand beats, COMPUTE = tokens of the
  * slowest row (DENSE: K; SPARSE: its non-zeros) + C + 5 (2 DECIDE, the registered start
- * pulse, the feeder's prefetch bubble, the end-of-run cycle, then a C-cycle flush), DRAIN =
+ * pulse, the feeder's prefetch bubble, the end-of-run cycle, then a C-cycle flush; + C + 4 on
+ * a dense-only variant, whose feeder has no prefetch bubble), DRAIN =
  * R*C, TOTAL = LOAD + COMPUTE + DRAIN.  On the RTL, COMPUTE matches this when nothing
  * stalls; LOAD and DRAIN also count cycles spent waiting for the buses.
  */

@@ -10,8 +10,8 @@
 // encoder issues the lowest set position as a token (k, A[r][k]); when the window is used
 // up the next window's mask is loaded in the same cycle, so DENSE issues one k per cycle
 // without bubbles and SPARSE issues one non-zero per cycle (empty windows are jumped over
-// with the window-occupancy map). Rows never wait on each other: every PE keeps a local copy
-// of its column of B.
+// with the window-occupancy map); a run starts with one bubble cycle while the first window
+// is prefetched. Rows never wait on each other: every PE keeps a local copy of its column of B.
 module @@P@@_row (
   input  wire                  clk_i,
   input  wire                  rst_ni,
