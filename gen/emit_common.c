@@ -16,13 +16,8 @@ void emit_header(const gen_ctx_t *g, sb_t *sb, const char *cm) {
        g->d.in_lane_w, g->d.elems_per_beat, g->d.beats_per_slice, g->d.out_w);
 }
 
-int emit_from_template(gen_ctx_t *g, sb_t *out, const char *tname, void *vholes) {
+int emit_from_text(gen_ctx_t *g, sb_t *out, const char *tname, const char *text, void *vholes) {
   tmpl_holes_t *hs = vholes;
-  const char *text = tmpl_get(tname);
-  if (!text) {
-    snprintf(g->errbuf, sizeof g->errbuf, "internal: template %s is not embedded", tname);
-    return -1;
-  }
   sb_t hdr;
   sb_init(&hdr);
   emit_header(g, &hdr, "//");
@@ -32,4 +27,13 @@ int emit_from_template(gen_ctx_t *g, sb_t *out, const char *tname, void *vholes)
   int rc = tmpl_fill(out, tname, text, hs, g->errbuf, sizeof g->errbuf);
   sb_free(&hdr);
   return rc;
+}
+
+int emit_from_template(gen_ctx_t *g, sb_t *out, const char *tname, void *vholes) {
+  const char *text = tmpl_get(tname);
+  if (!text) {
+    snprintf(g->errbuf, sizeof g->errbuf, "internal: template %s is not embedded", tname);
+    return -1;
+  }
+  return emit_from_text(g, out, tname, text, vholes);
 }

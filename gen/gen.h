@@ -18,6 +18,8 @@ typedef struct gen_ctx {
 void emit_header(const gen_ctx_t *g, sb_t *sb, const char *comment);
 /* Fill a template with the common holes (HEADER, P, widths) plus the given ones. */
 int emit_from_template(gen_ctx_t *g, sb_t *out, const char *tname, void *holes);
+/* The same over a given template text (e.g. one assembled from fragments). */
+int emit_from_text(gen_ctx_t *g, sb_t *out, const char *tname, const char *text, void *holes);
 
 int emit_pe(gen_ctx_t *g, sb_t *out);
 int emit_row(gen_ctx_t *g, sb_t *out);

@@ -1,6 +1,7 @@
 /* emit_row: one PE row (rtl_templates/row.v): feeder plus the row's PE instances, the gated
  * event count and the result read-back multiplexer, which are emitted here. */
 #include <stdio.h>
+#include <string.h>
 
 #include "gen.h"
 #include "tmpl.h"
@@ -107,7 +108,31 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     tmpl_setu(&hs, "KW1", KW + 1);
   }
   tmpl_set(&hs, "PES", pes.oom ? "" : sb_str(&pes));
-  int rc = pes.oom ? -1 : emit_from_template(g, out, tname, &hs);
+  if (c->sparsity == SG_SPARSITY_WEIGHT)
+    tmpl_set(&hs, "SPARSE_I", "  input  wire                  sparse_i,     // mode used for this tile");
+  else
+    tmpl_set(&hs, "SPARSE_I",
+             "  // A dense-only row has one schedule: the mode input exists only so that both row\n"
+             "  // flavours share the top level.\n"
+             "  /* verilator lint_off UNUSED */\n"
+             "  input  wire                  sparse_i,\n"
+             "  /* verilator lint_on UNUSED */");
+  /* both row flavours share one port list (rtl_templates/row_ports.v) at their @@PORTS@@ */
+  const char *body = tmpl_get(tname), *ports = tmpl_get("row_ports.v");
+  const char *at = body ? strstr(body, "@@PORTS@@") : NULL;
+  const char *pstart = ports ? strstr(ports, "module ") : NULL;
+  sb_t text;
+  sb_init(&text);
+  int rc = -1;
+  if (!at || !pstart) {
+    snprintf(g->errbuf, sizeof g->errbuf, "internal: %s or row_ports.v lacks its @@PORTS@@ / module line", tname);
+  } else if (!pes.oom) {
+    sb_putn(&text, body, (size_t)(at - body));
+    sb_puts(&text, pstart);
+    sb_puts(&text, at + strlen("@@PORTS@@"));
+    rc = text.oom ? -1 : emit_from_text(g, out, tname, sb_str(&text), &hs);
+  }
+  sb_free(&text);
   sb_free(&pes);
   return rc;
 }
