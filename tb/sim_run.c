@@ -246,7 +246,10 @@ static int run_workload(run_opts_t *o, uint32_t *M, uint32_t *N, uint32_t *K, in
       return -1;
     }
     host_mtx_t a;
-    if (host_mtx_read(o->file, &a, err, sizeof err)) {
+    /* what a run can take, checked on the size line before anything is allocated */
+    const host_mtx_limits_t lim = {UINT32_MAX, UINT32_C(1) << 20, UINT32_C(1) << 24, 0, 1,
+                                   "sim_run takes K up to 2^20 columns and 2^24 entries"};
+    if (host_mtx_read_limited(o->file, &lim, &a, err, sizeof err)) {
       fprintf(stderr, "sim_run: %s\n", err);
       host_mtx_free(&a);
       return -1;
