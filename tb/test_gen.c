@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sb.h"
+#include "tb_check.h"
 #include "tmpl.h"
 
 static const char *gen_bin(void) {
@@ -650,14 +651,10 @@ END_TEST
 
 Suite *make_gen_suite(void) {
   Suite *s = suite_create("gen");
-  TCase *tc = tcase_create("bad_params");
-  tcase_add_checked_fixture(tc, gen_setup, gen_teardown);
+  TCase *tc = tb_tcase(s, "bad_params", gen_setup, gen_teardown, 30);
   tcase_add_loop_test(tc, test_bad_params, 0, GEN_NBAD);
   tcase_add_test(tc, test_missing_out);
-  tcase_set_timeout(tc, 30);
-  suite_add_tcase(s, tc);
-  tc = tcase_create("outputs");
-  tcase_add_checked_fixture(tc, gen_setup, gen_teardown);
+  tc = tb_tcase(s, "outputs", gen_setup, gen_teardown, 60);
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_config_equals_options);
   tcase_add_test(tc, test_refuses_foreign_folder);
@@ -666,20 +663,8 @@ Suite *make_gen_suite(void) {
   tcase_add_test(tc, test_cmdline_escaped);
   tcase_add_test(tc, test_foreign_files);
   tcase_add_test(tc, test_values_every_preset);
-  tcase_set_timeout(tc, 60);
-  suite_add_tcase(s, tc);
-  tc = tcase_create("templates");
-  tcase_add_test(tc, test_template_holes);
-  suite_add_tcase(s, tc);
+  tcase_add_test(tb_tcase(s, "templates", NULL, NULL, 0), test_template_holes);
   return s;
 }
 
-int main(void) {
-  SRunner *sr = srunner_create(make_gen_suite());
-  const char *tap = getenv("SG_TAP_FILE");
-  if (tap && *tap) srunner_set_tap(sr, tap);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
-}
+int main(void) { return tb_check_run(make_gen_suite()); }

@@ -27,6 +27,7 @@
 #include "host_err.h"
 #include "host_mtx.h"
 #include "sb.h"
+#include "tb_check.h"
 
 static uint64_t in_seed;
 static char in_dir[64];
@@ -137,6 +138,48 @@ START_TEST(test_mtx_limits) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------ fuzz: shared */
+/* Byte-level damage of a case's text, or none; returns the length to write. */
+static size_t in_damage(uint64_t *s, sb_t *t) {
+  size_t len = t->len;
+  switch (in_below(s, 6)) {
+    case 0:
+      if (len) t->buf[in_below(s, (uint32_t)len)] = (char)in_below(s, 256);
+      break;
+    case 1:
+      if (len) t->buf[in_below(s, (uint32_t)len)] = '\0';
+      break;
+    case 2: /* a line longer than any limit */
+      for (int i = 0; i < 1100; i++) sb_puts(t, "7");
+      len = t->len;
+      break;
+    case 3: len = len ? in_below(s, (uint32_t)len) : 0; break;
+    default: break;
+  }
+  return len;
+}
+
+typedef struct in_fuzz {
+  unsigned ncases, secs;
+  double t0;
+  char path[128];
+} in_fuzz_t;
+
+/* Bounds from the environment, the banner with seed and reproduce command, the scratch file. */
+static void in_fuzz_begin(in_fuzz_t *f, const char *name, const char *ext) {
+  f->ncases = in_env("SG_FUZZ_CASES", 40000);
+  f->secs = in_env("SG_FUZZ_SECONDS", 4);
+  printf("%s: seed %llu, up to %u cases, %u s; reproduce: SG_SEED=%llu CK_RUN_CASE=%s "
+         "build/bin/test_inputs_san\n",
+         name, (unsigned long long)in_seed, f->ncases, f->secs, (unsigned long long)in_seed, name);
+  snprintf(f->path, sizeof f->path, "%s/f.%s", in_dir, ext);
+  f->t0 = in_now();
+}
+
+static int in_fuzz_more(const in_fuzz_t *f, unsigned i) {
+  return i < f->ncases && in_now() - f->t0 < f->secs;
+}
+
 /* ------------------------------------------------------------------ fuzz: config files */
 static const char *const in_keys[] = {"rows", "cols", "data_width", "acc-width", "kmax",
                                       "window", "stream_width", "sparsity", "name"};
@@ -194,38 +237,15 @@ static size_t in_cfg_case(uint64_t *s, sb_t *t, cfg_t *expect, int *clean) {
     }
     sb_puts(t, in_below(s, 8) ? "\n" : "\r\n");
   }
-  size_t len = t->len;
-  if (!*clean) { /* byte-level damage */
-    switch (in_below(s, 6)) {
-      case 0:
-        if (len) t->buf[in_below(s, (uint32_t)len)] = (char)in_below(s, 256);
-        break;
-      case 1:
-        if (len) t->buf[in_below(s, (uint32_t)len)] = '\0';
-        break;
-      case 2:
-        for (int i = 0; i < 1100; i++) sb_puts(t, "7");
-        len = t->len;
-        break;
-      case 3:
-        len = len ? in_below(s, (uint32_t)len) : 0;
-        break;
-      default: break;
-    }
-  }
-  return len;
+  return *clean ? t->len : in_damage(s, t);
 }
 
 START_TEST(test_fuzz_cfg) {
-  unsigned ncases = in_env("SG_FUZZ_CASES", 40000), secs = in_env("SG_FUZZ_SECONDS", 4);
-  printf("fuzz_cfg: seed %llu, up to %u cases, %u s; reproduce: SG_SEED=%llu CK_RUN_CASE=fuzz_cfg "
-         "build/bin/test_inputs_san\n",
-         (unsigned long long)in_seed, ncases, secs, (unsigned long long)in_seed);
-  double t0 = in_now();
-  char path[128];
-  snprintf(path, sizeof path, "%s/f.cfg", in_dir);
+  in_fuzz_t fz;
+  in_fuzz_begin(&fz, "fuzz_cfg", "cfg");
+  const char *path = fz.path;
   unsigned i, nok = 0, nclean = 0;
-  for (i = 0; i < ncases && in_now() - t0 < secs; i++) {
+  for (i = 0; in_fuzz_more(&fz, i); i++) {
     uint64_t s = in_seed * 1000003u + i;
     sb_t t;
     sb_init(&t);
@@ -271,7 +291,7 @@ START_TEST(test_fuzz_cfg) {
     sb_free(&t);
   }
   printf("fuzz_cfg: %u cases in %.1f s: %u read, %u clean ones read back exactly, %u rejected with a message\n",
-         i, in_now() - t0, nok, nclean, i - nok);
+         i, in_now() - fz.t0, nok, nclean, i - nok);
   IN_REQUIRE(i >= 200 && nclean > 0 && nok < i, "fuzz_cfg ran too few or too one-sided cases (%u)", i);
 }
 END_TEST
@@ -314,32 +334,15 @@ static size_t in_mtx_case(uint64_t *s, sb_t *t, in_entry_t *e, uint32_t *ne, uin
     sb_printf(t, "%llu %llu %d\n", (unsigned long long)r, (unsigned long long)c, e[k].v);
     if (in_below(s, 6) == 0) sb_puts(t, "% between\n");
   }
-  size_t len = t->len;
-  if (!*clean) {
-    switch (in_below(s, 5)) {
-      case 0:
-        if (len) t->buf[in_below(s, (uint32_t)len)] = (char)in_below(s, 256);
-        break;
-      case 1:
-        if (len) t->buf[in_below(s, (uint32_t)len)] = '\0';
-        break;
-      case 2: len = len ? in_below(s, (uint32_t)len) : 0; break;
-      default: break;
-    }
-  }
-  return len;
+  return *clean ? t->len : in_damage(s, t);
 }
 
 START_TEST(test_fuzz_mtx) {
-  unsigned ncases = in_env("SG_FUZZ_CASES", 40000), secs = in_env("SG_FUZZ_SECONDS", 4);
-  printf("fuzz_mtx: seed %llu, up to %u cases, %u s; reproduce: SG_SEED=%llu CK_RUN_CASE=fuzz_mtx "
-         "build/bin/test_inputs_san\n",
-         (unsigned long long)in_seed, ncases, secs, (unsigned long long)in_seed);
-  double t0 = in_now();
-  char path[128];
-  snprintf(path, sizeof path, "%s/f.mtx", in_dir);
+  in_fuzz_t fz;
+  in_fuzz_begin(&fz, "fuzz_mtx", "mtx");
+  const char *path = fz.path;
   unsigned i, nok = 0, nclean = 0, nlimit = 0;
-  for (i = 0; i < ncases && in_now() - t0 < secs; i++) {
+  for (i = 0; in_fuzz_more(&fz, i); i++) {
     uint64_t s = in_seed * 2000003u + i;
     sb_t t;
     sb_init(&t);
@@ -395,27 +398,16 @@ START_TEST(test_fuzz_mtx) {
   }
   printf("fuzz_mtx: %u cases in %.1f s: %u read (%u clean ones read back exactly), %u clean ones over "
          "the limits rejected, %u rejected with a message\n",
-         i, in_now() - t0, nok, nclean, nlimit, i - nok);
+         i, in_now() - fz.t0, nok, nclean, nlimit, i - nok);
   IN_REQUIRE(i >= 200 && nclean > 0 && nlimit > 0 && nok < i, "fuzz_mtx ran too few or too one-sided cases (%u)", i);
 }
 END_TEST
 
 static Suite *make_inputs_suite(void) {
   Suite *s = suite_create("inputs");
-  TCase *tc = tcase_create("mtx_limits");
-  tcase_add_checked_fixture(tc, in_setup, in_teardown);
-  tcase_add_loop_test(tc, test_mtx_limits, 0, IN_NLIM);
-  suite_add_tcase(s, tc);
-  tc = tcase_create("fuzz_cfg");
-  tcase_add_checked_fixture(tc, in_setup, in_teardown);
-  tcase_add_test(tc, test_fuzz_cfg);
-  tcase_set_timeout(tc, 60);
-  suite_add_tcase(s, tc);
-  tc = tcase_create("fuzz_mtx");
-  tcase_add_checked_fixture(tc, in_setup, in_teardown);
-  tcase_add_test(tc, test_fuzz_mtx);
-  tcase_set_timeout(tc, 60);
-  suite_add_tcase(s, tc);
+  tcase_add_loop_test(tb_tcase(s, "mtx_limits", in_setup, in_teardown, 0), test_mtx_limits, 0, IN_NLIM);
+  tcase_add_test(tb_tcase(s, "fuzz_cfg", in_setup, in_teardown, 60), test_fuzz_cfg);
+  tcase_add_test(tb_tcase(s, "fuzz_mtx", in_setup, in_teardown, 60), test_fuzz_mtx);
   return s;
 }
 
@@ -425,11 +417,5 @@ int main(void) {
   printf("test_inputs: seed %llu (reproduce: SG_SEED=%llu build/bin/test_inputs_san)\n",
          (unsigned long long)in_seed, (unsigned long long)in_seed);
   fflush(stdout);
-  SRunner *sr = srunner_create(make_inputs_suite());
-  const char *tap = getenv("SG_TAP_FILE");
-  if (tap && *tap) srunner_set_tap(sr, tap);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return tb_check_run(make_inputs_suite());
 }
