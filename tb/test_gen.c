@@ -6,6 +6,13 @@
  * call: exit status 2, a message naming the parameter, the value and the allowed range, and an
  * existing output folder left byte-for-byte as it was. Determinism (same input, same bytes),
  * option/config-file equivalence, refusal to replace a folder sparsegen did not write, --help.
+ * Issue 7 bad inputs: a folder or a NUL byte as config, repeated options, keys and presets,
+ * --out paths (trailing slash and missing parents work; '', '.', file parents and a 4095-character
+ * path over an existing folder exit 2 and delete nothing), a command line that tries to end a
+ * comment or start a line (escaped; the header still compiles), files sparsegen did not write
+ * (named, kept, deleted only with --force). The values written into sparsegen_params.h and
+ * manifest.json for every preset --help lists, and the text of every generated file (printable,
+ * no trailing blanks, .v files end with `default_nettype wire).
  * Template filling: unknown hole, unused value, unterminated hole are hard errors.
  * The binary under test: SG_GEN_BIN (default build/bin/sparsegen), run from the repo root.
  */
@@ -290,7 +297,7 @@ START_TEST(test_help_and_presets) {
   ck_assert_int_eq(gen_run("--help", out, sizeof out), 0);
   static const char *const words[] = {"--rows", "--cols", "--data-width", "--acc-width", "--kmax",
                                       "--window", "--stream-width", "--sparsity", "--name",
-                                      "--config", "--preset", "ice40-tiny", "artix7", "asic16"};
+                                      "--config", "--preset", "--force", "ice40-tiny", "artix7", "asic16"};
   for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
     ck_assert_msg(strstr(out, words[i]) != NULL, "--help does not mention %s", words[i]);
   static const char *const presets[] = {"default", "ice40-tiny", "artix7", "asic16", "bench4k"};
