@@ -14,31 +14,32 @@
 #include "gen.h"
 #include "sb.h"
 
-#define MAIN_PATH_MAX 4096                               /* PATH_MAX on Linux, with the NUL */
-#define MAIN_NAME_MAX 255                                /* NAME_MAX */
+#define MAIN_PATH_MAX 4096 /* PATH_MAX on Linux, with the NUL */
+#define MAIN_NAME_MAX 255  /* NAME_MAX */
 #define MAIN_SUFFIX_MAX 32 /* ".tmp-<pid>" / ".old-<pid>" added to the folder name */
 #define MAIN_REL_MAX 64    /* longest path of a generated file below DIR */
 #define MAIN_OUT_MAX (MAIN_PATH_MAX - 1 - MAIN_SUFFIX_MAX - 1 - MAIN_REL_MAX)
 #define MAIN_NFOREIGN 8 /* foreign files named in a message */
 
 static void main_usage(FILE *f) {
-  fprintf(f,
-          "usage: sparsegen [--preset NAME] [--config FILE] [--KEY VALUE ...] [--force] --out DIR\n"
-          "       sparsegen --help | --version\n\n"
-          "Generates a sparse/dense PE array variant as synthesizable Verilog into DIR:\n"
-          "  DIR/rtl/<name>_{pe,row,ctrl,csr,top}.v  one file per module\n"
-          "  DIR/files.f              file list for tools (paths relative to DIR)\n"
-          "  DIR/sparsegen_params.h   every resolved parameter, for C software\n"
-          "  DIR/manifest.json        parameters, top module, files, ports, version, command\n"
-          "  DIR/regmap.md            the register map with this variant's values\n"
-          "Values apply in order: preset, config file, options (a later source overrides an\n"
-          "earlier one). --out, --config and --preset may each be given once, and a key once per\n"
-          "source (once on the command line, once in the config file). Missing parent folders of\n"
-          "DIR are created. Output is byte-identical for identical input. On any error nothing\n"
-          "is written and DIR is left as it was.\n"
-          "An existing DIR is replaced only if it is empty or holds only files sparsegen wrote.\n"
-          "  --force        also replace a sparsegen folder that holds other files (they are\n"
-          "                 deleted and named); a folder sparsegen never wrote is never replaced\n\n");
+  fprintf(
+      f,
+      "usage: sparsegen [--preset NAME] [--config FILE] [--KEY VALUE ...] [--force] --out DIR\n"
+      "       sparsegen --help | --version\n\n"
+      "Generates a sparse/dense PE array variant as synthesizable Verilog into DIR:\n"
+      "  DIR/rtl/<name>_{pe,row,ctrl,csr,top}.v  one file per module\n"
+      "  DIR/files.f              file list for tools (paths relative to DIR)\n"
+      "  DIR/sparsegen_params.h   every resolved parameter, for C software\n"
+      "  DIR/manifest.json        parameters, top module, files, ports, version, command\n"
+      "  DIR/regmap.md            the register map with this variant's values\n"
+      "Values apply in order: preset, config file, options (a later source overrides an\n"
+      "earlier one). --out, --config and --preset may each be given once, and a key once per\n"
+      "source (once on the command line, once in the config file). Missing parent folders of\n"
+      "DIR are created. Output is byte-identical for identical input. On any error nothing\n"
+      "is written and DIR is left as it was.\n"
+      "An existing DIR is replaced only if it is empty or holds only files sparsegen wrote.\n"
+      "  --force        also replace a sparsegen folder that holds other files (they are\n"
+      "                 deleted and named); a folder sparsegen never wrote is never replaced\n\n");
   cfg_print_help(f);
 }
 
@@ -87,8 +88,8 @@ static void main_cmdline(int argc, char **argv, sb_t *cmd) {
 }
 
 /* --out, --config, --preset: once each. */
-static int main_once(const char **slot, int *slot_arg, const char *name, const char *val,
-                     int argi, char *err, size_t errlen) {
+static int main_once(const char **slot, int *slot_arg, const char *name, const char *val, int argi,
+                     char *err, size_t errlen) {
   if (*slot) {
     snprintf(err, errlen, "--%s is given twice (arguments %d and %d); give it once", name,
              *slot_arg, argi);
@@ -320,7 +321,8 @@ static int main_check_out(char *out, int force) {
             s.nforeign == 1 ? "it" : "them", s.nforeign == 1 ? "it" : "them");
     rc = -1;
   } else if (s.nforeign) {
-    fprintf(stderr, "sparsegen: warning: --force: deleting %d file%s sparsegen did not write: %s%s\n",
+    fprintf(stderr,
+            "sparsegen: warning: --force: deleting %d file%s sparsegen did not write: %s%s\n",
             s.nforeign, s.nforeign == 1 ? "" : "s", sb_str(&s.names), more);
   }
   sb_free(&s.names);
@@ -379,14 +381,18 @@ static int main_emit_all(gen_ctx_t *g, main_file_t *f) {
   static const struct {
     const char *suffix;
     emit_fn fn;
-  } mods[MAIN_NMOD] = {{"pe", emit_pe}, {"row", emit_row}, {"ctrl", emit_ctrl}, {"csr", emit_csr},
+  } mods[MAIN_NMOD] = {{"pe", emit_pe},
+                       {"row", emit_row},
+                       {"ctrl", emit_ctrl},
+                       {"csr", emit_csr},
                        {"top", emit_top}};
   const char *files[MAIN_NMOD];
   for (int i = 0; i < MAIN_NMOD; i++) {
     snprintf(f[i].rel, sizeof f[i].rel, "rtl/%s_%s.v", g->cfg->name, mods[i].suffix);
     files[i] = f[i].rel;
     if (mods[i].fn(g, &f[i].text)) {
-      fprintf(stderr, "sparsegen: error: %s: %s\n", f[i].rel, g->errbuf[0] ? g->errbuf : "out of memory");
+      fprintf(stderr, "sparsegen: error: %s: %s\n", f[i].rel,
+              g->errbuf[0] ? g->errbuf : "out of memory");
       return -1;
     }
   }
@@ -409,8 +415,10 @@ static int main_emit_all(gen_ctx_t *g, main_file_t *f) {
 static int main_write_file(const char *dir, const main_file_t *mf) {
   char path[MAIN_PATH_MAX];
   FILE *f = NULL;
-  if (snprintf(path, sizeof path, "%s/%s", dir, mf->rel) >= (int)sizeof path) errno = ENAMETOOLONG;
-  else f = fopen(path, "w");
+  if (snprintf(path, sizeof path, "%s/%s", dir, mf->rel) >= (int)sizeof path)
+    errno = ENAMETOOLONG;
+  else
+    f = fopen(path, "w");
   if (!f) {
     fprintf(stderr, "sparsegen: error: cannot write %s: %s\n", path, strerror(errno));
     return -1;

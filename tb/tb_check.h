@@ -18,8 +18,8 @@ static inline int tb_check_run(Suite *s) {
 
 /* A test case of suite s with a fixture run around each test (in the forked child) and a
  * timeout in seconds (0: Check's default). */
-static inline TCase *tb_tcase(Suite *s, const char *name, void (*setup)(void), void (*teardown)(void),
-                              double timeout) {
+static inline TCase *tb_tcase(Suite *s, const char *name, void (*setup)(void),
+                              void (*teardown)(void), double timeout) {
   TCase *tc = tcase_create(name);
   if (setup || teardown) tcase_add_checked_fixture(tc, setup, teardown);
   if (timeout > 0) tcase_set_timeout(tc, timeout);

@@ -35,7 +35,8 @@ static char in_dir[64];
 /* Scratch files in /dev/shm when there is one: on this kind of machine a file round trip in
  * /tmp costs about 2 ms, in /dev/shm about 10 us. */
 static void in_setup(void) {
-  snprintf(in_dir, sizeof in_dir, "%s/sg_inputs.XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+  snprintf(in_dir, sizeof in_dir, "%s/sg_inputs.XXXXXX",
+           access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
   ck_assert_msg(mkdtemp(in_dir) != NULL, "mkdtemp: %s", strerror(errno));
 }
 
@@ -48,8 +49,8 @@ static void in_teardown(void) {
 
 /* A passing ck_assert costs a message to the parent process: the fuzz loops check with this and
  * only talk to Check when something fails. */
-#define IN_REQUIRE(cond, ...)              \
-  do {                                     \
+#define IN_REQUIRE(cond, ...)               \
+  do {                                      \
     if (!(cond)) ck_abort_msg(__VA_ARGS__); \
   } while (0)
 
@@ -90,28 +91,57 @@ typedef struct in_lim_case {
 
 #define GEN_HDR "%%MatrixMarket matrix coordinate real general\n"
 static const in_lim_case_t in_lim_cases[] = {
-    {"cols over limit (8 x 67108864)", GEN_HDR "8 67108864 1\n1 1 1.0\n",
-     {UINT32_MAX, 1u << 20, 1u << 24, 0, 1, "the K this caller runs"}, HOST_E_RANGE,
+    {"cols over limit (8 x 67108864)",
+     GEN_HDR "8 67108864 1\n1 1 1.0\n",
+     {UINT32_MAX, 1u << 20, 1u << 24, 0, 1, "the K this caller runs"},
+     HOST_E_RANGE,
      {":2:", "67108864 columns", "limit 1048576 (the K this caller runs)"}},
-    {"rows over limit", GEN_HDR "1000 4 1\n1 1 1\n", {999, 10, 10, 0, 0, NULL}, HOST_E_RANGE,
+    {"rows over limit",
+     GEN_HDR "1000 4 1\n1 1 1\n",
+     {999, 10, 10, 0, 0, NULL},
+     HOST_E_RANGE,
      {":2:", "1000 rows", "limit 999"}},
-    {"entries over limit", GEN_HDR "% c\n4 4 17\n", {10, 10, 16, 0, 0, "sixteen"}, HOST_E_RANGE,
+    {"entries over limit",
+     GEN_HDR "% c\n4 4 17\n",
+     {10, 10, 16, 0, 0, "sixteen"},
+     HOST_E_RANGE,
      {":3:", "17 entries", "limit 16 (sixteen)"}},
-    {"elements over limit", GEN_HDR "300 300 1\n1 1 1\n", {1000, 1000, 10, 89999, 0, NULL},
-     HOST_E_RANGE, {":2:", "90000 elements", "limit 89999"}},
-    {"2^31 rows and columns", GEN_HDR "2147483648 2147483648 1\n1 1 1\n",
-     {1u << 20, 1u << 20, 1u << 24, 0, 1, NULL}, HOST_E_RANGE, {":2:", "2147483648 rows", NULL}},
-    {"2^32 rows", GEN_HDR "4294967296 8 1\n", {UINT32_MAX, UINT32_MAX, 10, 0, 0, NULL},
-     HOST_E_RANGE, {":2:", "too large", NULL}},
-    {"0 rows when non-empty needed", GEN_HDR "0 5 0\n", {10, 10, 10, 0, 1, NULL}, HOST_E_RANGE,
+    {"elements over limit",
+     GEN_HDR "300 300 1\n1 1 1\n",
+     {1000, 1000, 10, 89999, 0, NULL},
+     HOST_E_RANGE,
+     {":2:", "90000 elements", "limit 89999"}},
+    {"2^31 rows and columns",
+     GEN_HDR "2147483648 2147483648 1\n1 1 1\n",
+     {1u << 20, 1u << 20, 1u << 24, 0, 1, NULL},
+     HOST_E_RANGE,
+     {":2:", "2147483648 rows", NULL}},
+    {"2^32 rows",
+     GEN_HDR "4294967296 8 1\n",
+     {UINT32_MAX, UINT32_MAX, 10, 0, 0, NULL},
+     HOST_E_RANGE,
+     {":2:", "too large", NULL}},
+    {"0 rows when non-empty needed",
+     GEN_HDR "0 5 0\n",
+     {10, 10, 10, 0, 1, NULL},
+     HOST_E_RANGE,
      {":2:", "empty 0 x 5", "at least 1 x 1"}},
-    {"0 x 0 when non-empty needed", GEN_HDR "0 0 0", {10, 10, 10, 0, 1, NULL}, HOST_E_RANGE,
+    {"0 x 0 when non-empty needed",
+     GEN_HDR "0 0 0",
+     {10, 10, 10, 0, 1, NULL},
+     HOST_E_RANGE,
      {":2:", "empty 0 x 0", NULL}},
     {"0 x 0 allowed", GEN_HDR "0 0 0\n", {10, 10, 10, 0, 0, NULL}, HOST_OK, {NULL, NULL, NULL}},
-    {"at the limits", GEN_HDR "3 4 2\n3 4 1\n1 1 2\n", {3, 4, 2, 12, 1, NULL}, HOST_OK,
+    {"at the limits",
+     GEN_HDR "3 4 2\n3 4 1\n1 1 2\n",
+     {3, 4, 2, 12, 1, NULL},
+     HOST_OK,
      {NULL, NULL, NULL}},
-    {"entry limit before mirroring", "%%MatrixMarket matrix coordinate real symmetric\n3 3 2\n2 1 1\n3 1 1\n",
-     {3, 3, 2, 0, 1, NULL}, HOST_OK, {NULL, NULL, NULL}},
+    {"entry limit before mirroring",
+     "%%MatrixMarket matrix coordinate real symmetric\n3 3 2\n2 1 1\n3 1 1\n",
+     {3, 3, 2, 0, 1, NULL},
+     HOST_OK,
+     {NULL, NULL, NULL}},
 };
 #define IN_NLIM ((int)(sizeof in_lim_cases / sizeof in_lim_cases[0]))
 
@@ -128,8 +158,10 @@ START_TEST(test_mtx_limits) {
                 host_status_name(rc), host_status_name(c->status), err);
   ck_assert_msg(dt < 0.5, "%s: took %.3f s", c->name, dt);
   if (rc != HOST_OK) {
-    ck_assert_msg(strstr(err, path) == err, "%s: message does not start with the file: %s", c->name, err);
-    ck_assert_msg(m.row == NULL && m.nnz == 0 && m.rows == 0, "%s: result not empty after failure", c->name);
+    ck_assert_msg(strstr(err, path) == err, "%s: message does not start with the file: %s", c->name,
+                  err);
+    ck_assert_msg(m.row == NULL && m.nnz == 0 && m.rows == 0, "%s: result not empty after failure",
+                  c->name);
   }
   for (int k = 0; k < 3 && c->expect[k]; k++)
     ck_assert_msg(strstr(err, c->expect[k]) != NULL, "%s: message lacks '%s': %s", c->name,
@@ -153,8 +185,11 @@ static size_t in_damage(uint64_t *s, sb_t *t) {
       for (int i = 0; i < 1100; i++) sb_puts(t, "7");
       len = t->len;
       break;
-    case 3: len = len ? in_below(s, (uint32_t)len) : 0; break;
-    default: break;
+    case 3:
+      len = len ? in_below(s, (uint32_t)len) : 0;
+      break;
+    default:
+      break;
   }
   return len;
 }
@@ -169,9 +204,10 @@ typedef struct in_fuzz {
 static void in_fuzz_begin(in_fuzz_t *f, const char *name, const char *ext) {
   f->ncases = in_env("SG_FUZZ_CASES", 40000);
   f->secs = in_env("SG_FUZZ_SECONDS", 4);
-  printf("%s: seed %llu, up to %u cases, %u s; reproduce: SG_SEED=%llu CK_RUN_CASE=%s "
-         "build/bin/test_inputs_san\n",
-         name, (unsigned long long)in_seed, f->ncases, f->secs, (unsigned long long)in_seed, name);
+  printf(
+      "%s: seed %llu, up to %u cases, %u s; reproduce: SG_SEED=%llu CK_RUN_CASE=%s "
+      "build/bin/test_inputs_san\n",
+      name, (unsigned long long)in_seed, f->ncases, f->secs, (unsigned long long)in_seed, name);
   snprintf(f->path, sizeof f->path, "%s/f.%s", in_dir, ext);
   f->t0 = in_now();
 }
@@ -181,8 +217,8 @@ static int in_fuzz_more(const in_fuzz_t *f, unsigned i) {
 }
 
 /* ------------------------------------------------------------------ fuzz: config files */
-static const char *const in_keys[] = {"rows", "cols", "data_width", "acc-width", "kmax",
-                                      "window", "stream_width", "sparsity", "name"};
+static const char *const in_keys[] = {"rows",   "cols",         "data_width", "acc-width", "kmax",
+                                      "window", "stream_width", "sparsity",   "name"};
 #define IN_NKEYS ((int)(sizeof in_keys / sizeof in_keys[0]))
 
 /* A value that is valid for key k on its own (not necessarily with the others). */
@@ -205,12 +241,32 @@ static void in_cfg_value(uint64_t *s, int k, char *v, size_t n) {
 
 /* Damaged values and lines. */
 static void in_cfg_junk(uint64_t *s, sb_t *t) {
-  static const char *const junk[] = {
-      "rows = -1", "rows = 4294967296", "cols = 99999999999999999999", "kmax = 0x40",
-      "window = 3", "data_width = ", " = 5", "=", "name = Bad-Name", "name = 123456789012345678901234",
-      "sparsity = both", "preset = nosuch", "preset = asic16", "frobnicate = 1", "rows 4",
-      "rows == 4", "rows = 4 5", "acc_width = 65", "stream-width = 48", "kmax = 65536",
-      "# only a comment", "   ", "\t\t# tab", "rows = 8\r", "out = x", "config = y"};
+  static const char *const junk[] = {"rows = -1",
+                                     "rows = 4294967296",
+                                     "cols = 99999999999999999999",
+                                     "kmax = 0x40",
+                                     "window = 3",
+                                     "data_width = ",
+                                     " = 5",
+                                     "=",
+                                     "name = Bad-Name",
+                                     "name = 123456789012345678901234",
+                                     "sparsity = both",
+                                     "preset = nosuch",
+                                     "preset = asic16",
+                                     "frobnicate = 1",
+                                     "rows 4",
+                                     "rows == 4",
+                                     "rows = 4 5",
+                                     "acc_width = 65",
+                                     "stream-width = 48",
+                                     "kmax = 65536",
+                                     "# only a comment",
+                                     "   ",
+                                     "\t\t# tab",
+                                     "rows = 8\r",
+                                     "out = x",
+                                     "config = y"};
   sb_puts(t, junk[in_below(s, sizeof junk / sizeof junk[0])]);
 }
 
@@ -227,13 +283,16 @@ static size_t in_cfg_case(uint64_t *s, sb_t *t, cfg_t *expect, int *clean) {
     } else {
       char v[64];
       in_cfg_value(s, k, v, sizeof v);
-      sb_printf(t, "%s%s%s=%s%s%s", in_below(s, 2) ? "" : "  ", in_keys[k], in_below(s, 2) ? " " : "",
-                in_below(s, 2) ? " " : "", v, in_below(s, 3) ? "" : "   # note");
+      sb_printf(t, "%s%s%s=%s%s%s", in_below(s, 2) ? "" : "  ", in_keys[k],
+                in_below(s, 2) ? " " : "", in_below(s, 2) ? " " : "", v,
+                in_below(s, 3) ? "" : "   # note");
       used[k] = 1;
       char where[16];
       snprintf(where, sizeof where, "x:%d", l + 1);
       char err[256];
-      if (*clean) IN_REQUIRE(!cfg_set(expect, in_keys[k], v, CFG_SRC_OPTION, where, err, sizeof err), "%s", err);
+      if (*clean)
+        IN_REQUIRE(!cfg_set(expect, in_keys[k], v, CFG_SRC_OPTION, where, err, sizeof err), "%s",
+                   err);
     }
     sb_puts(t, in_below(s, 8) ? "\n" : "\r\n");
   }
@@ -258,11 +317,12 @@ START_TEST(test_fuzz_cfg) {
     int rc = cfg_load_file(&c, path, err, sizeof err);
     IN_REQUIRE(rc == 0 || rc == -1, "case %u: cfg_load_file returned %d", i, rc);
     if (rc) {
-      IN_REQUIRE(err[0] && strlen(err) < sizeof err - 1 && (strstr(err, path) || strstr(err, "--config")),
-                    "case %u (seed %llu): error message does not name the file: '%s'", i,
-                    (unsigned long long)in_seed, err);
+      IN_REQUIRE(
+          err[0] && strlen(err) < sizeof err - 1 && (strstr(err, path) || strstr(err, "--config")),
+          "case %u (seed %llu): error message does not name the file: '%s'", i,
+          (unsigned long long)in_seed, err);
       IN_REQUIRE(!clean, "case %u (seed %llu): a clean file was rejected: %s\n%s", i,
-                    (unsigned long long)in_seed, err, sb_str(&t));
+                 (unsigned long long)in_seed, err, sb_str(&t));
     } else {
       nok++;
       int nv = cfg_validate(&c, msgs, sizeof msgs);
@@ -271,28 +331,32 @@ START_TEST(test_fuzz_cfg) {
       IN_REQUIRE(nv >= 0 && lines == nv, "case %u: %d violations, %d message lines", i, nv, lines);
       if (clean) {
         nclean++;
-#define X(f, o, d, lo, hi, h) \
-  IN_REQUIRE(c.f == expect.f, "case %u (seed %llu): %s read as %u, written %u", i, (unsigned long long)in_seed, o, c.f, expect.f);
+#define X(f, o, d, lo, hi, h)                                                      \
+  IN_REQUIRE(c.f == expect.f, "case %u (seed %llu): %s read as %u, written %u", i, \
+             (unsigned long long)in_seed, o, c.f, expect.f);
         CFG_UINT_KEYS(X)
 #undef X
         IN_REQUIRE(c.sparsity == expect.sparsity && !strcmp(c.name, expect.name),
-                      "case %u: sparsity/name read back wrong", i);
+                   "case %u: sparsity/name read back wrong", i);
       }
       if (nv == 0) {
         cfg_derived_t d;
         cfg_derive(&c, &d);
         IN_REQUIRE(c.acc_w >= 2 * c.data_w && 2 * c.window <= c.kmax && d.elems_per_beat >= 1 &&
-                          d.beats_per_slice * d.elems_per_beat >= c.rows + c.cols &&
-                          (1u << d.kw) == c.kmax && d.in_lane_w >= c.data_w,
-                      "case %u (seed %llu): a config that passed validation breaks a rule", i,
-                      (unsigned long long)in_seed);
+                       d.beats_per_slice * d.elems_per_beat >= c.rows + c.cols &&
+                       (1u << d.kw) == c.kmax && d.in_lane_w >= c.data_w,
+                   "case %u (seed %llu): a config that passed validation breaks a rule", i,
+                   (unsigned long long)in_seed);
       }
     }
     sb_free(&t);
   }
-  printf("fuzz_cfg: %u cases in %.1f s: %u read, %u clean ones read back exactly, %u rejected with a message\n",
-         i, in_now() - fz.t0, nok, nclean, i - nok);
-  IN_REQUIRE(i >= 200 && nclean > 0 && nok < i, "fuzz_cfg ran too few or too one-sided cases (%u)", i);
+  printf(
+      "fuzz_cfg: %u cases in %.1f s: %u read, %u clean ones read back exactly, %u rejected with a "
+      "message\n",
+      i, in_now() - fz.t0, nok, nclean, i - nok);
+  IN_REQUIRE(i >= 200 && nclean > 0 && nok < i, "fuzz_cfg ran too few or too one-sided cases (%u)",
+             i);
 }
 END_TEST
 
@@ -304,18 +368,30 @@ typedef struct in_entry {
 
 /* Mostly small sizes, sometimes one from the edges (0, 2^26, 2^31, 2^32 - 1, 2^32, 2^64 - 1). */
 static uint64_t in_mtx_dim(uint64_t *s) {
-  static const uint64_t big[] = {0, 1, 7, 1000, 65536, 67108864, 2147483648ull, 4294967295ull,
-                                 4294967296ull, 18446744073709551615ull};
+  static const uint64_t big[] = {0,
+                                 1,
+                                 7,
+                                 1000,
+                                 65536,
+                                 67108864,
+                                 2147483648ull,
+                                 4294967295ull,
+                                 4294967296ull,
+                                 18446744073709551615ull};
   return in_below(s, 4) ? 1 + in_below(s, 12) : big[in_below(s, 10)];
 }
 
 static size_t in_mtx_case(uint64_t *s, sb_t *t, in_entry_t *e, uint32_t *ne, uint64_t *rows,
                           uint64_t *cols, int *clean) {
-  static const char *const banners[] = {
-      "%%MatrixMarket matrix coordinate integer general", "%%MatrixMarket matrix coordinate real general",
-      "%%MatrixMarket matrix coordinate pattern general", "%%MatrixMarket matrix coordinate real symmetric",
-      "%%MatrixMarket matrix array real general", "%%MatrixMarket matrix coordinate complex general",
-      "%%MatrixMarket vector coordinate real general", "%MatrixMarket matrix coordinate real general", ""};
+  static const char *const banners[] = {"%%MatrixMarket matrix coordinate integer general",
+                                        "%%MatrixMarket matrix coordinate real general",
+                                        "%%MatrixMarket matrix coordinate pattern general",
+                                        "%%MatrixMarket matrix coordinate real symmetric",
+                                        "%%MatrixMarket matrix array real general",
+                                        "%%MatrixMarket matrix coordinate complex general",
+                                        "%%MatrixMarket vector coordinate real general",
+                                        "%MatrixMarket matrix coordinate real general",
+                                        ""};
   *clean = in_below(s, 3) == 0;
   int b = *clean ? 0 : (int)in_below(s, 9);
   sb_printf(t, "%s\n", banners[b]);
@@ -354,58 +430,71 @@ START_TEST(test_fuzz_mtx) {
     in_write(path, sb_str(&t), len);
     host_mtx_limits_t lim = {in_below(&s, 2) ? UINT32_MAX : 1 + in_below(&s, 12),
                              in_below(&s, 2) ? UINT32_MAX : 1 + in_below(&s, 12),
-                             in_below(&s, 2) ? 1u << 20 : in_below(&s, 20), in_below(&s, 3) ? 0 : 1 + in_below(&s, 100),
-                             (int)in_below(&s, 2), in_below(&s, 2) ? "fuzz" : NULL};
+                             in_below(&s, 2) ? 1u << 20 : in_below(&s, 20),
+                             in_below(&s, 3) ? 0 : 1 + in_below(&s, 100),
+                             (int)in_below(&s, 2),
+                             in_below(&s, 2) ? "fuzz" : NULL};
     host_mtx_t m;
     char err[512] = "";
     int rc = host_mtx_read_limited(path, &lim, &m, err, sizeof err);
     int within = rows <= lim.max_rows && cols <= lim.max_cols && ne <= lim.max_entries &&
-                 (!lim.max_elems || rows * cols <= lim.max_elems) && (!lim.nonempty || (rows && cols));
+                 (!lim.max_elems || rows * cols <= lim.max_elems) &&
+                 (!lim.nonempty || (rows && cols));
     if (rc == HOST_OK) {
       nok++;
-      IN_REQUIRE(m.rows <= lim.max_rows && m.cols <= lim.max_cols && m.nnz_file <= lim.max_entries &&
-                        (!lim.nonempty || (m.rows && m.cols)) &&
-                        (!lim.max_elems || (uint64_t)m.rows * m.cols <= lim.max_elems),
-                    "case %u (seed %llu): a file beyond the limits was read", i, (unsigned long long)in_seed);
-      IN_REQUIRE(m.nnz >= m.nnz_file && m.nnz <= 2 * m.nnz_file, "case %u: nnz %llu of %llu listed", i,
-                    (unsigned long long)m.nnz, (unsigned long long)m.nnz_file);
+      IN_REQUIRE(m.rows <= lim.max_rows && m.cols <= lim.max_cols &&
+                     m.nnz_file <= lim.max_entries && (!lim.nonempty || (m.rows && m.cols)) &&
+                     (!lim.max_elems || (uint64_t)m.rows * m.cols <= lim.max_elems),
+                 "case %u (seed %llu): a file beyond the limits was read", i,
+                 (unsigned long long)in_seed);
+      IN_REQUIRE(m.nnz >= m.nnz_file && m.nnz <= 2 * m.nnz_file, "case %u: nnz %llu of %llu listed",
+                 i, (unsigned long long)m.nnz, (unsigned long long)m.nnz_file);
       for (uint64_t k = 0; k < m.nnz; k++)
         IN_REQUIRE(m.row[k] < m.rows && m.col[k] < m.cols, "case %u: entry %llu out of range", i,
-                      (unsigned long long)k);
+                   (unsigned long long)k);
       if (clean) {
         nclean++;
-        IN_REQUIRE(m.rows == rows && m.cols == cols && m.nnz == ne, "case %u: size read back wrong", i);
+        IN_REQUIRE(m.rows == rows && m.cols == cols && m.nnz == ne, "case %u: size read back wrong",
+                   i);
         for (uint32_t k = 0; k < ne; k++)
           IN_REQUIRE(m.row[k] == e[k].i - 1 && m.col[k] == e[k].j - 1 && m.val[k] == e[k].v,
-                        "case %u (seed %llu): entry %u read back wrong", i, (unsigned long long)in_seed, k);
+                     "case %u (seed %llu): entry %u read back wrong", i,
+                     (unsigned long long)in_seed, k);
       }
     } else {
       IN_REQUIRE(rc == HOST_E_FORMAT || rc == HOST_E_RANGE, "case %u (seed %llu): status %s: %s", i,
-                    (unsigned long long)in_seed, host_status_name(rc), err);
-      IN_REQUIRE(strstr(err, path) == err, "case %u (seed %llu): message does not start with the file: %s", i,
-                    (unsigned long long)in_seed, err);
+                 (unsigned long long)in_seed, host_status_name(rc), err);
+      IN_REQUIRE(strstr(err, path) == err,
+                 "case %u (seed %llu): message does not start with the file: %s", i,
+                 (unsigned long long)in_seed, err);
       IN_REQUIRE(m.row == NULL && m.nnz == 0, "case %u: result not empty after failure", i);
-      IN_REQUIRE(!clean || !within, "case %u (seed %llu): a clean file within the limits was rejected: %s\n%s",
-                    i, (unsigned long long)in_seed, err, sb_str(&t));
+      IN_REQUIRE(!clean || !within,
+                 "case %u (seed %llu): a clean file within the limits was rejected: %s\n%s", i,
+                 (unsigned long long)in_seed, err, sb_str(&t));
       if (clean) {
         nlimit++;
-        IN_REQUIRE(rc == HOST_E_RANGE && strstr(err, "the size line declares"), "case %u (seed %llu): over-limit file not "
-                      "rejected on its size line: %s", i, (unsigned long long)in_seed, err);
+        IN_REQUIRE(rc == HOST_E_RANGE && strstr(err, "the size line declares"),
+                   "case %u (seed %llu): over-limit file not "
+                   "rejected on its size line: %s",
+                   i, (unsigned long long)in_seed, err);
       }
     }
     host_mtx_free(&m);
     sb_free(&t);
   }
-  printf("fuzz_mtx: %u cases in %.1f s: %u read (%u clean ones read back exactly), %u clean ones over "
-         "the limits rejected, %u rejected with a message\n",
-         i, in_now() - fz.t0, nok, nclean, nlimit, i - nok);
-  IN_REQUIRE(i >= 200 && nclean > 0 && nlimit > 0 && nok < i, "fuzz_mtx ran too few or too one-sided cases (%u)", i);
+  printf(
+      "fuzz_mtx: %u cases in %.1f s: %u read (%u clean ones read back exactly), %u clean ones over "
+      "the limits rejected, %u rejected with a message\n",
+      i, in_now() - fz.t0, nok, nclean, nlimit, i - nok);
+  IN_REQUIRE(i >= 200 && nclean > 0 && nlimit > 0 && nok < i,
+             "fuzz_mtx ran too few or too one-sided cases (%u)", i);
 }
 END_TEST
 
 static Suite *make_inputs_suite(void) {
   Suite *s = suite_create("inputs");
-  tcase_add_loop_test(tb_tcase(s, "mtx_limits", in_setup, in_teardown, 0), test_mtx_limits, 0, IN_NLIM);
+  tcase_add_loop_test(tb_tcase(s, "mtx_limits", in_setup, in_teardown, 0), test_mtx_limits, 0,
+                      IN_NLIM);
   tcase_add_test(tb_tcase(s, "fuzz_cfg", in_setup, in_teardown, 60), test_fuzz_cfg);
   tcase_add_test(tb_tcase(s, "fuzz_mtx", in_setup, in_teardown, 60), test_fuzz_mtx);
   return s;
