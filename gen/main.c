@@ -249,7 +249,7 @@ static void main_scan_dir(const char *dir, const char *rel, main_scan_t *s) {
   }
   struct dirent *e;
   int n = 0;
-  while ((e = readdir(d))) {
+  for (errno = 0; (e = readdir(d)); errno = 0) {
     if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
     n++;
     char path[MAIN_PATH_MAX], sub[MAIN_PATH_MAX];
@@ -265,6 +265,7 @@ static void main_scan_dir(const char *dir, const char *rel, main_scan_t *s) {
     else if (!*rel && !strcmp(e->d_name, "manifest.json"))
       s->has_manifest = 1;
   }
+  if (errno) main_foreign(s, *rel ? rel : "."); /* unreadable: not known to be ours */
   closedir(d);
   if (n == 0 && *rel) main_foreign(s, rel); /* an empty sub-folder sparsegen did not make */
 }
