@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "cfg.h"
 #include "gen.h"
 #include "sb.h"
@@ -99,6 +100,8 @@ static int main_check_out(const char *out) {
 }
 
 int main(int argc, char **argv) {
+  int cli_rc; /* run|list|synth subcommands: gen/cli.c */
+  if (cli_dispatch(argc, argv, &cli_rc)) return cli_rc;
   cfg_t cfg;
   cfg_defaults(&cfg);
   const char *out = NULL, *config = NULL, *preset = NULL;
