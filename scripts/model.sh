@@ -2,8 +2,8 @@
 # Build (or reuse) the Verilator model and the runner of an already generated variant folder,
 # for `sparsegen run` (docs/run.md). Nothing is written into the generated folder itself.
 #   scripts/model.sh VARIANT_DIR [--trace]
-# Result: build/models/<name>-<hash>/sim_run (and sim_run_trace with --trace, a separate model
-# built with FST tracing), where <name> is the folder's name (its parent's for .../NAME/out,
+# Result: build/models/<name>-<hash>/sim_run (and, with --trace, sim_run_trace and tb_rtl_trace
+# over a separate model built with FST tracing), where <name> is the folder's name (its parent's for .../NAME/out,
 # as scripts/variant.sh lays it out) and <hash> the first 8 hex digits of the md5 of the
 # folder's absolute path. Prints the model folder on stdout (last line), progress on stderr.
 # Staleness: the model is rebuilt when any file of the generated folder changes (md5 of every
@@ -37,7 +37,7 @@ make -s build/lib/libsg_sw.a >/dev/null
 # 1. stamp of every generated file (names and contents): any change rebuilds everything
 stamp=$(cd "$src" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 md5sum | md5sum | cut -d' ' -f1)
 if [ "$(cat "$md/stamp" 2>/dev/null || true)" != "$stamp" ]; then
-  rm -rf "$md/obj" "$md/obj_trace" "$md"/*.o "$md/sim_run" "$md/sim_run_trace"
+  rm -rf "$md/obj" "$md/obj_trace" "$md"/*.o "$md/sim_run" "$md/sim_run_trace" "$md/tb_rtl_trace"
   printf '%s\n' "$stamp" >"$md/stamp"
 fi
 top=$(sed -n 's/.*"top": "\([^"]*\)".*/\1/p' "$src/manifest.json")
@@ -69,35 +69,41 @@ need() { # need TARGET DEPS... : true when TARGET is missing or older than a dep
   return 1
 }
 runsrc="tb/bus.c tb/sim_run.c"
-hdrs="tb/dut_shim.h tb/bus.h $(ls golden/*.h host/*.h)"
+tbsrc="tb/bus.c tb/test_rtl.c tb/rtl_main.c"
+hdrs="tb/dut_shim.h tb/bus.h tb/variant_name.h $(ls golden/*.h host/*.h)"
 
-link() { # link OUT OBJDIR SHIM_DEFINE EXTRA_LIBS...
-  local out=$1 od=$2 def=$3 suffix=${1##*/}
-  shift 3
-  [ "$def" = -DDUT_TRACE ] && [ ! -f "$od/verilated_fst_c.o" ] && return 1
-  if need "$md/$suffix.shim.o" tb/dut_shim.cpp tb/dut_shim.h "$od/V${top}__ALL.a"; then
+shim() { # shim OBJDIR OUT.o [-DDUT_TRACE]
+  local od=$1 out=$2
+  shift 2
+  if need "$out" tb/dut_shim.cpp tb/dut_shim.h "$od/V${top}__ALL.a"; then
     g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -faligned-new -isystem "$od" -isystem "$vinc" \
-      -isystem "$vinc/vltstd" $def -DVTOP="V${top}" -DVTOP_H="\"V${top}.h\"" -c tb/dut_shim.cpp \
-      -o "$md/$suffix.shim.o"
+      -isystem "$vinc/vltstd" "$@" -DVTOP="V${top}" -DVTOP_H="\"V${top}.h\"" -c tb/dut_shim.cpp -o "$out"
   fi
-  if need "$out" $runsrc $hdrs build/lib/libsg_sw.a "$md/$suffix.shim.o"; then
-    local objs=()
-    for s in $runsrc; do
-      gcc $cflags -DSG_VARIANT_NAME="\"$name\"" -c "$s" -o "$md/$(basename "${s%.c}").o"
-      objs+=("$md/$(basename "${s%.c}").o")
-    done
-    local extra_o=()
-    [ "$def" = -DDUT_TRACE ] && extra_o=("$od/verilated_fst_c.o")
-    g++ -o "$out.tmp" "${objs[@]}" "$md/$suffix.shim.o" "$od/V${top}__ALL.a" "$od/verilated.o" \
-      "$od/verilated_threads.o" "${extra_o[@]}" build/lib/libsg_sw.a -pthread "$@"
-    mv -f "$out.tmp" "$out"
-  fi
+}
+link() { # link OUT OBJDIR SHIM.o "SOURCES" EXTRA_OBJ_OR_LIB...
+  local out=$1 od=$2 so=$3 srcs=$4 tag=${1##*/}
+  shift 4
+  need "$out" $srcs $hdrs build/lib/libsg_sw.a "$so" || return 0
+  local objs=()
+  for s in $srcs; do
+    local o="$md/$tag.$(basename "${s%.c}").o"
+    gcc $cflags $(pkg-config --cflags check) -DSG_VARIANT_NAME="\"$name\"" -DSG_VARIANT_DIR="\"$src\"" \
+      -DSG_TB_BIN="\"$md/$tag\"" -c "$s" -o "$o"
+    objs+=("$o")
+  done
+  g++ -o "$out.tmp" "${objs[@]}" "$so" "$od/V${top}__ALL.a" "$od/verilated.o" "$od/verilated_threads.o" \
+    "$@" build/lib/libsg_sw.a -pthread
+  mv -f "$out.tmp" "$out"
 }
 
 verilate "$md/obj" ""
-link "$md/sim_run" "$md/obj" ""
+shim "$md/obj" "$md/shim.o"
+link "$md/sim_run" "$md/obj" "$md/shim.o" "$runsrc"
 if [ "$trace" = 1 ]; then
   verilate "$md/obj_trace" verilated_fst_c.o --trace-fst
-  link "$md/sim_run_trace" "$md/obj_trace" -DDUT_TRACE -lz
+  shim "$md/obj_trace" "$md/shim_trace.o" -DDUT_TRACE
+  link "$md/sim_run_trace" "$md/obj_trace" "$md/shim_trace.o" "$runsrc" "$md/obj_trace/verilated_fst_c.o" -lz
+  link "$md/tb_rtl_trace" "$md/obj_trace" "$md/shim_trace.o" "$tbsrc" "$md/obj_trace/verilated_fst_c.o" \
+    $(pkg-config --libs check) -lz
 fi
 echo "$md"

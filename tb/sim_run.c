@@ -892,12 +892,14 @@ static void run_report_mode(const run_opts_t *o, const run_data_t *d, const run_
   if (jf) run_jsonl(jf, o, d, x, sd, used, dA, dB, util, useful, speedup);
 }
 
-static void run_footer(const run_opts_t *o, const uint64_t *jobs, const uint64_t *bad) {
+static void run_footer(const run_opts_t *o, const uint64_t *jobs, const uint64_t *bad, int traced) {
   if (o->quiet) return;
-  printf("\ncycles: 'compute' is the array's work (what SPARSE shortens); 'total' adds LOAD, one\n"
+  if (!traced)
+    printf("\ncycles: 'compute' is the array's work (what SPARSE shortens); 'total' adds LOAD, one\n"
          "beat per %u-bit operand word (%u beats per k), and DRAIN, one result per beat.\n",
          SG_IN_STREAM_W, SG_BEATS_PER_SLICE);
-  printf("\nenergy: estimate from event counts x Horowitz 45 nm table (host/host_energy.h): MACs that\n"
+  if (!traced)
+    printf("\nenergy: estimate from event counts x Horowitz 45 nm table (host/host_energy.h): MACs that\n"
          "are skipped cost nothing, gated MACs cost their B read only; load writes included.\n\n");
   for (uint32_t m = 0; m < GOLD_MODE_COUNT; m++)
     if (o->modes[m])
@@ -945,6 +947,7 @@ int main(int argc, char **argv) {
   run_header(&o, &d, dA, dB);
   uint64_t jobs[GOLD_MODE_COUNT] = {0}, bad[GOLD_MODE_COUNT] = {0};
   uint32_t last = 0;
+  int traced = 0;
   for (uint32_t mode = 0; mode < GOLD_MODE_COUNT && !rc; mode++) {
     if (!o.modes[mode]) continue;
     run_ctx_t x;
@@ -955,8 +958,8 @@ int main(int argc, char **argv) {
     bad[mode] = x.bad_jobs;
     last = mode;
     if (x.traced || (o.trace_path && !o.job_set))
-      printf("trace: %s (%s)\n", o.trace_path, o.job_set ? "job only; the run stopped after it" : "every job");
-    if (x.traced) break;
+      printf("\ntrace: %s (%s)\n", o.trace_path, o.job_set ? "that job only; the run stopped after it" : "every job");
+    if ((traced = x.traced)) break;
     run_report_mode(&o, &d, &x, &sd, dA, dB, &dense_compute, jf);
     if (x.bad_jobs) {
       run_report_mismatch(&o, &x);
@@ -964,7 +967,7 @@ int main(int argc, char **argv) {
     }
   }
   if (jf) fclose(jf);
-  if (!rc || bad[last]) run_footer(&o, jobs, bad);
+  if (!rc || bad[last]) run_footer(&o, jobs, bad, traced);
   if (w.f && !rc && !(o.trace_path && o.job_set) && run_write_c(w.f, &o, &d, C, last, jobs[last])) rc = 1;
   int keep = w.f && !rc && !(o.trace_path && o.job_set);
   if (run_out_finish(&w, &o, keep)) rc = 1;

@@ -24,6 +24,7 @@
 #include "gold.h"
 #include "host_driver.h"
 #include "sparsegen_params.h"
+#include "variant_name.h"
 
 #ifndef SG_TB_BIN
 #define SG_TB_BIN "tb_rtl"
@@ -140,8 +141,8 @@ static void rtl_open(rtl_state_t *s, uint64_t salt, unsigned p_valid, unsigned p
     if (dut_trace(s->tb.dut, path) == 0)
       fprintf(stderr, "trace: %s\n", path);
     else
-      fprintf(stderr, "trace: this binary has no tracing; build tb_rtl_trace with SG_TRACE_BUILD=1 "
-                      "scripts/variant.sh (same arguments)\n");
+      fprintf(stderr, "trace: this binary has no tracing; run \"$(scripts/model.sh %s --trace)/tb_rtl_trace\"\n",
+              tb_variant_dir());
   }
 }
 
@@ -187,15 +188,20 @@ static void rtl_cov_job(const gold_job_t *job, const gold_counters_t *gc, const 
 
 static unsigned rtl_jobs_per_density(void);
 
+/* The failing test's variant, seed, reproduce and waveform commands: once per test (Check
+ * forks each test), however many of its jobs fail. */
 static void rtl_repro(const char *what) {
+  static const char *said;
+  if (said && !strcmp(said, what)) return;
+  said = what;
   fprintf(stderr,
-          "  variant %s (%ux%u data_w %u acc_w %u kmax %u window %u), seed %" PRIu64 "\n"
+          "  variant %s (prefix %s, %ux%u data_w %u acc_w %u kmax %u window %u), seed %" PRIu64 "\n"
           "  reproduce: SG_SEED=%" PRIu64 " SG_JOBS=%u CK_RUN_CASE='%s' %s\n"
-          "  waveform:  SG_TRACE=/tmp/wave SG_SEED=%" PRIu64 " SG_JOBS=%u CK_RUN_CASE='%s' %s_trace "
-          "(build it with SG_TRACE_BUILD=1 and the same scripts/variant.sh command)\n",
-          SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW, rtl_seed_get(),
-          rtl_seed_get(), rtl_jobs_per_density(), what, SG_TB_BIN, rtl_seed_get(),
-          rtl_jobs_per_density(), what, SG_TB_BIN);
+          "  waveform:  SG_TRACE=/tmp/wave SG_SEED=%" PRIu64 " SG_JOBS=%u CK_RUN_CASE='%s' "
+          "\"$(scripts/model.sh %s --trace)/tb_rtl_trace\"\n",
+          tb_variant_name(), SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW,
+          rtl_seed_get(), rtl_seed_get(), rtl_jobs_per_density(), what, SG_TB_BIN, rtl_seed_get(),
+          rtl_jobs_per_density(), what, tb_variant_dir());
 }
 
 /* Runs the job on the device and on golden; returns the number of mismatches (0 = pass). */
