@@ -959,7 +959,10 @@ int main(int argc, char **argv) {
     last = mode;
     if (x.traced || (o.trace_path && !o.job_set))
       printf("\ntrace: %s (%s)\n", o.trace_path, o.job_set ? "that job only; the run stopped after it" : "every job");
-    if ((traced = x.traced)) break;
+    if ((traced = x.traced)) {
+      rc = x.bad_jobs ? 1 : 0;
+      break;
+    }
     run_report_mode(&o, &d, &x, &sd, dA, dB, &dense_compute, jf);
     if (x.bad_jobs) {
       run_report_mismatch(&o, &x);
