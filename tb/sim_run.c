@@ -210,6 +210,10 @@ static int run_args_check(run_opts_t *o) {
     fprintf(stderr, "sim_run: --b and --out go with --a A.mtx\n");
     return -1;
   }
+  if (o->job_set && o->out_path) {
+    fprintf(stderr, "sim_run: --job N stops the run after job N: C would be incomplete, so --out cannot go with it\n");
+    return -1;
+  }
   if (o->job_set && !o->trace_path) {
     fprintf(stderr, "sim_run: --job N selects the job to trace: it needs --trace FILE.fst\n");
     return -1;
@@ -907,73 +911,74 @@ static void run_footer(const run_opts_t *o, const uint64_t *jobs, const uint64_t
              gold_mode_name(m), bad[m] ? "MISMATCH" : "bit-exact", jobs[m], bad[m]);
 }
 
-int main(int argc, char **argv) {
-  run_opts_t o;
-  run_data_t d;
-  static run_out_t w;
-  if (run_args(argc, argv, &o)) return 2;
-  if (run_load(&o, &d)) {
-    free(d.A);
-    free(d.B);
-    return 2;
+/* What can refuse the run before it starts (exit 2): --job past the end, --jsonl, --out. */
+static int run_prepare(const run_opts_t *o, const run_data_t *d, FILE **jf, run_out_t *w) {
+  if (o->trace_path && o->job_set && o->job >= run_job_count(d)) {
+    fprintf(stderr, "sim_run: --job %u: this run has %" PRIu64 " jobs (0..%" PRIu64 ")\n", o->job, run_job_count(d),
+            run_job_count(d) - 1);
+    return -1;
   }
-  int rc = 0;
-  if (o.trace_path && o.job_set && o.job >= run_job_count(&d)) {
-    fprintf(stderr, "sim_run: --job %u: this run has %" PRIu64 " jobs (0..%" PRIu64 ")\n", o.job, run_job_count(&d),
-            run_job_count(&d) - 1);
-    rc = 2;
+  if (o->jsonl && !(*jf = fopen(o->jsonl, "a"))) {
+    fprintf(stderr, "sim_run: --jsonl %s: cannot open it to append: %s\n", o->jsonl, strerror(errno));
+    return -1;
   }
-  FILE *jf = NULL;
-  if (!rc && o.jsonl && !(jf = fopen(o.jsonl, "a"))) {
-    fprintf(stderr, "sim_run: --jsonl %s: cannot open it to append: %s\n", o.jsonl, strerror(errno));
-    rc = 2;
-  }
-  if (!rc && run_out_open(&o, &w)) rc = 2;
-  int64_t *C = rc ? NULL : calloc((size_t)d.M * d.N, sizeof *C);
-  if (!rc && !C) rc = 1;
-  if (rc) {
-    if (jf) fclose(jf);
-    free(d.A);
-    free(d.B);
-    return rc;
-  }
+  return run_out_open(o, w);
+}
+
+typedef struct run_totals {
+  uint64_t jobs[GOLD_MODE_COUNT], bad[GOLD_MODE_COUNT];
+  uint32_t last; /* the last mode run (its C is what --out writes) */
+  int traced;    /* --job N was traced and the run stopped after it */
+} run_totals_t;
+
+/* Every requested mode on a fresh model: 0 all bit-exact, 1 a mismatch or a device error,
+ * 2 tracing asked of a runner without it. */
+static int run_modes(const run_opts_t *o, const run_data_t *d, int64_t *C, FILE *jf, run_totals_t *t) {
   host_variant_t v;
   memset(&v, 0, sizeof v);
   v.p = (gold_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE};
   v.window = SG_WINDOW;
   v.in_stream_w = SG_IN_STREAM_W;
   host_variant_derive(&v);
-  double dA = run_density(d.A, (size_t)d.M * d.K), dB = run_density(d.B, (size_t)d.K * d.N), dense_compute = 0;
-  run_header(&o, &d, dA, dB);
-  uint64_t jobs[GOLD_MODE_COUNT] = {0}, bad[GOLD_MODE_COUNT] = {0};
-  uint32_t last = 0;
-  int traced = 0;
-  for (uint32_t mode = 0; mode < GOLD_MODE_COUNT && !rc; mode++) {
-    if (!o.modes[mode]) continue;
+  double dA = run_density(d->A, (size_t)d->M * d->K), dB = run_density(d->B, (size_t)d->K * d->N), dense_compute = 0;
+  run_header(o, d, dA, dB);
+  int mism = 0;
+  for (uint32_t mode = 0; mode < GOLD_MODE_COUNT; mode++) {
+    if (!o->modes[mode]) continue;
     run_ctx_t x;
     host_gemm_stats_t sd;
-    rc = run_mode(&o, &d, &v, mode, C, &x, &sd);
-    if (rc) break;
-    jobs[mode] = x.jobs;
-    bad[mode] = x.bad_jobs;
-    last = mode;
-    if (x.traced || (o.trace_path && !o.job_set))
-      printf("\ntrace: %s (%s)\n", o.trace_path, o.job_set ? "that job only; the run stopped after it" : "every job");
-    if ((traced = x.traced)) {
-      rc = x.bad_jobs ? 1 : 0;
-      break;
-    }
-    run_report_mode(&o, &d, &x, &sd, dA, dB, &dense_compute, jf);
-    if (x.bad_jobs) {
-      run_report_mismatch(&o, &x);
-      rc = 1;
-    }
+    int rc = run_mode(o, d, &v, mode, C, &x, &sd);
+    if (rc) return rc;
+    t->jobs[mode] = x.jobs;
+    t->bad[mode] = x.bad_jobs;
+    t->last = mode;
+    mism |= x.bad_jobs != 0;
+    if (o->trace_path)
+      printf("\ntrace: %s (%s)\n", o->trace_path, o->job_set ? "that job only; the run stopped after it" : "every job");
+    if ((t->traced = x.traced)) break;
+    run_report_mode(o, d, &x, &sd, dA, dB, &dense_compute, jf);
+    if (x.bad_jobs) run_report_mismatch(o, &x);
   }
+  run_footer(o, t->jobs, t->bad, t->traced);
+  return mism;
+}
+
+int main(int argc, char **argv) {
+  run_opts_t o;
+  run_data_t d;
+  static run_out_t w;
+  run_totals_t t;
+  FILE *jf = NULL;
+  int64_t *C = NULL;
+  memset(&d, 0, sizeof d);
+  memset(&t, 0, sizeof t);
+  int rc = run_args(argc, argv, &o) || run_load(&o, &d) || run_prepare(&o, &d, &jf, &w) ? 2 : 0;
+  if (!rc && !(C = calloc((size_t)d.M * d.N, sizeof *C))) rc = 1;
+  if (!rc) rc = run_modes(&o, &d, C, jf, &t);
   if (jf) fclose(jf);
-  if (!rc || bad[last]) run_footer(&o, jobs, bad, traced);
-  if (w.f && !rc && !(o.trace_path && o.job_set) && run_write_c(w.f, &o, &d, C, last, jobs[last])) rc = 1;
-  int keep = w.f && !rc && !(o.trace_path && o.job_set);
-  if (run_out_finish(&w, &o, keep)) rc = 1;
+  int keep = w.f && !rc && !t.traced;
+  if (keep && run_write_c(w.f, &o, &d, C, t.last, t.jobs[t.last])) rc = 1;
+  if (run_out_finish(&w, &o, keep && !rc)) rc = 1;
   if (keep && !rc && !o.quiet) printf("wrote %s (%u x %u, Matrix Market integer; scales in its header)\n", o.out_path, d.M, d.N);
   if (rc == 1 && o.out_path) fprintf(stderr, "sim_run: %s not written\n", o.out_path);
   free(d.A);

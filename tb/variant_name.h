@@ -25,23 +25,6 @@ static inline const char *tb_variant_name(void) {
   return name[0] ? name : "unnamed";
 #else
   return "unnamed";
-
-/* The generated folder of this build: SG_VARIANT_DIR (scripts/model.sh), else the out/ folder
- * next to SG_TB_BIN (scripts/variant.sh), else "." */
-static inline const char *tb_variant_dir(void) {
-#if defined(SG_VARIANT_DIR)
-  return SG_VARIANT_DIR;
-#elif defined(SG_TB_BIN)
-  static char dir[1024];
-  if (!dir[0]) {
-    const char *bin = SG_TB_BIN, *slash = strrchr(bin, '/');
-    snprintf(dir, sizeof dir, "%.*s/out", slash ? (int)(slash - bin) : 1, slash ? bin : ".");
-  }
-  return dir;
-#else
-  return ".";
-#endif
-}
 #endif
 }
 
