@@ -46,7 +46,7 @@ static int cli_root(char *root, size_t len, const char *cmd) {
       if (!s) break;
       *s = '\0';
     }
-    snprintf(root, len, "%s", exe[0] ? exe : "/");
+    snprintf(root, len, "%s", exe); /* "" when the binary sits two folders below / */
   }
   snprintf(probe, sizeof probe, "%s/scripts/model.sh", root);
   if (!cli_is_file(probe)) {
@@ -206,7 +206,7 @@ static int cli_list_one(const char *name, const char *vdir, const char *model, c
   snprintf(path, sizeof path, "%s/manifest.json", vdir);
   FILE *f = fopen(path, "r");
   if (!f) {
-    printf("%-22s %-8s %-40s %-9s %s (generated folder gone)\n", name, "-", "-", built, vdir);
+    printf("%-14s %-7s %-44s %-9s %s (generated folder gone)\n", name, "-", "-", built, vdir);
     return 0;
   }
   size_t n = fread(text, 1, sizeof text - 1, f);
@@ -218,7 +218,7 @@ static int cli_list_one(const char *name, const char *vdir, const char *model, c
            cli_json(text, p, "cols", c, sizeof c), cli_json(text, p, "data_w", dw, sizeof dw),
            cli_json(text, p, "acc_w", aw, sizeof aw), cli_json(text, p, "kmax", km, sizeof km),
            cli_json(text, p, "window", w, sizeof w), cli_json(text, p, "sparsity", sp, sizeof sp));
-  printf("%-22s %-8s %-40s %-9s %s%s%s\n", name, cli_json(text, NULL, "name", pre, sizeof pre), params, built, vdir,
+  printf("%-14s %-7s %-44s %-9s %s%s%s\n", name, cli_json(text, NULL, "name", pre, sizeof pre), params, built, vdir,
          model ? "  model " : "", model ? model : "");
   return 1;
 }
@@ -248,7 +248,7 @@ static int cli_list(int argc, char **argv) {
   }
   char root[CLI_PATH], d[CLI_PATH + 64], vdir[2 * CLI_PATH + 64], bin[2 * CLI_PATH + 64], mdir[2 * CLI_PATH + 64];
   if (cli_root(root, sizeof root, "list")) return 2;
-  printf("%-22s %-8s %-40s %-9s %s\n", "variant", "prefix", "parameters", "model", "generated folder");
+  printf("%-14s %-7s %-44s %-9s %s\n", "variant", "prefix", "parameters", "model", "generated folder");
   int shown = 0;
   char **names = NULL;
   snprintf(d, sizeof d, "%s/build/variants", root);
