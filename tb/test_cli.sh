@@ -58,6 +58,18 @@ grep -q "^v3x2 .*3x2 int8 acc16 kmax 16 .* built .*$root/$V" "$T/out" && ok "lis
 grep -q "variant v3x2 (prefix sg)" <(run --workload random --k 8 --modes dense 2>&1) &&
   ok "output names the variant by its folder, the prefix separately" || bad "output names the variant by its folder"
 
+# ---- the model follows the generated folder: a change to any generated file rebuilds it
+S=build/test_cli/stale
+rm -rf "$S"
+cp -r "$V" "$S"
+"$G" run "$S" --workload random --k 8 --modes dense --quiet >/dev/null 2>&1
+echo "/* edited */" >>"$S/sparsegen_params.h"
+if "$G" run "$S" --workload random --k 8 --modes dense --quiet 2>&1 | grep -q "model: verilating stale"; then
+  ok "editing only sparsegen_params.h rebuilds the model"
+else bad "editing only sparsegen_params.h rebuilds the model"; fi
+(cd "$T" && "$G" run "$root/$V" --workload random --k 8 --modes dense --quiet >/dev/null 2>&1) &&
+  ok "sparsegen run works from another folder" || bad "sparsegen run works from another folder"
+
 # ---- sim_run bad inputs: exit 2 with a message, nothing run
 expect 2 "--row0 4294967295 (wrap-around)" run --workload graphchallenge --row0 4294967295
 expect 2 "--col0 4294967295 (wrap-around)" run --workload graphchallenge --col0 4294967295
