@@ -87,7 +87,7 @@ link() { # link OUT OBJDIR SHIM.o "SOURCES" EXTRA_OBJ_OR_LIB...
   local objs=()
   for s in $srcs; do
     local o="$md/$tag.$(basename "${s%.c}").o"
-    gcc $cflags $(pkg-config --cflags check) -DSG_VARIANT_NAME="\"$name\"" -DSG_VARIANT_DIR="\"$src\"" \
+    gcc $cflags $(pkg-config --cflags check) ${SG_MODEL_DEFS:-} -DSG_VARIANT_NAME="\"$name\"" -DSG_VARIANT_DIR="\"$src\"" \
       -DSG_TB_BIN="\"$md/$tag\"" -c "$s" -o "$o"
     objs+=("$o")
   done
@@ -102,7 +102,7 @@ link "$md/sim_run" "$md/obj" "$md/shim.o" "$runsrc"
 if [ "$trace" = 1 ]; then
   verilate "$md/obj_trace" verilated_fst_c.o --trace-fst
   shim "$md/obj_trace" "$md/shim_trace.o" -DDUT_TRACE
-  link "$md/sim_run_trace" "$md/obj_trace" "$md/shim_trace.o" "$runsrc" "$md/obj_trace/verilated_fst_c.o" -lz
+  SG_MODEL_DEFS=-DSG_RUN_TRACE link "$md/sim_run_trace" "$md/obj_trace" "$md/shim_trace.o" "$runsrc" "$md/obj_trace/verilated_fst_c.o" -lz
   link "$md/tb_rtl_trace" "$md/obj_trace" "$md/shim_trace.o" "$tbsrc" "$md/obj_trace/verilated_fst_c.o" \
     $(pkg-config --libs check) -lz
 fi

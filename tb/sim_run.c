@@ -218,6 +218,12 @@ static int run_args_check(run_opts_t *o) {
     fprintf(stderr, "sim_run: --job N selects the job to trace: it needs --trace FILE.fst\n");
     return -1;
   }
+#ifndef SG_RUN_TRACE /* defined by scripts/model.sh for sim_run_trace */
+  if (o->trace_path) {
+    fprintf(stderr, "sim_run: --trace: this sim_run has no tracing (run it as `sparsegen run DIR ... --trace F.fst`)\n");
+    return -1;
+  }
+#endif
   int n = 0;
   for (int m = 0; m < GOLD_MODE_COUNT; m++) n += o->modes[m];
   if (o->trace_path && n != 1) {

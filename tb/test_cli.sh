@@ -87,6 +87,7 @@ expect 2 "option without a value" run --workload random --k
 expect 2 "unknown workload" run --workload nope
 expect 2 "--job without --trace" run --workload random --job 1
 expect 2 "--trace over several modes" run --workload random --modes dense,sparse --trace "$T/w.fst"
+expect 2 "--trace on a runner built without tracing" "$(scripts/model.sh "$V" 2>/dev/null)/sim_run" --workload random --modes dense --trace "$T/w.fst"
 expect 2 "--b without --a" run --workload random --b "$T/file"
 printf '%%%%MatrixMarket matrix coordinate real general\n0 0 0\n' >"$T/zero.mtx"
 expect 2 "a 0-row .mtx (workload mtx)" run --workload mtx --file "$T/zero.mtx"
