@@ -84,7 +84,7 @@ static void run_usage(FILE *f) {
           "  --row0 R --col0 C tile origin in the GraphChallenge layer / images\n"
           "  --density-a D --density-b D  densities 0..1 for random operands\n"
           "common:\n"
-          "  --seed S          random seed, a whole number (default 1; printed)\n"
+          "  --seed S          random seed, a whole number from 1 (default 1; printed)\n"
           "  --modes LIST      dense,sparse,auto (default: all the variant has)\n"
           "  --thresh T        AUTO threshold 0..%u (default %u)\n"
           "  --label L         label of the --jsonl records\n"
@@ -186,7 +186,11 @@ static int run_opt_value(run_opts_t *o, const char *a, const char *v) {
   else if (!strcmp(a, "--density-b")) {
     o->density_b_set = 1;
     return run_parse_d(a, v, &o->density_b);
-  } else if (!strcmp(a, "--seed")) return run_parse_u64(a, v, UINT64_MAX, &o->seed);
+  } else if (!strcmp(a, "--seed")) {
+    if (run_parse_u64(a, v, UINT64_MAX, &o->seed)) return -1;
+    if (o->seed == 0) fprintf(stderr, "sim_run: --seed 0: seeds start at 1\n");
+    return o->seed == 0 ? -1 : 0;
+  }
   else if (!strcmp(a, "--modes") || !strcmp(a, "--mode")) return run_parse_modes(a, v, o->modes);
   else return 1;
   if (!*v) {

@@ -80,6 +80,7 @@ expect 2 "--m 100000 --n 100000" run --workload random --m 100000 --n 100000
 expect 2 "--thresh 257" run --workload random --thresh 257
 expect 2 "--seed abc" run --workload random --seed abc
 expect 2 "--seed -1" run --workload random --seed -1
+expect 2 "--seed 0" run --workload random --seed 0
 expect 2 "--k -5" run --workload random --k -5
 expect 2 "--density-a 2" run --workload random --density-a 2
 expect 2 "unknown option" run --workload random --bogus 1
