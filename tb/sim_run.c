@@ -401,6 +401,8 @@ static int run_load_matrix(const char *opt, const char *path, int32_t **q, uint3
   snprintf(desc, dlen, "%s (%u x %u, %s %s, %" PRIu64 " entries), %s", run_base(path), m.rows, m.cols,
            host_mtx_field_name(m.field), host_mtx_symmetry_name(m.symmetry), m.nnz,
            *exact ? "integers used as they are (scale 1)" : "quantized with a max-abs scale");
+  for (char *p = desc; *p; p++) /* a file name goes into one-line comments of C.mtx */
+    if ((unsigned char)*p < 0x20) *p = '?';
   rc = 0;
 out:
   free(d);
@@ -778,7 +780,7 @@ static void run_jsonl(FILE *jf, const run_opts_t *o, const run_data_t *d, const 
 
 /* ------------------------------------------------------------------ C as Matrix Market */
 
-static int run_write_c(FILE *f, const run_opts_t *o, const run_data_t *d, const int64_t *C,
+static int run_write_c(FILE *f, const run_data_t *d, const int64_t *C,
                        uint32_t mode, uint64_t jobs) {
   uint64_t nnz = 0;
   for (size_t i = 0; i < (size_t)d->M * d->N; i++) nnz += C[i] != 0;
@@ -792,7 +794,6 @@ static int run_write_c(FILE *f, const run_opts_t *o, const run_data_t *d, const 
              "%% sa = %.17g\n%% sb = %.17g\n",
           tb_variant_name(), SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, gold_mode_name(mode), jobs,
           d->a_desc, d->b_desc, SG_ACC_W, d->sa, d->sb);
-  (void)o;
   fprintf(f, "%u %u %" PRIu64 "\n", d->M, d->N, nnz);
   for (uint32_t r = 0; r < d->M; r++)
     for (uint32_t c = 0; c < d->N; c++)
@@ -987,7 +988,7 @@ int main(int argc, char **argv) {
   if (!rc) rc = run_modes(&o, &d, C, jf, &t);
   if (jf) fclose(jf);
   int keep = w.f && !rc && !t.traced;
-  if (keep && run_write_c(w.f, &o, &d, C, t.last, t.jobs[t.last])) rc = 1;
+  if (keep && run_write_c(w.f, &d, C, t.last, t.jobs[t.last])) rc = 1;
   if (run_out_finish(&w, &o, keep && !rc)) rc = 1;
   if (keep && !rc && !o.quiet) printf("wrote %s (%u x %u, Matrix Market integer; scales in its header)\n", o.out_path, d.M, d.N);
   if (rc == 1 && o.out_path) fprintf(stderr, "sim_run: %s not written\n", o.out_path);
