@@ -99,3 +99,9 @@ synth: all
 area: all
 	@scripts/deps.sh core fpga asic plot
 	scripts/area.sh
+
+# ---------------------------------------------------------------- front door (docs/run.md)
+# the `sparsegen run|list|synth` cases and the runner's bad inputs, alone (also a verify step)
+.PHONY: test-cli
+test-cli: all
+	tb/test_cli.sh

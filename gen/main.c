@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "cli.h"
 #include "gen.h"
 #include "sb.h"
 
@@ -475,6 +476,8 @@ static int main_write_tree(const char *out, const main_file_t *f, int nf) {
 }
 
 int main(int argc, char **argv) {
+  int cli_rc; /* run|list|synth subcommands: gen/cli.c */
+  if (cli_dispatch(argc, argv, &cli_rc)) return cli_rc;
   main_opts_t o = {0};
   char err[512];
   o.kv = calloc((size_t)argc, sizeof *o.kv);

@@ -81,6 +81,7 @@ check_step inputs_fuzz_asan_ubsan "$rep/inputs.log" bash -c "make -s build/bin/t
 plain_step variant_stale "$rep/variant_stale.log" scripts/variant_stale_test.sh
 check_step golden_host "$rep/sw.log" build/bin/test_sw
 check_step golden_host_asan_ubsan "$rep/sw_san.log" build/bin/test_sw_san
+check_step cli "$rep/cli.log" tb/test_cli.sh   # sparsegen run/list/synth, runner bad inputs (docs/run.md)
 
 # hand-picked variants, then random valid ones drawn from the seed (3 by default, 10 in full)
 nrand=3

@@ -8,14 +8,15 @@
 
 #include "sparsegen_params.h"
 #include "tb_check.h"
+#include "variant_name.h"
 
 Suite *make_rtl_suite(void);
 uint64_t rtl_seed_get(void);
 
 int main(void) {
   uint64_t seed = rtl_seed_get();
-  printf("tb_rtl: variant %s (%ux%u data_w %u acc_w %u kmax %u window %u sparsity %s), seed %" PRIu64 "\n",
-         SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW, SG_SPARSITY, seed);
+  printf("tb_rtl: variant %s (prefix %s, %ux%u data_w %u acc_w %u kmax %u window %u sparsity %s), seed %" PRIu64 "\n",
+         tb_variant_name(), SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW, SG_SPARSITY, seed);
   fflush(stdout);
   return tb_check_run(make_rtl_suite());
 }
