@@ -6,20 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sg_contract.h"
+
 #define SG_VERSION_MAJOR 0
 #define SG_VERSION_MINOR 2
 #define SG_VERSION_PATCH 0
 #define SG_VERSION_STR "0.2.0"
 
-/* CFG_KEY(field, option, default, min, max, help) for the unsigned keys. */
-#define CFG_UINT_KEYS(X)                                                                      \
-  X(rows, "rows", 8, 1, 32, "PE array rows R (rows of A and C)")                              \
-  X(cols, "cols", 8, 1, 32, "PE array columns C (columns of B and C)")                        \
-  X(data_w, "data-width", 8, 2, 16, "operand width DATA_W, signed")                           \
-  X(acc_w, "acc-width", 32, 4, 64, "accumulator width ACC_W, wraps; at least 2*DATA_W")       \
-  X(kmax, "kmax", 1024, 4, 65536, "largest job K (power of two, at least 2*WINDOW)")          \
-  X(window, "window", 16, 2, 64, "sparse feeder window along K (power of two)")               \
-  X(stream_w, "stream-width", 64, 8, 1024, "operand stream TDATA width (power of two)")
+/* CFG_KEY(field, option, default, min, max, help) for the unsigned keys: the contract's table. */
+#define CFG_UINT_KEYS(X) SG_PARAM_KEYS(X)
 
 #define SG_SPARSITY_LIST(X) X(DENSE, "dense") X(WEIGHT, "weight")
 typedef enum {

@@ -3,14 +3,8 @@
 #include <stdio.h>
 
 #include "gen.h"
-#include "regs.h"
+#include "sg_contract.h"
 #include "tmpl.h"
-
-const sg_reg_info_t sg_regs[SG_REG_COUNT] = {
-#define SG_REG(n, o, a, d) {#n, o, #a, d},
-#include "sg_regs.def"
-#undef SG_REG
-};
 
 /* Value a register reads, as a 32-bit Verilog expression; NULL for ROW_NNZ (emitted per row). */
 static const char *csr_read_expr(gen_ctx_t *g, sg_reg_t r, char *buf, size_t n) {

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "gen.h"
-#include "regs.h"
+#include "sg_contract.h"
 
 int emit_params_h(gen_ctx_t *g, sb_t *o) {
   const cfg_t *c = g->cfg;
@@ -128,7 +128,7 @@ int emit_regmap(gen_ctx_t *g, sb_t *o) {
            sg_regs[r].offset + 4 * (c->rows - 1), c->rows - 1, sg_regs[r].desc);
     else
       emit(o, "| 0x%03X | %s | %s | %s | %s |", sg_regs[r].offset, sg_regs[r].name,
-           sg_regs[r].access, sg_regs[r].desc, val);
+           sg_regs[r].access_name, sg_regs[r].desc, val);
   }
   return o->oom ? -1 : 0;
 }

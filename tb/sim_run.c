@@ -22,7 +22,7 @@
 #include "gold.h"
 #include "host_driver.h"
 #include "host_energy.h"
-#include "host_golddev.h"
+#include "golddev.h"
 #include "host_mtx.h"
 #include "host_quant.h"
 #include "sparsegen_params.h"
@@ -157,11 +157,11 @@ static int run_args(int argc, char **argv, run_opts_t *o) {
       snprintf(buf, sizeof buf, "%s", v);
       for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
         uint32_t m;
-        if (gold_mode_parse(t, &m)) {
+        if (sg_mode_parse(t, &m)) {
           fprintf(stderr, "sim_run: --modes: unknown mode '%s' (dense, sparse, auto)\n", t);
           return -1;
         }
-        if (m != GOLD_MODE_DENSE && !SG_SPARSE_CAPABLE) {
+        if (m != SG_MODE_DENSE && !SG_SPARSE_CAPABLE) {
           fprintf(stderr, "sim_run: --modes: %s needs a sparse-capable variant (this one is dense-only)\n", t);
           return -1;
         }
@@ -328,7 +328,7 @@ int main(int argc, char **argv) {
 
   host_variant_t v;
   memset(&v, 0, sizeof v);
-  v.p = (gold_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE};
+  v.p = (sg_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE};
   v.window = SG_WINDOW;
   v.in_stream_w = SG_IN_STREAM_W;
   host_variant_derive(&v);
@@ -366,28 +366,28 @@ int main(int argc, char **argv) {
     int rc = host_gemm(&dev, &v, &opd, M, N, K, A, B, c_dev, &sd, err, sizeof err);
     tb_free(&tb);
     if (rc) {
-      fprintf(stderr, "sim_run: %s: device run failed: %s\n", gold_mode_name(mode), err);
+      fprintf(stderr, "sim_run: %s: device run failed: %s\n", sg_mode_name(mode), err);
       return 1;
     }
-    host_golddev_t gd;
+    golddev_t gd;
     host_dev_t gdev;
-    if (host_golddev_init(&gd, &v, SG_GEN_VERSION_WORD, &gdev, err, sizeof err) ||
+    if (golddev_init(&gd, &v, SG_GEN_VERSION_WORD, &gdev, err, sizeof err) ||
         host_gemm(&gdev, &v, &opg, M, N, K, A, B, c_gold, &sg, err, sizeof err)) {
       fprintf(stderr, "sim_run: golden run failed: %s\n", err);
       return 1;
     }
-    host_golddev_free(&gd);
+    golddev_free(&gd);
     /* every result word and every per-job architectural counter */
     size_t bad = 0;
     for (size_t i = 0; i < (size_t)M * N; i++) bad += c_dev[i] != c_gold[i];
     if (jd.n != jg.n) bad++;
     for (uint32_t j = 0; j < jd.n && j < jg.n; j++) {
-      const gold_counters_t *x = &jd.c[j].arch, *y = &jg.c[j].arch;
+      const sg_counters_t *x = &jd.c[j].arch, *y = &jg.c[j].arch;
       if (x->mode_used != y->mode_used || x->macs_issued != y->macs_issued ||
           x->macs_gated != y->macs_gated || x->macs_skipped != y->macs_skipped ||
           x->nnz_a != y->nnz_a || x->nnz_b != y->nnz_b || x->max_row_nnz != y->max_row_nnz ||
           memcmp(x->row_nnz, y->row_nnz, sizeof x->row_nnz) != 0) {
-        if (bad < 5) fprintf(stderr, "sim_run: %s: job %u counters differ from golden\n", gold_mode_name(mode), j);
+        if (bad < 5) fprintf(stderr, "sim_run: %s: job %u counters differ from golden\n", sg_mode_name(mode), j);
         bad++;
       }
     }
@@ -408,10 +408,10 @@ int main(int argc, char **argv) {
     /* bound: DENSE K + R + C, SPARSE max row non-zeros + R + C, per job, by the mode used */
     uint64_t bound = 0;
     for (uint32_t j = 0; j < jd.n; j++)
-      bound += (jd.c[j].arch.mode_used == GOLD_MODE_SPARSE ? jd.c[j].arch.max_row_nnz : jd.k[j]) +
+      bound += (jd.c[j].arch.mode_used == SG_MODE_SPARSE ? jd.c[j].arch.max_row_nnz : jd.k[j]) +
                SG_ROWS + SG_COLS;
     double compute = (double)sd.cyc_compute;
-    if (mode == GOLD_MODE_DENSE) dense_compute = compute;
+    if (mode == SG_MODE_DENSE) dense_compute = compute;
     double util = compute > 0 ? (double)sd.macs_issued / ((double)SG_ROWS * SG_COLS * compute) : 0;
     double useful = compute > 0 ? (double)(sd.macs_issued + sd.macs_skipped) / ((double)SG_ROWS * SG_COLS * compute) : 0;
     double speedup = dense_compute > 0 && compute > 0 ? dense_compute / compute : 0;
@@ -420,10 +420,10 @@ int main(int argc, char **argv) {
       char sp[16] = "-";
       if (speedup > 0) snprintf(sp, sizeof sp, "%.2fx", speedup);
       printf("%-7s %-7s %9" PRIu64 " %9" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %6.1f%% %8s %10.2f %6s\n",
-             gold_mode_name(mode), used, sd.cyc_compute, sd.cyc_total, sd.macs_issued, sd.macs_gated,
+             sg_mode_name(mode), used, sd.cyc_compute, sd.cyc_total, sd.macs_issued, sd.macs_gated,
              sd.macs_skipped, 100.0 * util, sp, en.total_pj / 1000.0, match ? "match" : "FAIL");
     }
-    if (!match) fprintf(stderr, "sim_run: %s: %zu mismatches against golden (seed %" PRIu64 ")\n", gold_mode_name(mode), bad, o.seed);
+    if (!match) fprintf(stderr, "sim_run: %s: %zu mismatches against golden (seed %" PRIu64 ")\n", sg_mode_name(mode), bad, o.seed);
     if (jf) {
       fprintf(jf,
               "{\"variant\": \"%s\", \"label\": \"%s\", \"workload\": \"%s\", \"rows\": %u, \"cols\": %u, "
@@ -437,7 +437,7 @@ int main(int argc, char **argv) {
               "\"total\": %.1f}, \"energy_table\": \"Horowitz ISSCC 2014, 45 nm\", "
               "\"seed\": %" PRIu64 ", \"match\": %s}\n",
               SG_VARIANT, o.label ? o.label : "", o.workload, SG_ROWS, SG_COLS, SG_DATA_W, SG_KMAX,
-              SG_WINDOW, gold_mode_name(mode), used, M, N, K, sd.jobs, dA, dB,
+              SG_WINDOW, sg_mode_name(mode), used, M, N, K, sd.jobs, dA, dB,
               strcmp(o.workload, "random") == 0 ? o.density_a : dA, sd.cyc_compute,
               sd.cyc_total, sd.cyc_load, sd.cyc_drain, sd.macs_issued, sd.macs_gated, sd.macs_skipped,
               bound, bound ? compute / (double)bound : 0.0, util, useful, speedup, en.mac_pj,

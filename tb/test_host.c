@@ -31,7 +31,7 @@
 #include "gold.h"
 #include "host_driver.h"
 #include "host_err.h"
-#include "host_golddev.h"
+#include "golddev.h"
 #include "host_mtx.h"
 #include "host_quant.h"
 #include "host_stream.h"
@@ -47,14 +47,14 @@ static int is_file(const char *p)
 }
 
 /* SG_DATA_DIR, else <repo root>/../shared/data, the repo root being the first directory holding
- * gen/sg_regs.def among: the current directory and up to 3 parents, then the directory of this
+ * contract/sg_regs.def among: the current directory and up to 3 parents, then the directory of this
  * executable (/proc/self/exe) and up to 3 parents. */
 static int find_root(const char *start, char *out, size_t len)
 {
     static const char *const ups[] = {"", "/..", "/../..", "/../../.."};
     for (size_t i = 0; i < sizeof ups / sizeof ups[0]; i++) {
         char probe[1200];
-        snprintf(probe, sizeof probe, "%s%s/gen/sg_regs.def", start, ups[i]);
+        snprintf(probe, sizeof probe, "%s%s/contract/sg_regs.def", start, ups[i]);
         if (is_file(probe)) {
             snprintf(out, len, "%s%s", start, ups[i]);
             return 1;
@@ -420,7 +420,7 @@ static host_variant_t mkvar(uint32_t R, uint32_t C, uint32_t dw, uint32_t aw, ui
 {
     host_variant_t v;
     memset(&v, 0, sizeof v);
-    v.p = (gold_params_t){R, C, dw, aw, kmax, sparse};
+    v.p = (sg_params_t){R, C, dw, aw, kmax, sparse};
     v.window = window;
     v.in_stream_w = sw;
     ck_assert_msg(host_variant_derive(&v) == 0, "variant %ux%u dw%u aw%u sw%u invalid", R, C, dw, aw, sw);
@@ -438,7 +438,7 @@ START_TEST(test_variant_derive)
     ck_assert_uint_eq(host_in_words_per_beat(&v), 2);
     ck_assert_uint_eq(host_out_words_per_beat(&v), 2);
     static const struct {
-        gold_params_t p;
+        sg_params_t p;
         uint32_t window, sw;
         const char *what;
     } bad[] = {
@@ -479,7 +479,7 @@ START_TEST(test_stream_literal)
     host_variant_t v = mkvar(2, 3, 8, 16, 4, true, 2, 32);
     const int32_t a[4] = {1, -2, 3, 0x1FF};
     const int32_t b[6] = {4, 5, 6, -1, 0, -128};
-    gold_job_t j = {2, GOLD_MODE_DENSE, 256, false, a, b};
+    sg_job_t j = {2, SG_MODE_DENSE, 256, false, a, b};
     uint32_t words[4];
     uint8_t last[4];
     char err[256];
@@ -559,7 +559,7 @@ START_TEST(test_stream_roundtrip)
             s = s * 6364136223846793005ULL + 1;
             b[i] = (int32_t)(uint32_t)(s >> 19);
         }
-        gold_job_t j = {K, 0, 256, false, a, b};
+        sg_job_t j = {K, 0, 256, false, a, b};
         uint64_t nb = host_in_beats(&v, K);
         uint32_t *w = calloc((size_t)nb * host_in_words_per_beat(&v), sizeof *w);
         uint8_t *l = calloc((size_t)nb, 1);
@@ -567,9 +567,9 @@ START_TEST(test_stream_roundtrip)
         ck_assert_int_eq(host_stream_encode(&v, &j, w, l, nb, err, sizeof err), 0);
         ck_assert_int_eq(host_stream_decode_operands(&v, K, w, l, a2, b2, err, sizeof err), 0);
         for (uint32_t i = 0; i < R * K; i++)
-            ck_assert_msg(a2[i] == (int32_t)gold_operand(a[i], dw), "roundtrip %zu: a[%u]", t, i);
+            ck_assert_msg(a2[i] == (int32_t)sg_operand(a[i], dw), "roundtrip %zu: a[%u]", t, i);
         for (uint32_t i = 0; i < K * C; i++)
-            ck_assert_msg(b2[i] == (int32_t)gold_operand(b[i], dw), "roundtrip %zu: b[%u]", t, i);
+            ck_assert_msg(b2[i] == (int32_t)sg_operand(b[i], dw), "roundtrip %zu: b[%u]", t, i);
         if (nb > 1) {
             l[0] = 1;
             ck_assert_int_eq(host_stream_decode_operands(&v, K, w, l, a2, b2, err, sizeof err), HOST_E_PROTO);
@@ -579,7 +579,7 @@ START_TEST(test_stream_roundtrip)
         int64_t c[16 * 16], c2[16 * 16];
         for (uint32_t i = 0; i < R * C; i++) {
             s = s * 6364136223846793005ULL + 1;
-            c[i] = gold_sext(s, aw);
+            c[i] = sg_sext(s, aw);
         }
         uint32_t *rw = calloc((size_t)R * C * host_out_words_per_beat(&v), sizeof *rw);
         uint8_t *rl = calloc((size_t)R * C, 1);
@@ -602,8 +602,8 @@ typedef struct fake {
     uint32_t mode, k, thresh, flags, err;
     int loading, draining, done;
     uint32_t mode_used;
-    gold_counters_t cnt;
-    int64_t acc[GOLD_MAX_ROWS * GOLD_MAX_COLS];
+    sg_counters_t cnt;
+    int64_t acc[SG_MAX_ROWS * SG_MAX_COLS];
     int32_t *a, *b;
     uint64_t beats_need, beats_got, res_sent;
     int enc_violation; /* the host broke the lane/padding/TLAST encoding */
@@ -638,7 +638,7 @@ static int fake_write(void *ctx, uint32_t addr, uint32_t data)
     fake_log(f, "W %03x=%x", addr, data);
     if (f->f_slverr_addr && addr == f->f_slverr_addr)
         return 1;
-    const gold_params_t *p = &f->v.p;
+    const sg_params_t *p = &f->v.p;
     if (addr == 0x020) { /* CTRL */
         if (data & 2u) {
             f->loading = f->draining = f->done = 0;
@@ -703,7 +703,7 @@ static int fake_read(void *ctx, uint32_t addr, uint32_t *d)
     fake_t *f = ctx;
     fake_log(f, "R %03x%.0u", addr, 0);
     const host_variant_t *v = &f->v;
-    const gold_counters_t *c = &f->cnt;
+    const sg_counters_t *c = &f->cnt;
     uint32_t status = (uint32_t)(f->loading || f->draining) | (uint32_t)f->done << 1 |
                       (uint32_t)(f->err != 0) << 2 | f->mode_used << 4 |
                       (uint32_t)(f->loading ? 1 : f->draining ? 5 : 0) << 8;
@@ -783,7 +783,7 @@ static int fake_send(void *ctx, const uint32_t *words, uint32_t wpb, uint32_t nb
         (void)beat_bytes;
     }
     if (f->beats_got == f->beats_need) {
-        gold_job_t j = {f->k, f->mode, f->thresh, f->flags & 1u, f->a, f->b};
+        sg_job_t j = {f->k, f->mode, f->thresh, f->flags & 1u, f->a, f->b};
         if (gold_run(&v->p, &j, f->acc, &f->cnt) != 0)
             return -2;
         f->mode_used = f->cnt.mode_used;
@@ -875,7 +875,7 @@ static const jcase_t jcases[] = {
     {"2x3 w8 sw32 dense", 2, 3, 8, 16, 4, 32, 4, 0, 256, 1.0},
     {"4x4 w8 sw64 sparse", 4, 4, 8, 32, 16, 64, 16, 1, 256, 0.3},
     {"3x5 w16 sw48 auto", 3, 5, 16, 40, 9, 48, 7, 2, 128, 0.2},
-    {"1x1 w2 sw8 K=1", 1, 1, 2, 4, 1, 8, 1, 0, 256, 1.0},
+    {"1x1 w2 sw8 K=1", 1, 1, 2, 4, 4, 8, 1, 0, 256, 1.0},
     {"16x16 w12 sw128 auto t256", 16, 16, 12, 64, 32, 128, 32, 2, 256, 0.05},
     {"8x2 w4 sw24 sparse empty", 8, 2, 4, 8, 8, 24, 8, 1, 256, 0.0},
 };
@@ -887,7 +887,7 @@ static void rand_fill(int32_t *x, size_t n, uint32_t dw, double density, uint64_
         *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
         double u = (double)(*s >> 11) / 9007199254740992.0;
         *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-        x[i] = u < density ? (int32_t)gold_sext(*s >> 20, dw) : 0;
+        x[i] = u < density ? (int32_t)sg_sext(*s >> 20, dw) : 0;
     }
 }
 
@@ -906,13 +906,13 @@ START_TEST(test_run_job)
     for (int round = 0; round < 2; round++) { /* round 1 accumulates onto round 0 */
         rand_fill(a, (size_t)c->R * c->k, c->dw, c->density, &s);
         rand_fill(b, (size_t)c->k * c->C, c->dw, 0.7, &s);
-        gold_job_t j = {c->k, c->mode, c->thresh, round == 1, a, b};
+        sg_job_t j = {c->k, c->mode, c->thresh, round == 1, a, b};
         host_counters_t cnt;
         f.nops = 0;
         int rc = host_run_job(&dev, &v, &j, out, &cnt, err, sizeof err);
         ck_assert_msg(rc == 0, "job '%s' round %d: %s", c->name, round, err);
         ck_assert_msg(!f.enc_violation, "job '%s': host broke the operand encoding", c->name);
-        gold_counters_t gc;
+        sg_counters_t gc;
         ck_assert_uint_eq(gold_run(&v.p, &j, ref, &gc), 0);
         int bad = -1;
         for (uint32_t i = 0; i < c->R * c->C && bad < 0; i++)
@@ -924,10 +924,10 @@ START_TEST(test_run_job)
                       "gated %u/%u mode %u/%u)", c->name, cnt.arch.macs_issued, gc.macs_issued,
                       cnt.arch.macs_gated, gc.macs_gated, cnt.arch.mode_used, gc.mode_used);
         ck_assert(cnt.cyc_total == 1000 && cnt.cyc_load == 100 && cnt.cyc_compute == 800 && cnt.cyc_drain == 100);
-        ck_assert(cnt.err == 0 && (cnt.status & HOST_STATUS_DONE));
+        ck_assert(cnt.err == 0 && (cnt.status & SG_FMASK(STATUS, DONE)));
         /* register sequence: ERR cleared first, config, START after config, one send, one recv */
         char clr[32];
-        snprintf(clr, sizeof clr, "W %03x=3f", HOST_REG_ERR);
+        snprintf(clr, sizeof clr, "W %03x=3f", SG_ADDR_ERR);
         ck_assert_msg(strcmp(f.ops[0], clr) == 0, "first op is '%s', expected '%s'", f.ops[0], clr);
         int start = fake_find(&f, "W 020=1", 0);
         ck_assert(start > 0);
@@ -951,13 +951,13 @@ typedef struct rcase {
 } rcase_t;
 
 static const rcase_t rcases[] = {
-    {"K=0", 0, 0, 256, true, GOLD_ERR_K, 1},
-    {"K>kmax", 9, 0, 256, true, GOLD_ERR_K, 1},
-    {"mode 3", 2, 3, 256, true, GOLD_ERR_MODE, 0},
-    {"sparse on dense-only", 2, 1, 256, false, GOLD_ERR_MODE, 0},
-    {"auto on dense-only", 2, 2, 256, false, GOLD_ERR_MODE, 0},
-    {"thresh 257", 2, 2, 257, true, GOLD_ERR_THRESH, 0},
-    {"mode 3 + thresh", 2, 3, 999, true, GOLD_ERR_MODE | GOLD_ERR_THRESH, 0},
+    {"K=0", 0, 0, 256, true, SG_ERR(K), 1},
+    {"K>kmax", 9, 0, 256, true, SG_ERR(K), 1},
+    {"mode 3", 2, 3, 256, true, SG_ERR(MODE), 0},
+    {"sparse on dense-only", 2, 1, 256, false, SG_ERR(MODE), 0},
+    {"auto on dense-only", 2, 2, 256, false, SG_ERR(MODE), 0},
+    {"thresh 257", 2, 2, 257, true, SG_ERR(THRESH), 0},
+    {"mode 3 + thresh", 2, 3, 999, true, SG_ERR(MODE) | SG_ERR(THRESH), 0},
 };
 #define N_RCASES ((int)(sizeof rcases / sizeof rcases[0]))
 
@@ -970,13 +970,13 @@ START_TEST(test_run_job_rejected)
     fake_init(&f, &dev, &v);
     int32_t a[2 * 16] = {1}, b[16 * 3] = {1};
     int64_t out[6] = {77, 77, 77, 77, 77, 77};
-    gold_job_t j = {c->k, c->mode, c->thresh, false, a, b};
+    sg_job_t j = {c->k, c->mode, c->thresh, false, a, b};
     host_counters_t cnt;
     char err[256] = "";
     int rc = host_run_job(&dev, &v, &j, out, &cnt, err, sizeof err);
     ck_assert_msg(rc == HOST_E_JOB, "'%s': status %s: %s", c->name, host_status_name(rc), err);
     ck_assert_msg(cnt.err == c->expect_err, "'%s': cnt.err 0x%x expected 0x%x", c->name, cnt.err, c->expect_err);
-    ck_assert_msg(gold_check_job(&v.p, &j) == c->expect_err, "'%s': golden disagrees", c->name);
+    ck_assert_msg(sg_check_job(&v.p, &j) == c->expect_err, "'%s': golden disagrees", c->name);
     ck_assert_msg(f.sends == 0 && f.recvs == 0, "'%s': streamed although rejected", c->name);
     ck_assert_msg(f.starts == c->started, "'%s': START written %d times", c->name, f.starts);
     ck_assert_msg(out[0] == 77 && out[5] == 77, "'%s': c_out written on failure", c->name);
@@ -992,12 +992,12 @@ START_TEST(test_run_job_faults)
     host_dev_t dev;
     int32_t a[2 * 4] = {1, -2, 3, 4, 5, 6, -7, 8}, b[4 * 3] = {1, 2, 3, 4, 5, 6, 7, 8, 9, -10, -11, -12};
     int64_t out[6];
-    gold_job_t j = {4, 0, 256, false, a, b};
+    sg_job_t j = {4, 0, 256, false, a, b};
     host_counters_t cnt;
     char err[256];
 
     fake_init(&f, &dev, &v);
-    f.f_slverr_addr = HOST_REG_MODE;
+    f.f_slverr_addr = SG_ADDR_MODE;
     ck_assert_int_eq(host_run_job(&dev, &v, &j, out, &cnt, err, sizeof err), HOST_E_SLVERR);
     ck_assert_msg(strstr(err, "MODE") != NULL, "%s", err);
     fake_free(&f);
@@ -1044,7 +1044,7 @@ static void ref_gemm(uint32_t M, uint32_t N, uint32_t K, const int32_t *A, const
             int64_t s = 0;
             for (uint32_t k = 0; k < K; k++)
                 s += (int64_t)A[m * K + k] * B[k * N + n];
-            C[m * N + n] = gold_sext((uint64_t)s, aw);
+            C[m * N + n] = sg_sext((uint64_t)s, aw);
         }
 }
 
@@ -1062,11 +1062,11 @@ static int on_job(void *user, const host_job_info_t *info)
     if ((info->c_prev != NULL) != info->job->accumulate || info->index != st->jobs - 1)
         st->mismatches++;
     /* tile-by-tile check against golden */
-    int64_t g[GOLD_MAX_ROWS * GOLD_MAX_COLS];
+    int64_t g[SG_MAX_ROWS * SG_MAX_COLS];
     uint32_t n = st->v->p.rows * st->v->p.cols;
     if (info->c_prev)
         memcpy(g, info->c_prev, n * sizeof *g);
-    gold_counters_t gc;
+    sg_counters_t gc;
     if (gold_run(&st->v->p, info->job, g, &gc) != 0 || memcmp(g, info->c_tile, n * sizeof *g) != 0 ||
         gc.macs_issued != info->cnt->arch.macs_issued || gc.nnz_a != info->cnt->arch.nnz_a)
         st->mismatches++;
@@ -1091,14 +1091,14 @@ START_TEST(test_gemm)
 
     for (int which = 0; which < 2; which++) { /* 0: fake device, 1: host_golddev */
         fake_t f;
-        host_golddev_t g;
+        golddev_t g;
         host_dev_t dev;
         if (which == 0)
             fake_init(&f, &dev, &v);
         else
-            ck_assert_int_eq(host_golddev_init(&g, &v, 0x010203, &dev, err, sizeof err), 0);
+            ck_assert_int_eq(golddev_init(&g, &v, 0x010203, &dev, err, sizeof err), 0);
         cb_state_t st = {&v, 0, 0, 0, -1};
-        host_gemm_opts_t opt = {which == 0 ? GOLD_MODE_AUTO : GOLD_MODE_SPARSE, 200, on_job, &st};
+        host_gemm_opts_t opt = {which == 0 ? SG_MODE_AUTO : SG_MODE_SPARSE, 200, on_job, &st};
         host_gemm_stats_t gs;
         int rc = host_gemm(&dev, &v, &opt, M, N, K, A, B, C, &gs, err, sizeof err);
         ck_assert_msg(rc == 0, "gemm (%s): %s", which ? "golddev" : "fake", err);
@@ -1128,7 +1128,7 @@ START_TEST(test_gemm)
             host_variant_t pv;
             ck_assert_int_eq(host_probe(&dev, &pv, err, sizeof err), 0);
             ck_assert(memcmp(&pv, &v, sizeof v) == 0);
-            host_golddev_free(&g);
+            golddev_free(&g);
         } else {
             ck_assert(!f.enc_violation);
             fake_free(&f);
@@ -1136,22 +1136,22 @@ START_TEST(test_gemm)
     }
 
     /* golden device in DENSE mode gives the same C */
-    host_golddev_t g;
+    golddev_t g;
     host_dev_t dev;
-    ck_assert_int_eq(host_golddev_init(&g, &v, 0, &dev, err, sizeof err), 0);
+    ck_assert_int_eq(golddev_init(&g, &v, 0, &dev, err, sizeof err), 0);
     ck_assert_int_eq(host_gemm(&dev, &v, NULL, M, N, K, A, B, C2, NULL, err, sizeof err), 0);
     ck_assert(memcmp(C2, R, sizeof C2) == 0);
 
     /* callback stop, out-of-range element, empty gemm */
     cb_state_t st = {&v, 0, 0, 0, 4};
-    host_gemm_opts_t opt = {GOLD_MODE_DENSE, 256, on_job, &st};
+    host_gemm_opts_t opt = {SG_MODE_DENSE, 256, on_job, &st};
     ck_assert_int_eq(host_gemm(&dev, &v, &opt, M, N, K, A, B, C2, NULL, err, sizeof err), HOST_E_CALLBACK);
     ck_assert_msg(strstr(err, "job 4") != NULL, "%s", err);
     A[3 * K + 2] = 128;
     ck_assert_int_eq(host_gemm(&dev, &v, NULL, M, N, K, A, B, C2, NULL, err, sizeof err), HOST_E_RANGE);
     ck_assert_msg(strstr(err, "A[3][2] = 128") != NULL, "%s", err);
     ck_assert_int_eq(host_gemm(&dev, &v, NULL, 0, N, K, A, B, C2, NULL, err, sizeof err), HOST_E_ARG);
-    host_golddev_free(&g);
+    golddev_free(&g);
 }
 END_TEST
 
@@ -1159,59 +1159,59 @@ END_TEST
 START_TEST(test_golddev_regs)
 {
     host_variant_t v = mkvar(2, 2, 8, 16, 4, false, 0, 16);
-    host_golddev_t g;
+    golddev_t g;
     host_dev_t dev;
     char err[256];
-    ck_assert_int_eq(host_golddev_init(&g, &v, 7, &dev, err, sizeof err), 0);
+    ck_assert_int_eq(golddev_init(&g, &v, 7, &dev, err, sizeof err), 0);
     uint32_t d;
-    ck_assert_int_eq(dev.reg_read(dev.ctx, HOST_REG_THRESH, &d), 0);
+    ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_THRESH, &d), 0);
     ck_assert_uint_eq(d, 256);
-    ck_assert_int_eq(dev.reg_read(dev.ctx, HOST_REG_K, &d), 0);
+    ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_K, &d), 0);
     ck_assert_uint_eq(d, 1);
-    ck_assert_int_eq(dev.reg_write(dev.ctx, HOST_REG_ID, 1), 1); /* read-only */
+    ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_ID, 1), 1); /* read-only */
     ck_assert_int_eq(dev.reg_read(dev.ctx, 0x0F0, &d), 1);       /* unmapped */
-    ck_assert_int_eq(dev.reg_read(dev.ctx, HOST_REG_ROW_NNZ(2), &d), 1); /* rows = 2 */
-    ck_assert_int_eq(dev.reg_read(dev.ctx, HOST_REG_ERR, &d), 0);
-    ck_assert_uint_eq(d, GOLD_ERR_ADDR);
-    ck_assert_int_eq(dev.reg_write(dev.ctx, HOST_REG_MODE, 1), 0); /* dense-only variant */
-    ck_assert_int_eq(dev.reg_read(dev.ctx, HOST_REG_MODE, &d), 0);
+    ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_ROW_NNZ(2), &d), 1); /* rows = 2 */
+    ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_ERR, &d), 0);
+    ck_assert_uint_eq(d, SG_ERR(ADDR));
+    ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_MODE, 1), 0); /* dense-only variant */
+    ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_MODE, &d), 0);
     ck_assert_uint_eq(d, 0);
-    ck_assert_int_eq(dev.reg_read(dev.ctx, HOST_REG_STATUS, &d), 0);
-    ck_assert_uint_eq(d, HOST_STATUS_ERROR);
-    ck_assert_int_eq(dev.reg_write(dev.ctx, HOST_REG_ERR, GOLD_ERR_ADDR), 0); /* W1C, one bit */
-    ck_assert_int_eq(dev.reg_read(dev.ctx, HOST_REG_ERR, &d), 0);
-    ck_assert_uint_eq(d, GOLD_ERR_MODE);
-    ck_assert_int_eq(dev.reg_write(dev.ctx, HOST_REG_ERR, 0x3f), 0);
-    ck_assert_int_eq(dev.reg_write(dev.ctx, HOST_REG_K, 2), 0);
-    ck_assert_int_eq(dev.reg_write(dev.ctx, HOST_REG_CTRL, HOST_CTRL_START), 0);
-    ck_assert_int_eq(dev.reg_read(dev.ctx, HOST_REG_STATUS, &d), 0);
-    ck_assert_uint_eq(d, HOST_STATUS_BUSY | (1u << 8));
-    ck_assert_int_eq(dev.reg_write(dev.ctx, HOST_REG_CTRL, HOST_CTRL_START), 0); /* busy */
-    ck_assert_int_eq(dev.reg_read(dev.ctx, HOST_REG_ERR, &d), 0);
-    ck_assert_uint_eq(d, GOLD_ERR_BUSY);
+    ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_STATUS, &d), 0);
+    ck_assert_uint_eq(d, SG_FMASK(STATUS, ERROR));
+    ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_ERR, SG_ERR(ADDR)), 0); /* W1C, one bit */
+    ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_ERR, &d), 0);
+    ck_assert_uint_eq(d, SG_ERR(MODE));
+    ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_ERR, 0x3f), 0);
+    ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_K, 2), 0);
+    ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, START)), 0);
+    ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_STATUS, &d), 0);
+    ck_assert_uint_eq(d, SG_FMASK(STATUS, BUSY) | (1u << 8));
+    ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, START)), 0); /* busy */
+    ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_ERR, &d), 0);
+    ck_assert_uint_eq(d, SG_ERR(BUSY));
     uint32_t recvw[1];
     uint8_t recvl[1];
     ck_assert_int_lt(dev.stream_recv(dev.ctx, recvw, 1, 1, recvl), 0); /* nothing to drain */
-    ck_assert_int_eq(dev.reg_write(dev.ctx, HOST_REG_CTRL, HOST_CTRL_ABORT), 0);
-    ck_assert_int_eq(dev.reg_read(dev.ctx, HOST_REG_STATUS, &d), 0);
+    ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, ABORT)), 0);
+    ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_STATUS, &d), 0);
     ck_assert_uint_eq(d & 0x703u, 0);
-    host_golddev_free(&g);
+    golddev_free(&g);
 }
 END_TEST
 
 START_TEST(test_misc_names)
 {
     char buf[64];
-    ck_assert_str_eq(host_errbits_str(0, buf, sizeof buf), "0");
-    ck_assert_str_eq(host_errbits_str(GOLD_ERR_K | GOLD_ERR_TLAST, buf, sizeof buf), "K|TLAST");
-    ck_assert_str_eq(host_errbits_str(0x45, buf, sizeof buf), "K|MODE|bit6");
+    ck_assert_str_eq(sg_err_str(0, buf, sizeof buf), "0");
+    ck_assert_str_eq(sg_err_str(SG_ERR(K) | SG_ERR(TLAST), buf, sizeof buf), "K|TLAST");
+    ck_assert_str_eq(sg_err_str(0x45, buf, sizeof buf), "K|MODE|bit6");
     ck_assert_str_eq(host_status_name(HOST_E_JOB), "HOST_E_JOB");
     ck_assert_str_eq(host_status_name(12345), "HOST_E_?");
-    ck_assert_str_eq(host_reg_name(0x044, 4), "ERR");
-    ck_assert_str_eq(host_reg_name(0x10C, 4), "ROW_NNZ");
-    ck_assert_ptr_null(host_reg_name(0x110, 4));
-    ck_assert_uint_eq(HOST_REG_ROW_NNZ(3), 0x10C);
-    ck_assert_uint_eq(HOST_REG_MAX_ROW_NNZ, 0x084);
+    ck_assert_str_eq(sg_reg_name(0x044, 4), "ERR");
+    ck_assert_str_eq(sg_reg_name(0x10C, 4), "ROW_NNZ");
+    ck_assert_ptr_null(sg_reg_name(0x110, 4));
+    ck_assert_uint_eq(SG_ADDR_ROW_NNZ(3), 0x10C);
+    ck_assert_uint_eq(SG_ADDR_MAX_ROW_NNZ, 0x084);
 }
 END_TEST
 
