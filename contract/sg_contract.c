@@ -1,6 +1,7 @@
 /* sg_contract.c - tables and rules of the hardware contract.  See sg_contract.h. */
 #include "sg_contract.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,7 +66,7 @@ uint32_t sg_mode_max(const sg_params_t *p)
 const sg_reg_info_t sg_regs[SG_REG_COUNT] = {
 #define SG_REG(n, o, a, d) {#n, d, o, SG_ACC_##a, #a},
 #define SG_FIELD(r, n, l, w, rst, d)
-#define SG_CHECK(f, when, lo, hi, e)
+#define SG_CHECK(f, when, lo, hi, doc, e)
 #include "sg_regs.def"
 #undef SG_REG
 #undef SG_FIELD
@@ -75,7 +76,7 @@ const sg_reg_info_t sg_regs[SG_REG_COUNT] = {
 const sg_field_info_t sg_fields[SG_FIELD_COUNT] = {
 #define SG_REG(n, o, a, d)
 #define SG_FIELD(r, n, l, w, rst, d) {SG_REG_##r, #n, d, l, w, rst},
-#define SG_CHECK(f, when, lo, hi, e)
+#define SG_CHECK(f, when, lo, hi, doc, e)
 #include "sg_regs.def"
 #undef SG_REG
 #undef SG_FIELD
@@ -85,7 +86,7 @@ const sg_field_info_t sg_fields[SG_FIELD_COUNT] = {
 const sg_check_info_t sg_checks[] = {
 #define SG_REG(n, o, a, d)
 #define SG_FIELD(r, n, l, w, rst, d)
-#define SG_CHECK(f, when, lo, hi, e) {SG_FLD_##f, SG_WHEN_##when, lo, SG_FLD_ERR_##e},
+#define SG_CHECK(f, when, lo, hi, doc, e) {SG_FLD_##f, SG_WHEN_##when, lo, doc, SG_FLD_ERR_##e},
 #include "sg_regs.def"
 #undef SG_REG
 #undef SG_FIELD
@@ -98,7 +99,7 @@ uint32_t sg_check_max(uint32_t i, const sg_params_t *p)
     uint32_t n = 0;
 #define SG_REG(n_, o, a, d)
 #define SG_FIELD(r, n_, l, w, rst, d)
-#define SG_CHECK(f, when, lo, hi, e)                                                           \
+#define SG_CHECK(f, when, lo, hi, doc, e)                                                           \
     if (n++ == i)                                                                              \
         return (hi);
 #include "sg_regs.def"
@@ -323,6 +324,95 @@ int sg_regfile_read(sg_regfile_t *rf, uint32_t addr, uint32_t *data)
     else if (sg_regs[r].access != SG_ACC_WO)
         *data = sg_regfile_word(rf, (sg_reg_t)r);
     return 0;
+}
+
+/* Appends to buf like snprintf, tracking the length the whole text would have. */
+typedef struct md {
+    char *buf;
+    size_t cap, len;
+} md_t;
+
+static void md_put(md_t *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void md_put(md_t *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = m->len < m->cap ? m->cap - m->len : 0;
+    int n = vsnprintf(room ? m->buf + m->len : NULL, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        m->len += (size_t)n;
+}
+
+/* Registers below CTRL identify the variant: their fields read its parameters. */
+static bool is_ident(sg_reg_t r)
+{
+    return r != SG_REG_ID && sg_regs[r].offset < SG_ADDR_CTRL;
+}
+
+static void md_rules(md_t *m, uint32_t f, const sg_regfile_t *rf)
+{
+    for (uint32_t i = 0; i < sg_nchecks; i++) {
+        if (sg_checks[i].field != f)
+            continue;
+        const char *ev = sg_checks[i].when == SG_WHEN_WRITE ? "a write" : "START";
+        const char *then = sg_checks[i].when == SG_WHEN_WRITE ? "the value is kept"
+                                                                : "the job does not start";
+        if (rf != NULL)
+            md_put(m, " Checked at %s: %u..%u, else ERR.%s and %s.", ev, sg_checks[i].min,
+                   sg_check_max(i, &rf->p), sg_fields[sg_checks[i].err].name, then);
+        else
+            md_put(m, " Checked at %s: %u..%s, else ERR.%s and %s.", ev, sg_checks[i].min,
+                   sg_checks[i].max_doc, sg_fields[sg_checks[i].err].name, then);
+    }
+}
+
+size_t sg_regmap_md(char *buf, size_t cap, const sg_regfile_t *rf)
+{
+    md_t m = {buf, cap, 0};
+    if (cap > 0)
+        buf[0] = '\0';
+    md_put(&m, "| offset | register | access | field | bits | reset | meaning |\n");
+    md_put(&m, "|---|---|---|---|---|---|---|\n");
+    for (int r = 0; r < SG_REG_COUNT; r++) {
+        const sg_reg_info_t *ri = &sg_regs[r];
+        uint32_t nf = 0, only = 0;
+        for (uint32_t f = 0; f < SG_FIELD_COUNT; f++)
+            if (sg_fields[f].reg == (sg_reg_t)r)
+                nf++, only = f;
+        if (r == SG_REG_ROW_NNZ0)
+            md_put(&m, "| 0x%03X + 4r | ROW_NNZ[r] | %s | | [31:0] | 0 | %s |\n", ri->offset,
+                   ri->access_name, ri->desc);
+        else if (nf == 1 && strcmp(sg_fields[only].name, "VALUE") == 0)
+            md_put(&m, "| 0x%03X | %s | %s | | [31:0] | 0 | %s |\n", ri->offset, ri->name,
+                   ri->access_name, ri->desc);
+        else
+            md_put(&m, "| 0x%03X | %s | %s | | | | %s |\n", ri->offset, ri->name,
+                   ri->access_name, ri->desc);
+        if (nf == 1 && strcmp(sg_fields[only].name, "VALUE") == 0)
+            continue;
+        for (uint32_t f = 0; f < SG_FIELD_COUNT; f++) {
+            const sg_field_info_t *fi = &sg_fields[f];
+            if (fi->reg != (sg_reg_t)r)
+                continue;
+            char bits[16], reset[16];
+            if (fi->width == 1)
+                snprintf(bits, sizeof bits, "[%u]", fi->lsb);
+            else
+                snprintf(bits, sizeof bits, "[%u:%u]", fi->lsb + fi->width - 1, fi->lsb);
+            uint32_t v = rf != NULL ? rf->f[f] : fi->reset;
+            if (rf == NULL && is_ident((sg_reg_t)r))
+                snprintf(reset, sizeof reset, "variant");
+            else if (v > 0xFFFFu)
+                snprintf(reset, sizeof reset, "0x%08X", v);
+            else
+                snprintf(reset, sizeof reset, "%u", v);
+            md_put(&m, "| | | | %s | %s | %s | %s.", fi->name, bits, reset, fi->desc);
+            md_rules(&m, f, rf);
+            md_put(&m, " |\n");
+        }
+    }
+    return m.len;
 }
 
 uint32_t sg_check_job(const sg_params_t *p, const sg_job_t *j)

@@ -97,7 +97,7 @@ typedef struct sg_counters {
 typedef enum {
 #define SG_REG(n, o, a, d) SG_REG_##n,
 #define SG_FIELD(r, n, l, w, rst, d)
-#define SG_CHECK(f, when, lo, hi, e)
+#define SG_CHECK(f, when, lo, hi, doc, e)
 #include "sg_regs.def"
 #undef SG_REG
 #undef SG_FIELD
@@ -109,7 +109,7 @@ typedef enum {
 enum {
 #define SG_REG(n, o, a, d) SG_ADDR_##n = o,
 #define SG_FIELD(r, n, l, w, rst, d)
-#define SG_CHECK(f, when, lo, hi, e)
+#define SG_CHECK(f, when, lo, hi, doc, e)
 #include "sg_regs.def"
 #undef SG_REG
 #undef SG_FIELD
@@ -121,7 +121,7 @@ enum {
 typedef enum {
 #define SG_REG(n, o, a, d)
 #define SG_FIELD(r, n, l, w, rst, d) SG_FLD_##r##_##n,
-#define SG_CHECK(f, when, lo, hi, e)
+#define SG_CHECK(f, when, lo, hi, doc, e)
 #include "sg_regs.def"
 #undef SG_REG
 #undef SG_FIELD
@@ -131,7 +131,7 @@ typedef enum {
 enum {
 #define SG_REG(n, o, a, d)
 #define SG_FIELD(r, n, l, w, rst, d) SG_##r##_##n##_LSB = l, SG_##r##_##n##_WIDTH = w,
-#define SG_CHECK(f, when, lo, hi, e)
+#define SG_CHECK(f, when, lo, hi, doc, e)
 #include "sg_regs.def"
 #undef SG_REG
 #undef SG_FIELD
@@ -172,6 +172,7 @@ typedef struct sg_check_info {
     sg_field_t field;
     sg_when_t when;
     uint32_t min;
+    const char *max_doc;
     sg_field_t err; /* the ERR field the violation sets */
 } sg_check_info_t;
 
@@ -220,6 +221,13 @@ void sg_regfile_counters(sg_regfile_t *rf, const sg_counters_t *c, uint32_t cyc_
 int sg_regfile_write(sg_regfile_t *rf, uint32_t addr, uint32_t data, uint32_t *pulse);
 /* A bus read: 0 OKAY with *data, 1 SLVERR (ERR.ADDR set, *data = 0). */
 int sg_regfile_read(sg_regfile_t *rf, uint32_t addr, uint32_t *data);
+
+/* The register map as a Markdown table (offset, register, access, field, bits, reset, meaning
+ * and value rule), one row per register and per field.  rf NULL: the generic map of
+ * docs/registers.md (identification fields read "variant"); else the variant's map with its
+ * identification values and rule limits.  Writes at most cap bytes (NUL-terminated when
+ * cap > 0) and returns the length of the whole text, as snprintf does. */
+size_t sg_regmap_md(char *buf, size_t cap, const sg_regfile_t *rf);
 
 /* ERR bits the hardware raises for this job configuration, by the SG_CHECK rules
  * (MODE, THRESH at write, K at START); SG_ERR_PARAMS alone for invalid p or NULL j/a/b. */

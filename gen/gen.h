@@ -21,6 +21,12 @@ int emit_from_template(gen_ctx_t *g, sb_t *out, const char *tname, void *holes);
 /* The same over a given template text (e.g. one assembled from fragments). */
 int emit_from_text(gen_ctx_t *g, sb_t *out, const char *tname, const char *text, void *holes);
 
+/* The variant's register file after reset (contract/sg_regs.def): identification fields hold
+ * the variant's values; CSR readback constants, regmap.md and the params header read it. */
+void gen_regfile(const gen_ctx_t *g, sg_regfile_t *rf);
+/* "data_width" for the option "data-width": the one spelling of a key in every output. */
+const char *gen_key(const char *option, char *buf, size_t n);
+
 int emit_pe(gen_ctx_t *g, sb_t *out);
 int emit_row(gen_ctx_t *g, sb_t *out);
 int emit_ctrl(gen_ctx_t *g, sb_t *out);
