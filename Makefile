@@ -41,11 +41,11 @@ clean:
 # ---------------------------------------------------------------- host, golden and test libraries
 # libsg_host.a: what a board driver links: contract/ + host/, built without golden/.
 # libsg_sw.a:   everything the test benches link: contract/, golden/, host/ and the
-#               golden-backed device model tb/golddev.c.
+#               golden-backed device model tb/golddev.c and the device checks tb/devcheck.c.
 HOST_SRCS := $(CONTRACT_SRCS) $(wildcard host/*.c)
 HOST_HDRS := $(CONTRACT_HDRS) $(wildcard host/*.h)
-SW_SRCS := $(HOST_SRCS) $(wildcard golden/*.c) tb/golddev.c
-SW_HDRS := $(HOST_HDRS) $(wildcard golden/*.h) tb/golddev.h
+SW_SRCS := $(HOST_SRCS) $(wildcard golden/*.c) tb/golddev.c tb/devcheck.c
+SW_HDRS := $(HOST_HDRS) $(wildcard golden/*.h) tb/golddev.h tb/devcheck.h
 SW_INC  := -Icontract -Igolden -Ihost -Itb
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
@@ -70,13 +70,15 @@ $(B)/bin/sg_regdoc: contract/tools/regdoc.c $(CONTRACT_SRCS) $(CONTRACT_HDRS) | 
 docs: $(B)/bin/sg_regdoc
 	$(B)/bin/sg_regdoc docs/registers.md
 
-TEST_SW_SRCS := tb/test_golden.c tb/test_host.c tb/test_sw_main.c
-$(B)/bin/test_sw: $(TEST_SW_SRCS) $(B)/lib/libsg_sw.a | $(B)/bin
-	$(CC) $(CFLAGS_SG) $(SW_INC) $(CHECK_CFLAGS) -o $@ $(TEST_SW_SRCS) $(B)/lib/libsg_sw.a $(CHECK_LIBS)
+TEST_SW_SRCS := tb/test_golden.c tb/test_host_mtx.c tb/test_host_stream.c tb/test_host_driver.c \
+                tb/test_contract.c tb/test_sw_main.c
+TEST_SW_DEFS := -DSG_SRC_ROOT='"$(CURDIR)"'
+$(B)/bin/test_sw: $(TEST_SW_SRCS) tb/test_sw.h $(B)/lib/libsg_sw.a | $(B)/bin
+	$(CC) $(CFLAGS_SG) $(TEST_SW_DEFS) $(SW_INC) $(CHECK_CFLAGS) -o $@ $(TEST_SW_SRCS) $(B)/lib/libsg_sw.a $(CHECK_LIBS)
 
 # the same tests over the same sources, under AddressSanitizer and UBSan
-$(B)/bin/test_sw_san: $(TEST_SW_SRCS) $(SW_SRCS) $(SW_HDRS) | $(B)/bin
-	$(CC) $(CFLAGS_SG) $(SAN) $(SW_INC) $(CHECK_CFLAGS) -o $@ $(TEST_SW_SRCS) $(SW_SRCS) $(CHECK_LIBS)
+$(B)/bin/test_sw_san: $(TEST_SW_SRCS) tb/test_sw.h $(SW_SRCS) $(SW_HDRS) | $(B)/bin
+	$(CC) $(CFLAGS_SG) $(TEST_SW_DEFS) $(SAN) $(SW_INC) $(CHECK_CFLAGS) -o $@ $(TEST_SW_SRCS) $(SW_SRCS) $(CHECK_LIBS)
 
 $(B)/bin/sparsegen_san: $(GEN_SRCS) $(GEN_HDRS) $(B)/obj/templates.c | $(B)/bin
 	$(CC) $(CFLAGS_SG) $(SAN) -Igen -Icontract -o $@ $(GEN_SRCS) $(B)/obj/templates.c
