@@ -27,31 +27,24 @@ uint32_t sg_check_params(const sg_params_t *p)
 }
 
 /* ------------------------------------------------------------------ modes */
-static const struct {
-    uint32_t value;
-    const char *name;
-} sg_mode_table[] = {
-#define SG_MODE_ROW_(N, V, S) {V, S},
-    SG_MODES(SG_MODE_ROW_)
-#undef SG_MODE_ROW_
+static const char *const sg_mode_names[SG_MODE_COUNT] = {
+#define SG_MODE_NAME_(N, V, S) [V] = S,
+    SG_MODES(SG_MODE_NAME_)
+#undef SG_MODE_NAME_
 };
-#define SG_NMODES (sizeof sg_mode_table / sizeof sg_mode_table[0])
 
 const char *sg_mode_name(uint32_t mode)
 {
-    for (size_t i = 0; i < SG_NMODES; i++)
-        if (sg_mode_table[i].value == mode)
-            return sg_mode_table[i].name;
-    return "invalid";
+    return mode < SG_MODE_COUNT ? sg_mode_names[mode] : "invalid";
 }
 
 int sg_mode_parse(const char *name, uint32_t *mode)
 {
     if (name == NULL || mode == NULL)
         return -1;
-    for (size_t i = 0; i < SG_NMODES; i++)
-        if (strcmp(sg_mode_table[i].name, name) == 0) {
-            *mode = sg_mode_table[i].value;
+    for (uint32_t m = 0; m < SG_MODE_COUNT; m++)
+        if (strcmp(sg_mode_names[m], name) == 0) {
+            *mode = m;
             return 0;
         }
     return -1;

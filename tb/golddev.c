@@ -90,15 +90,25 @@ static int gd_read(void *ctx, uint32_t addr, uint32_t *data)
     return sg_regfile_read(&g->rf, addr, data);
 }
 
+/* Whether a stream transfer of nbeats beats of wpb words can happen now: -2 wrong beat size,
+ * -1 not in the state that moves this stream or more beats than the job has left (the
+ * handshake would never complete: a real master/slave would time out), else 0. */
+static int stream_ready(const golddev_t *g, uint32_t wpb, uint32_t want_wpb, uint32_t state,
+                        uint64_t nbeats, uint64_t left)
+{
+    if (wpb != want_wpb)
+        return -2;
+    return g->rf.f[SG_FLD_STATUS_STATE] != state || nbeats > left ? -1 : 0;
+}
+
 static int gd_send(void *ctx, const uint32_t *words, uint32_t wpb, uint32_t nbeats,
                    const uint8_t *last)
 {
     golddev_t *g = ctx;
-    const uint32_t mywpb = host_in_words_per_beat(&g->v);
-    if (wpb != mywpb)
-        return -2;
-    if (g->rf.f[SG_FLD_STATUS_STATE] != SG_STATE_LOAD || nbeats > g->in_beats - g->in_got)
-        return -1; /* TREADY low: a real sender would time out */
+    int rc = stream_ready(g, wpb, host_in_words_per_beat(&g->v), SG_STATE_LOAD, nbeats,
+                          g->in_beats - g->in_got);
+    if (rc != 0)
+        return rc;
     memcpy(g->in_words + (size_t)g->in_got * wpb, words, (size_t)nbeats * wpb * sizeof *words);
     memcpy(g->in_last + g->in_got, last, nbeats);
     g->in_got += nbeats;
@@ -110,11 +120,10 @@ static int gd_send(void *ctx, const uint32_t *words, uint32_t wpb, uint32_t nbea
 static int gd_recv(void *ctx, uint32_t *words, uint32_t wpb, uint32_t nbeats, uint8_t *last)
 {
     golddev_t *g = ctx;
-    const uint32_t mywpb = host_out_words_per_beat(&g->v);
-    if (wpb != mywpb)
-        return -2;
-    if (g->rf.f[SG_FLD_STATUS_STATE] != SG_STATE_DRAIN || nbeats > g->out_beats - g->out_sent)
-        return -1; /* TVALID low: a real receiver would time out */
+    int rc = stream_ready(g, wpb, host_out_words_per_beat(&g->v), SG_STATE_DRAIN, nbeats,
+                          g->out_beats - g->out_sent);
+    if (rc != 0)
+        return rc;
     memcpy(words, g->out_words + (size_t)g->out_sent * wpb, (size_t)nbeats * wpb * sizeof *words);
     memcpy(last, g->out_last + g->out_sent, nbeats);
     g->out_sent += nbeats;
@@ -139,12 +148,7 @@ int golddev_init(golddev_t *g, const host_variant_t *v, uint32_t version, host_d
     const sg_ident_t id = {version,        v->window,        v->in_stream_w,
                            v->in_lane_w,   v->elems_per_beat, v->out_stream_w};
     sg_regfile_init(&g->rf, &v->p, &id);
-    memset(dev, 0, sizeof *dev);
-    dev->ctx = g;
-    dev->reg_write = gd_write;
-    dev->reg_read = gd_read;
-    dev->stream_send = gd_send;
-    dev->stream_recv = gd_recv;
+    *dev = (host_dev_t){g, gd_write, gd_read, gd_send, gd_recv, 0};
     return HOST_OK;
 }
 

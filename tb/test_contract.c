@@ -189,15 +189,7 @@ END_TEST
 
 Suite *make_contract_suite(void)
 {
-    Suite *s = suite_create("contract");
-    TCase *tc = tcase_create("contract");
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, test_table_consistent);
-    tcase_add_test(tc, test_regmap_doc);
-    tcase_add_loop_test(tc, test_mode_rejects_golddev, 0, 2);
-    tcase_add_test(tc, test_cycle_model);
-    tcase_add_test(tc, test_golddev_regs);
-    tcase_add_test(tc, test_misc_names);
-    suite_add_tcase(s, tc);
-    return s;
+    TSW_SUITE("contract", 30, {test_table_consistent, 0}, {test_regmap_doc, 0},
+              {test_mode_rejects_golddev, 2}, {test_cycle_model, 0}, {test_golddev_regs, 0},
+              {test_misc_names, 0});
 }

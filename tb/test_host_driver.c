@@ -201,12 +201,7 @@ static void fake_init(fake_t *f, host_dev_t *dev, const host_variant_t *v)
     const sg_ident_t id = {0x000100u, v->window, v->in_stream_w, v->in_lane_w, v->elems_per_beat,
                            v->out_stream_w};
     sg_regfile_init(&f->rf, &v->p, &id);
-    memset(dev, 0, sizeof *dev);
-    dev->ctx = f;
-    dev->reg_write = fake_write;
-    dev->reg_read = fake_read;
-    dev->stream_send = fake_send;
-    dev->stream_recv = fake_recv;
+    *dev = (host_dev_t){f, fake_write, fake_read, fake_send, fake_recv, 0};
 }
 
 static void fake_free(fake_t *f)
@@ -361,6 +356,22 @@ START_TEST(test_run_job_rejected)
 }
 END_TEST
 
+/* Transport faults the fake injects, what host_run_job must return and say. */
+typedef enum { FT_SLVERR_MODE, FT_SEND_TIMEOUT, FT_NEVER_DONE, FT_NO_TLAST, FT_BAD_EXT, FT_NONE } fault_t;
+static const struct {
+    fault_t fault;
+    int rc;
+    const char *says[2];
+} faults[] = {
+    {FT_SLVERR_MODE, HOST_E_SLVERR, {"MODE", "SLVERR"}},
+    {FT_SEND_TIMEOUT, HOST_E_TIMEOUT, {"operand stream", "failed"}},
+    {FT_NEVER_DONE, HOST_E_TIMEOUT, {"DONE", "5 polls"}},
+    {FT_NO_TLAST, HOST_E_PROTO, {"TLAST", "TLAST"}},
+    {FT_BAD_EXT, HOST_E_PROTO, {"sign-extended", "beat"}},
+    {FT_NONE, HOST_OK, {"", ""}}, /* works again; a stale ERR bit is cleared by the driver */
+};
+#define N_FAULTS ((int)(sizeof faults / sizeof faults[0]))
+
 START_TEST(test_run_job_faults)
 {
     host_variant_t v = mkvar(2, 3, 8, 20, 8, true, 4, 32); /* out_stream_w 24: 4 extension bits */
@@ -370,44 +381,23 @@ START_TEST(test_run_job_faults)
     int64_t out[6];
     sg_job_t j = {4, 0, 256, false, a, b};
     host_counters_t cnt;
-    char err[256];
+    char err[256] = "";
 
     fake_init(&f, &dev, &v);
-    f.f_slverr_addr = SG_ADDR_MODE;
-    ck_assert_int_eq(host_run_job(&dev, &v, &j, out, &cnt, err, sizeof err), HOST_E_SLVERR);
-    ck_assert_msg(strstr(err, "MODE") != NULL, "%s", err);
-    fake_free(&f);
-
-    fake_init(&f, &dev, &v);
-    f.f_send_timeout = 1;
-    ck_assert_int_eq(host_run_job(&dev, &v, &j, out, &cnt, err, sizeof err), HOST_E_TIMEOUT);
-    ck_assert_msg(strstr(err, "operand stream") != NULL, "%s", err);
-    fake_free(&f);
-
-    fake_init(&f, &dev, &v);
-    f.f_never_done = 1;
-    dev.done_polls = 5;
-    ck_assert_int_eq(host_run_job(&dev, &v, &j, out, &cnt, err, sizeof err), HOST_E_TIMEOUT);
-    ck_assert_msg(strstr(err, "DONE") != NULL && strstr(err, "5 polls") != NULL, "%s", err);
-    ck_assert_int_eq(fake_find(&f, "R 040", 0) >= 0, 1);
-    fake_free(&f);
-
-    fake_init(&f, &dev, &v);
-    f.f_no_tlast = 1;
-    ck_assert_int_eq(host_run_job(&dev, &v, &j, out, &cnt, err, sizeof err), HOST_E_PROTO);
-    ck_assert_msg(strstr(err, "TLAST") != NULL, "%s", err);
-    fake_free(&f);
-
-    fake_init(&f, &dev, &v);
-    f.f_bad_ext = 1;
-    ck_assert_int_eq(host_run_job(&dev, &v, &j, out, &cnt, err, sizeof err), HOST_E_PROTO);
-    ck_assert_msg(strstr(err, "sign-extended") != NULL, "%s", err);
-    fake_free(&f);
-
-    /* the fake works again without faults; a stale ERR bit is cleared by the driver */
-    fake_init(&f, &dev, &v);
-    f.rf.f[SG_FLD_ERR_ADDR] = 1;
-    ck_assert_msg(host_run_job(&dev, &v, &j, out, &cnt, err, sizeof err) == 0, "%s", err);
+    switch (faults[_i].fault) {
+    case FT_SLVERR_MODE: f.f_slverr_addr = SG_ADDR_MODE; break;
+    case FT_SEND_TIMEOUT: f.f_send_timeout = 1; break;
+    case FT_NEVER_DONE: f.f_never_done = 1, dev.done_polls = 5; break;
+    case FT_NO_TLAST: f.f_no_tlast = 1; break;
+    case FT_BAD_EXT: f.f_bad_ext = 1; break;
+    case FT_NONE: f.rf.f[SG_FLD_ERR_ADDR] = 1; break;
+    }
+    int rc = host_run_job(&dev, &v, &j, out, &cnt, err, sizeof err);
+    ck_assert_msg(rc == faults[_i].rc, "fault %d: rc %d, expected %d (%s)", _i, rc, faults[_i].rc, err);
+    ck_assert_msg(strstr(err, faults[_i].says[0]) && strstr(err, faults[_i].says[1]),
+                  "fault %d: message lacks '%s'/'%s': %s", _i, faults[_i].says[0], faults[_i].says[1], err);
+    if (faults[_i].fault == FT_NEVER_DONE)
+        ck_assert_int_eq(fake_find(&f, "R 040", 0) >= 0, 1);
     fake_free(&f);
 }
 END_TEST
@@ -534,14 +524,6 @@ END_TEST
 /* host_golddev register semantics seen through the raw host_dev_t */
 Suite *make_host_driver_suite(void)
 {
-    Suite *s = suite_create("host_driver");
-    TCase *tc = tcase_create("driver");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_probe);
-    tcase_add_loop_test(tc, test_run_job, 0, N_JCASES);
-    tcase_add_loop_test(tc, test_run_job_rejected, 0, N_RCASES);
-    tcase_add_test(tc, test_run_job_faults);
-    tcase_add_test(tc, test_gemm);
-    suite_add_tcase(s, tc);
-    return s;
+    TSW_SUITE("host_driver", 60, {test_probe, 0}, {test_run_job, N_JCASES},
+              {test_run_job_rejected, N_RCASES}, {test_run_job_faults, N_FAULTS}, {test_gemm, 0});
 }

@@ -354,13 +354,6 @@ END_TEST
 
 Suite *make_host_mtx_suite(void)
 {
-    Suite *s = suite_create("host_mtx");
-    TCase *tc = tcase_create("mtx");
-    tcase_set_timeout(tc, 60);
-    tcase_add_loop_test(tc, test_mtx_shared, 0, N_SHARED);
-    tcase_add_loop_test(tc, test_mtx_broken, 0, N_BAD);
-    tcase_add_test(tc, test_mtx_valid_small);
-    tcase_add_test(tc, test_mtx_mutations);
-    suite_add_tcase(s, tc);
-    return s;
+    TSW_SUITE("host_mtx", 60, {test_mtx_shared, N_SHARED}, {test_mtx_broken, N_BAD},
+              {test_mtx_valid_small, 0}, {test_mtx_mutations, 0});
 }

@@ -242,13 +242,6 @@ END_TEST
 
 Suite *make_host_stream_suite(void)
 {
-    Suite *s = suite_create("host_stream");
-    TCase *tc = tcase_create("quant_stream");
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, test_quant);
-    tcase_add_test(tc, test_variant_derive);
-    tcase_add_test(tc, test_stream_literal);
-    tcase_add_test(tc, test_stream_roundtrip);
-    suite_add_tcase(s, tc);
-    return s;
+    TSW_SUITE("host_stream", 30, {test_quant, 0}, {test_variant_derive, 0},
+              {test_stream_literal, 0}, {test_stream_roundtrip, 0});
 }

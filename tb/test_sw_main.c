@@ -25,6 +25,17 @@ static const struct {
 };
 #define NSUITES (sizeof suites / sizeof suites[0])
 
+Suite *tsw_suite(const char *name, int timeout, const tsw_test_t *tests, size_t n)
+{
+    Suite *s = suite_create(name);
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, timeout);
+    for (size_t i = 0; i < n; i++)
+        tcase_add_loop_test(tc, tests[i].test, 0, tests[i].loops > 0 ? tests[i].loops : 1);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
 int main(int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : NULL;
