@@ -1,5 +1,5 @@
 /* gen: the emitters, one per generated module or file. Each appends one complete file to an
- * sb_t and returns 0, or -1 with a message in err. */
+ * sb_t and returns 0, or -1 with a message in g->errbuf (empty: out of memory). */
 #ifndef SG_GEN_H
 #define SG_GEN_H
 #include <stddef.h>
@@ -41,6 +41,4 @@ int emit_params_h(gen_ctx_t *g, sb_t *out);
 int emit_manifest(gen_ctx_t *g, sb_t *out, const char *const *files, int nfiles);
 int emit_regmap(gen_ctx_t *g, sb_t *out);
 
-/* Module names: "<name>_<suffix>" */
-#define GEN_MODULES(X) X(pe) X(row) X(ctrl) X(csr) X(top)
 #endif

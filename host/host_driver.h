@@ -47,7 +47,7 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
 int host_read_version(const host_dev_t *dev, uint32_t *version, char *err, size_t errlen);
 
 /* Run one job (A rows x k, B k x cols as in sg_job_t).  Sequence:
- *   write ERR=0x3f (clear stale bits), MODE, K, THRESH, FLAGS; read ERR (MODE/THRESH
+ *   write ERR=SG_ERR_ALL (clear stale bits), MODE, K, THRESH, FLAGS; read ERR (MODE/THRESH
  *   rejections) -> non-zero: HOST_E_JOB, job not started;
  *   write CTRL.START; read ERR (K, BUSY) -> non-zero: HOST_E_JOB, nothing streamed;
  *   send k*beats_per_slice operand beats; receive rows*cols result beats (TLAST checked on the

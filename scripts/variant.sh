@@ -63,7 +63,7 @@ need() { # need TARGET DEPS... : true when TARGET is missing or older than a dep
 }
 tbsrc="tb/bus.c tb/test_rtl.c tb/rtl_main.c"
 runsrc="tb/bus.c tb/sim_run.c"
-deps="$vd/obj/V${top}__ALL.a build/lib/libsg_sw.a tb/dut_shim.cpp tb/dut_shim.h tb/bus.h $(ls contract/* golden/*.h host/*.h tb/golddev.h)"
+deps="$vd/obj/V${top}__ALL.a build/lib/libsg_sw.a tb/dut_shim.cpp tb/dut_shim.h tb/bus.h $(ls contract/*.h contract/*.def golden/*.h host/*.h tb/golddev.h tb/devcheck.h)"
 if need "$vd/dut_shim.o" tb/dut_shim.cpp tb/dut_shim.h "$vd/obj/V${top}__ALL.a"; then
   g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -faligned-new -isystem "$vd/obj" -isystem "$vinc" -isystem "$vinc/vltstd" \
     -DVTOP="V${top}" -DVTOP_H="\"V${top}.h\"" -c tb/dut_shim.cpp -o "$vd/dut_shim.o"

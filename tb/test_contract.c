@@ -153,11 +153,11 @@ START_TEST(test_golddev_regs)
     ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_ERR, SG_ERR(ADDR)), 0); /* W1C, one bit */
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_ERR, &d), 0);
     ck_assert_uint_eq(d, SG_ERR(MODE));
-    ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_ERR, 0x3f), 0);
+    ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_ERR, SG_ERR_ALL), 0);
     ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_K, 2), 0);
     ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, START)), 0);
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_STATUS, &d), 0);
-    ck_assert_uint_eq(d, SG_FMASK(STATUS, BUSY) | (1u << 8));
+    ck_assert_uint_eq(d, SG_FMASK(STATUS, BUSY) | SG_FPUT(STATUS, STATE, SG_STATE_LOAD));
     ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, START)), 0); /* busy */
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_ERR, &d), 0);
     ck_assert_uint_eq(d, SG_ERR(BUSY));
@@ -166,7 +166,7 @@ START_TEST(test_golddev_regs)
     ck_assert_int_lt(dev.stream_recv(dev.ctx, recvw, 1, 1, recvl), 0); /* nothing to drain */
     ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, ABORT)), 0);
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_STATUS, &d), 0);
-    ck_assert_uint_eq(d & 0x703u, 0);
+    ck_assert_uint_eq(d & (SG_FMASK(STATUS, BUSY) | SG_FMASK(STATUS, DONE) | SG_FMASK(STATUS, STATE)), 0);
     golddev_free(&g);
 }
 END_TEST
