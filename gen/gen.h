@@ -37,6 +37,19 @@ typedef struct gen_port {
   uint32_t width;
 } gen_port_t;
 int gen_top_ports(const gen_ctx_t *g, gen_port_t *p, int max);
+/* Port widths of the generated modules: every width rule, computed once (gen/ports.c). */
+typedef struct gen_widths {
+  uint32_t kw, nw, bw, nbw, icw, gcw, tgw, rrw, ccw, dw, aw, ow, bww;
+} gen_widths_t;
+void gen_widths(const gen_ctx_t *g, gen_widths_t *w);
+/* A port of an emitted module, read back from its text. */
+typedef struct gen_pport {
+  char name[40];
+  int out;
+  uint32_t width;
+} gen_pport_t;
+/* Reads the port list of the (first) module in text: number of ports, or -1 with err. */
+int gen_module_ports(const char *text, gen_pport_t *p, int max, char *err, size_t errlen);
 int emit_params_h(gen_ctx_t *g, sb_t *out);
 int emit_manifest(gen_ctx_t *g, sb_t *out, const char *const *files, int nfiles);
 int emit_regmap(gen_ctx_t *g, sb_t *out);

@@ -42,15 +42,221 @@ int gen_top_ports(const gen_ctx_t *g, gen_port_t *p, int max) {
   return n < max ? n : max;
 }
 
+/* ------------------------------------------------------------------ nets of the top level
+ * Every net joins ports of the instances (read back from their emitted text), top-level ports
+ * and the top level's own logic. A net's width is its ports' width: two ports of different
+ * widths on one net, a net without a driver or with two, or a port the top level does not
+ * know how to connect fail the generation with a message naming them. */
+#define TOP_MAX_NETS 128
+typedef struct top_net {
+  char name[40];
+  char first[64]; /* "sg_ctrl.busy_o" or "top" that set the width */
+  uint32_t width;
+  int drivers, is_port, is_reg, indexed; /* indexed: bit-selected, so a vector even at 1 bit */
+} top_net_t;
+typedef struct top_nets {
+  top_net_t n[TOP_MAX_NETS];
+  int count;
+} top_nets_t;
+
+static top_net_t *net_find(top_nets_t *t, const char *name) {
+  for (int i = 0; i < t->count; i++)
+    if (strcmp(t->n[i].name, name) == 0) return &t->n[i];
+  return NULL;
+}
+
+/* Connects `who` (width w, driving the net or not) to net `name`. */
+static int net_use(gen_ctx_t *g, top_nets_t *t, const char *name, uint32_t w, const char *who, int drives) {
+  top_net_t *n = net_find(t, name);
+  if (!n) {
+    if (t->count == TOP_MAX_NETS) {
+      snprintf(g->errbuf, sizeof g->errbuf, "internal: more than %d nets in the top level", TOP_MAX_NETS);
+      return -1;
+    }
+    n = &t->n[t->count++];
+    memset(n, 0, sizeof *n);
+    snprintf(n->name, sizeof n->name, "%s", name);
+    snprintf(n->first, sizeof n->first, "%s", who);
+    n->width = w;
+  } else if (n->width != w) {
+    snprintf(g->errbuf, sizeof g->errbuf,
+             "internal: port width mismatch on net %s: %s is %u bits, %s is %u bits", name,
+             n->first, n->width, who, w);
+    return -1;
+  }
+  n->drivers += drives;
+  return 0;
+}
+
+static uint32_t net_w(top_nets_t *t, const char *name) {
+  top_net_t *n = net_find(t, name);
+  return n ? n->width : 0;
+}
+
+/* Net of an instance port: the top-level port of the same name, else the name without _i/_o. */
+static void port_net(const top_nets_t *t, const char *port, char *net, size_t n) {
+  for (int i = 0; i < t->count; i++)
+    if (t->n[i].is_port && strcmp(t->n[i].name, port) == 0) {
+      snprintf(net, n, "%s", port);
+      return;
+    }
+  size_t len = strlen(port);
+  if (len > 2 && (strcmp(port + len - 2, "_i") == 0 || strcmp(port + len - 2, "_o") == 0)) len -= 2;
+  snprintf(net, n, "%.*s", (int)len, port);
+}
+
+typedef struct top_mod {
+  const char *suffix;
+  int (*emit)(gen_ctx_t *, sb_t *);
+  gen_pport_t p[64];
+  int n;
+} top_mod_t;
+
+/* Emits the module into a scratch buffer and reads its port list back. */
+static int mod_ports(gen_ctx_t *g, top_mod_t *m) {
+  sb_t t;
+  sb_init(&t);
+  int rc = m->emit(g, &t);
+  if (rc == 0 && t.oom) rc = -1;
+  if (rc == 0) {
+    char err[256];
+    m->n = gen_module_ports(sb_str(&t), m->p, 64, err, sizeof err);
+    if (m->n < 0) {
+      snprintf(g->errbuf, sizeof g->errbuf, "%s_%s: %s", g->cfg->name, m->suffix, err);
+      rc = -1;
+    }
+  }
+  sb_free(&t);
+  return rc;
+}
+
+/* Connection of row port `port` of row r: the net or expression, and whether it is a shared
+ * net (checked against the net table) rather than a per-row wire or a lane slice. */
+static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, uint32_t bw, char *buf,
+                            size_t n, int *shared) {
+  static const char *const nets[][2] = {
+      {"clk_i", "clk_i"},     {"rst_ni", "rst_ni"},         {"job_start_i", "job_start"},
+      {"kill_i", "kill"},     {"clear_i", "clear"},         {"waddr_i", "ld_k"},
+      {"b_we_i", "b_we"},     {"b_wdata_i", "b_wdata"},     {"run_i", "row_run"},
+      {"sparse_i", "row_sparse"}, {"k_len_i", "k_len"},     {"rd_col_i", "drain_col"}};
+  static const char *const own[][2] = {{"busy_o", "busy_r"},  {"issue_o", "issue_r"},
+                                       {"nnz_o", "nnz_r"},    {"gated_cnt_o", "gcnt_r"},
+                                       {"rd_data_o", "rd_r"}};
+  const uint32_t EPB = g->d.elems_per_beat, LW = g->d.in_lane_w;
+  *shared = 1;
+  for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++)
+    if (strcmp(port, nets[i][0]) == 0) return nets[i][1];
+  *shared = 0;
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+    if (strcmp(port, own[i][0]) == 0) {
+      snprintf(buf, n, "%s%u", own[i][1], r);
+      return buf;
+    }
+  if (strcmp(port, "a_we_i") == 0) {
+    snprintf(buf, n, "ld_fire && (ld_beat == %u'd%u)", bw, r / EPB);
+    return buf;
+  }
+  if (strcmp(port, "a_wdata_i") == 0) {
+    snprintf(buf, n, "s_axis_tdata_i[%u +: %u]", (r % EPB) * LW, g->cfg->data_w);
+    return buf;
+  }
+  return NULL;
+}
+
+static void emit_inst(sb_t *o, const char *p, const top_mod_t *m, const top_nets_t *t, const char *inst) {
+  emit(o, "%s_%s %s (", p, m->suffix, inst);
+  o->indent++;
+  for (int i = 0; i < m->n; i++) {
+    char net[48];
+    port_net(t, m->p[i].name, net, sizeof net);
+    emit(o, ".%-16s (%s)%s", m->p[i].name, net, i + 1 < m->n ? "," : "");
+  }
+  o->indent--;
+  emit(o, ");");
+}
+
+/* The nets: top ports, csr and ctrl ports, the row ports shared by all rows, and what the top
+ * level's own logic drives. */
+static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods, const top_mod_t *row) {
+  gen_port_t tp[40];
+  int ntp = gen_top_ports(g, tp, 40);
+  for (int i = 0; i < ntp; i++) {
+    if (net_use(g, t, tp[i].name, tp[i].width, "top port", strcmp(tp[i].dir, "input") == 0)) return -1;
+    net_find(t, tp[i].name)->is_port = 1; /* inputs are driven from outside */
+  }
+  for (int m = 0; m < nmods; m++)
+    for (int i = 0; i < mods[m].n; i++) {
+      char net[48], who[64];
+      port_net(t, mods[m].p[i].name, net, sizeof net);
+      snprintf(who, sizeof who, "%s_%s.%s", g->cfg->name, mods[m].suffix, mods[m].p[i].name);
+      if (net_use(g, t, net, mods[m].p[i].width, who, mods[m].p[i].out)) return -1;
+    }
+  for (int i = 0; i < row->n; i++) {
+    char buf[96], who[64];
+    int shared;
+    const char *net = row_conn(g, row->p[i].name, 0, 1, buf, sizeof buf, &shared);
+    snprintf(who, sizeof who, "%s_row.%s", g->cfg->name, row->p[i].name);
+    if (!net) {
+      snprintf(g->errbuf, sizeof g->errbuf, "internal: the top level does not know how to connect %s", who);
+      return -1;
+    }
+    if (shared && net_use(g, t, net, row->p[i].width, who, row->p[i].out)) return -1;
+  }
+  /* driven by the top level's own logic below */
+  const uint32_t R = g->cfg->rows;
+  uint32_t nw = 0, gcw = 0, aw = 0;
+  for (int i = 0; i < row->n; i++) {
+    if (strcmp(row->p[i].name, "nnz_o") == 0) nw = row->p[i].width;
+    if (strcmp(row->p[i].name, "gated_cnt_o") == 0) gcw = row->p[i].width;
+    if (strcmp(row->p[i].name, "rd_data_o") == 0) aw = row->p[i].width;
+  }
+  const struct {
+    const char *net;
+    uint32_t width;
+  } own[] = {{"b_we", net_w(t, "b_we")},         {"b_wdata", net_w(t, "b_wdata")},
+             {"ld_nnzb", net_w(t, "ld_nnzb")},   {"rows_busy", 1},
+             {"issue_cnt", net_w(t, "issue_cnt")}, {"gated_cnt", net_w(t, "gated_cnt")},
+             {"nnz_a", 32},                      {"max_row_nnz", nw},
+             {"row_nnz", R * nw},                {"drain_data", aw}};
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+    if (net_use(g, t, own[i].net, own[i].width, "top-level logic", 1)) return -1;
+  net_find(t, "drain_data")->is_reg = 1;
+  net_find(t, "b_we")->indexed = net_find(t, "b_wdata")->indexed = 1;
+  if (gcw > net_w(t, "gated_cnt") || net_w(t, "issue_cnt") < cfg_clog2(R + 1)) {
+    snprintf(g->errbuf, sizeof g->errbuf, "internal: array-wide event sums narrower than a row's");
+    return -1;
+  }
+  for (int i = 0; i < t->count; i++)
+    if (t->n[i].drivers != 1) {
+      snprintf(g->errbuf, sizeof g->errbuf, "internal: net %s (first %s) has %d drivers", t->n[i].name,
+               t->n[i].first, t->n[i].drivers);
+      return -1;
+    }
+  return 0;
+}
+
 int emit_top(gen_ctx_t *g, sb_t *o) {
   const cfg_t *c = g->cfg;
   const char *p = c->name;
-  const uint32_t R = c->rows, C = c->cols, DW = c->data_w, KW = g->d.kw, AW = c->acc_w;
+  const uint32_t R = c->rows, C = c->cols, DW = c->data_w;
   const uint32_t SW = c->stream_w, LW = g->d.in_lane_w, EPB = g->d.elems_per_beat;
-  const uint32_t BW = cfg_clog2(g->d.beats_per_slice), NBW = cfg_clog2(C + 1);
-  const uint32_t ICW = cfg_clog2(R + 1), TGW = cfg_clog2(R * C + 1), GCW = cfg_clog2(C + 1);
-  const uint32_t RRW = cfg_clog2(R), CCW = cfg_clog2(C), OW = g->d.out_w, NW = KW + 1;
   char b1[128], b2[64];
+  top_mod_t mods[2] = {{"csr", emit_csr, {{{0}, 0, 0}}, 0}, {"ctrl", emit_ctrl, {{{0}, 0, 0}}, 0}};
+  static top_mod_t row;
+  row.suffix = "row";
+  row.emit = emit_row;
+  static top_nets_t t;
+  memset(&t, 0, sizeof t);
+  if (mod_ports(g, &mods[0]) || mod_ports(g, &mods[1]) || mod_ports(g, &row) ||
+      top_net_table(g, &t, mods, 2, &row))
+    return -1;
+  /* widths of the top level's own logic: the nets' widths */
+  const uint32_t BW = net_w(&t, "ld_beat"), NBW = net_w(&t, "ld_nnzb"), ICW = net_w(&t, "issue_cnt");
+  const uint32_t TGW = net_w(&t, "gated_cnt"), RRW = net_w(&t, "drain_row"), OW = net_w(&t, "m_axis_tdata_o");
+  const uint32_t NW = net_w(&t, "max_row_nnz");
+  uint32_t GCW = 0;
+  for (int i = 0; i < row.n; i++)
+    if (strcmp(row.p[i].name, "gated_cnt_o") == 0) GCW = row.p[i].width;
 
   emit_header(g, o, "//");
   emit(o, "`default_nettype none");
@@ -81,32 +287,19 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, ");");
   o->indent++;
   emit(o, "%s", "");
-  emit(o, "wire          start, abort, cfg_acc, busy, done, tlast_err;");
-  emit(o, "wire [1:0]    cfg_mode, mode_used;");
-  emit(o, "wire [%u:0]    cfg_k;", KW);
-  emit(o, "wire [8:0]    cfg_thresh;");
-  emit(o, "wire [2:0]    state;");
-  emit(o, "wire [31:0]   cyc_total, cyc_load, cyc_compute, cyc_drain;");
-  emit(o, "wire [31:0]   macs_issued, macs_gated, macs_skipped, nnz_a, nnz_b;");
-  emit(o, "wire          ld_fire, job_start, kill, clear, row_run, row_sparse;");
-  emit(o, "wire [%u:0]    ld_beat;", BW - 1);
-  emit(o, "wire [%u:0]    ld_k;", KW - 1);
-  emit(o, "wire [%u:0]    k_len;", KW);
-  emit(o, "wire [%u:0]    ld_nnzb;", NBW - 1);
-  emit(o, "wire [%u:0]    issue_cnt;", ICW - 1);
-  emit(o, "wire [%u:0]    gated_cnt;", TGW - 1);
-  emit(o, "wire [%u:0]    max_row_nnz;", KW);
-  emit(o, "wire [%u:0]    row_nnz;", R * NW - 1);
-  emit(o, "wire [%u:0]    drain_row;", RRW - 1);
-  emit(o, "wire [%u:0]    drain_col;", CCW - 1);
-  emit(o, "reg  [%u:0]   drain_data;", AW - 1);
-  emit(o, "wire          rows_busy;");
+  emit(o, "// nets between the instances, each as wide as the ports it joins");
+  for (int i = 0; i < t.count; i++) {
+    if (t.n[i].is_port) continue;
+    if (t.n[i].width == 1 && !t.n[i].indexed)
+      snprintf(b1, sizeof b1, "%s", "");
+    else
+      snprintf(b1, sizeof b1, "[%u:0]", t.n[i].width - 1);
+    emit(o, "%-4s %-8s %s;", t.n[i].is_reg ? "reg" : "wire", b1, t.n[i].name);
+  }
   emit(o, "%s", "");
 
   emit(o, "// ------------------------------------------------ operand lanes -> row memories");
   emit(o, "// slice element e sits in beat e/%u, lane e%%%u (%u-bit lanes)", EPB, EPB, LW);
-  emit(o, "wire [%u:0]    b_we;", C - 1);
-  emit(o, "wire [%u:0]   b_wdata;", C * DW - 1);
   for (uint32_t j = 0; j < C; j++) {
     uint32_t e = R + j;
     emit(o, "assign b_we[%u] = ld_fire && (ld_beat == %u'd%u);", j, BW, e / EPB);
@@ -116,42 +309,32 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, "assign ld_nnzb =");
   for (uint32_t j = 0; j < C; j++) {
     snprintf(b2, sizeof b2, "(b_we[%u] && (b_wdata[%u +: %u] != %u'd0))", j, j * DW, DW, DW);
-    if (NBW == 1)
-      snprintf(b1, sizeof b1, "%s", b2);
-    else
-      snprintf(b1, sizeof b1, "{%u'd0, %s}", NBW - 1, b2);
+    zext(b1, sizeof b1, b2, 1, NBW);
     emit(o, "    %s%s", b1, j + 1 < C ? " +" : ";");
   }
   emit(o, "%s", "");
 
   emit(o, "// ------------------------------------------------ rows");
   for (uint32_t r = 0; r < R; r++) {
-    uint32_t e = r;
-    emit(o, "wire          busy_r%u, issue_r%u;", r, r);
-    emit(o, "wire [%u:0]    nnz_r%u;", KW, r);
-    emit(o, "wire [%u:0]    gcnt_r%u;", GCW - 1, r);
-    emit(o, "wire [%u:0]   rd_r%u;", AW - 1, r);
+    for (int i = 0; i < row.n; i++) {
+      char buf[96];
+      int shared;
+      const char *net = row_conn(g, row.p[i].name, r, BW, buf, sizeof buf, &shared);
+      if (!row.p[i].out || shared) continue;
+      if (row.p[i].width == 1)
+        snprintf(b1, sizeof b1, "%s", "");
+      else
+        snprintf(b1, sizeof b1, "[%u:0]", row.p[i].width - 1);
+      emit(o, "wire %-8s %s;", b1, net);
+    }
     emit(o, "%s_row u_row_%u (", p, r);
     o->indent++;
-    emit(o, ".clk_i       (clk_i),");
-    emit(o, ".rst_ni      (rst_ni),");
-    emit(o, ".job_start_i (job_start),");
-    emit(o, ".kill_i      (kill),");
-    emit(o, ".clear_i     (clear),");
-    emit(o, ".a_we_i      (ld_fire && (ld_beat == %u'd%u)),", BW, e / EPB);
-    emit(o, ".waddr_i     (ld_k),");
-    emit(o, ".a_wdata_i   (s_axis_tdata_i[%u +: %u]),", (e % EPB) * LW, DW);
-    emit(o, ".b_we_i      (b_we),");
-    emit(o, ".b_wdata_i   (b_wdata),");
-    emit(o, ".run_i       (row_run),");
-    emit(o, ".sparse_i    (row_sparse),");
-    emit(o, ".k_len_i     (k_len),");
-    emit(o, ".busy_o      (busy_r%u),", r);
-    emit(o, ".issue_o     (issue_r%u),", r);
-    emit(o, ".nnz_o       (nnz_r%u),", r);
-    emit(o, ".gated_cnt_o (gcnt_r%u),", r);
-    emit(o, ".rd_col_i    (drain_col),");
-    emit(o, ".rd_data_o   (rd_r%u)", r);
+    for (int i = 0; i < row.n; i++) {
+      char buf[96];
+      int shared;
+      const char *net = row_conn(g, row.p[i].name, r, BW, buf, sizeof buf, &shared);
+      emit(o, ".%-12s (%s)%s", row.p[i].name, net, i + 1 < row.n ? "," : "");
+    }
     o->indent--;
     emit(o, ");");
   }
@@ -162,10 +345,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, "assign issue_cnt =");
   for (uint32_t r = 0; r < R; r++) {
     snprintf(b2, sizeof b2, "issue_r%u", r);
-    if (ICW == 1)
-      snprintf(b1, sizeof b1, "%s", b2);
-    else
-      snprintf(b1, sizeof b1, "{%u'd0, %s}", ICW - 1, b2);
+    zext(b1, sizeof b1, b2, 1, ICW);
     emit(o, "    %s%s", b1, r + 1 < R ? " +" : ";");
   }
   emit(o, "assign gated_cnt =");
@@ -181,9 +361,9 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
     emit(o, "    %s%s", b1, r + 1 < R ? " +" : ";");
   }
   emit(o, "// running maximum over the rows' non-zero counts");
-  emit(o, "wire [%u:0]    mx_r0 = nnz_r0;", KW);
+  emit(o, "wire [%u:0]    mx_r0 = nnz_r0;", NW - 1);
   for (uint32_t r = 1; r < R; r++)
-    emit(o, "wire [%u:0]    mx_r%u = (nnz_r%u > mx_r%u) ? nnz_r%u : mx_r%u;", KW, r, r, r - 1, r,
+    emit(o, "wire [%u:0]    mx_r%u = (nnz_r%u > mx_r%u) ? nnz_r%u : mx_r%u;", NW - 1, r, r, r - 1, r,
          r - 1);
   emit(o, "assign max_row_nnz = mx_r%u;", R - 1);
   sb_printf(o, "  assign row_nnz = {");
@@ -199,54 +379,9 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, "%s", "");
 
   emit(o, "// ------------------------------------------------ control");
-  emit(o, "%s_csr u_csr (", p);
-  o->indent++;
-  const char *csr_pins[] = {
-      "clk_i", "clk_i", "rst_ni", "rst_ni", "s_axil_awaddr_i", "s_axil_awaddr_i",
-      "s_axil_awvalid_i", "s_axil_awvalid_i", "s_axil_awready_o", "s_axil_awready_o",
-      "s_axil_wdata_i", "s_axil_wdata_i", "s_axil_wstrb_i", "s_axil_wstrb_i", "s_axil_wvalid_i",
-      "s_axil_wvalid_i", "s_axil_wready_o", "s_axil_wready_o", "s_axil_bresp_o", "s_axil_bresp_o",
-      "s_axil_bvalid_o", "s_axil_bvalid_o", "s_axil_bready_i", "s_axil_bready_i",
-      "s_axil_araddr_i", "s_axil_araddr_i", "s_axil_arvalid_i", "s_axil_arvalid_i",
-      "s_axil_arready_o", "s_axil_arready_o", "s_axil_rdata_o", "s_axil_rdata_o",
-      "s_axil_rresp_o", "s_axil_rresp_o", "s_axil_rvalid_o", "s_axil_rvalid_o",
-      "s_axil_rready_i", "s_axil_rready_i", "start_o", "start", "abort_o", "abort",
-      "cfg_mode_o", "cfg_mode", "cfg_k_o", "cfg_k", "cfg_thresh_o", "cfg_thresh", "cfg_acc_o",
-      "cfg_acc", "busy_i", "busy", "done_i", "done", "tlast_err_i", "tlast_err", "state_i",
-      "state", "mode_used_i", "mode_used", "cyc_total_i", "cyc_total", "cyc_load_i", "cyc_load",
-      "cyc_compute_i", "cyc_compute", "cyc_drain_i", "cyc_drain", "macs_issued_i", "macs_issued",
-      "macs_gated_i", "macs_gated", "macs_skipped_i", "macs_skipped", "nnz_a_i", "nnz_a",
-      "nnz_b_i", "nnz_b", "max_row_nnz_i", "max_row_nnz", "row_nnz_i", "row_nnz", "irq_o",
-      "irq_o"};
-  size_t np = sizeof csr_pins / sizeof csr_pins[0];
-  for (size_t i = 0; i < np; i += 2)
-    emit(o, ".%-16s (%s)%s", csr_pins[i], csr_pins[i + 1], i + 2 < np ? "," : "");
-  o->indent--;
-  emit(o, ");");
+  emit_inst(o, p, &mods[0], &t, "u_csr");
   emit(o, "%s", "");
-  emit(o, "%s_ctrl u_ctrl (", p);
-  o->indent++;
-  const char *ctrl_pins[] = {
-      "clk_i", "clk_i", "rst_ni", "rst_ni", "start_i", "start", "abort_i", "abort",
-      "cfg_mode_i", "cfg_mode", "cfg_k_i", "cfg_k", "cfg_thresh_i", "cfg_thresh", "cfg_acc_i",
-      "cfg_acc", "s_axis_tvalid_i", "s_axis_tvalid_i", "s_axis_tready_o", "s_axis_tready_o",
-      "s_axis_tlast_i", "s_axis_tlast_i", "ld_fire_o", "ld_fire", "ld_beat_o", "ld_beat",
-      "ld_k_o", "ld_k", "ld_nnzb_i", "ld_nnzb", "job_start_o", "job_start", "kill_o", "kill",
-      "clear_o", "clear", "row_run_o", "row_run", "row_sparse_o", "row_sparse", "k_len_o",
-      "k_len", "rows_busy_i", "rows_busy", "issue_cnt_i", "issue_cnt", "gated_cnt_i",
-      "gated_cnt", "max_row_nnz_i", "max_row_nnz", "drain_row_o", "drain_row", "drain_col_o",
-      "drain_col", "drain_data_i", "drain_data", "m_axis_tdata_o", "m_axis_tdata_o",
-      "m_axis_tvalid_o", "m_axis_tvalid_o", "m_axis_tready_i", "m_axis_tready_i",
-      "m_axis_tlast_o", "m_axis_tlast_o", "busy_o", "busy", "done_o", "done", "tlast_err_o",
-      "tlast_err", "state_o", "state", "mode_used_o", "mode_used", "cyc_total_o", "cyc_total",
-      "cyc_load_o", "cyc_load", "cyc_compute_o", "cyc_compute", "cyc_drain_o", "cyc_drain",
-      "macs_issued_o", "macs_issued", "macs_gated_o", "macs_gated", "macs_skipped_o",
-      "macs_skipped", "nnz_b_o", "nnz_b"};
-  np = sizeof ctrl_pins / sizeof ctrl_pins[0];
-  for (size_t i = 0; i < np; i += 2)
-    emit(o, ".%-16s (%s)%s", ctrl_pins[i], ctrl_pins[i + 1], i + 2 < np ? "," : "");
-  o->indent--;
-  emit(o, ");");
+  emit_inst(o, p, &mods[1], &t, "u_ctrl");
   o->indent--;
   emit(o, "%s", "");
   emit(o, "endmodule");
