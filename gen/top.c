@@ -13,6 +13,14 @@ static void zext(char *buf, size_t n, const char *e, uint32_t from, uint32_t to)
     snprintf(buf, n, "{%u'd0, %s}", to - from, e);
 }
 
+/* "[w-1:0]", or "" for a scalar (a 1-bit vector when `vector`). */
+static void range(char *buf, size_t n, uint32_t w, int vector) {
+  if (w == 1 && !vector)
+    snprintf(buf, n, "%s", "");
+  else
+    snprintf(buf, n, "[%u:0]", w - 1);
+}
+
 int gen_top_ports(const gen_ctx_t *g, gen_port_t *p, int max) {
   const struct {
     const char *name, *dir;
@@ -222,8 +230,8 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
     if (net_use(g, t, own[i].net, own[i].width, "top-level logic", 1)) return -1;
   net_find(t, "drain_data")->is_reg = 1;
   net_find(t, "b_we")->indexed = net_find(t, "b_wdata")->indexed = 1;
-  if (gcw > net_w(t, "gated_cnt") || net_w(t, "issue_cnt") < cfg_clog2(R + 1)) {
-    snprintf(g->errbuf, sizeof g->errbuf, "internal: array-wide event sums narrower than a row's");
+  if (gcw > net_w(t, "gated_cnt")) {
+    snprintf(g->errbuf, sizeof g->errbuf, "internal: the array-wide gated count is narrower than a row's");
     return -1;
   }
   for (int i = 0; i < t->count; i++)
@@ -235,12 +243,127 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
   return 0;
 }
 
+/* Widths of the top level's own logic: the widths of the nets it drives or reads. */
+typedef struct top_w {
+  uint32_t bw, nbw, icw, tgw, rrw, ow, nw, gcw;
+} top_w_t;
+
+static void top_ports_and_nets(const gen_ctx_t *g, sb_t *o, const top_nets_t *t) {
+  const cfg_t *c = g->cfg;
+  const uint32_t R = c->rows, DW = c->data_w, LW = g->d.in_lane_w, EPB = g->d.elems_per_beat;
+  char b1[32];
+  emit(o, "module %s_top (", c->name);
+  o->indent++;
+  gen_port_t ports[40];
+  int nports = gen_top_ports(g, ports, 40);
+  int unused_lanes = (LW > DW) || (EPB * g->d.beats_per_slice > R + c->cols) || (EPB * LW < c->stream_w);
+  for (int i = 0; i < nports; i++) {
+    int waive = unused_lanes && strcmp(ports[i].name, "s_axis_tdata_i") == 0;
+    if (waive) {
+      emit(o, "// Lane bits above DATA_W and padding lanes are ignored by design");
+      emit(o, "// (docs/data-formats.md), so not every TDATA bit is read.");
+      emit(o, "/* verilator lint_off UNUSED */");
+    }
+    range(b1, sizeof b1, ports[i].width, 0);
+    emit(o, "%-6s wire %-8s %s%s", ports[i].dir, b1, ports[i].name, i + 1 < nports ? "," : "");
+    if (waive) emit(o, "/* verilator lint_on UNUSED */");
+  }
+  o->indent--;
+  emit(o, ");");
+  o->indent++;
+  emit(o, "%s", "");
+  emit(o, "// nets between the instances, each as wide as the ports it joins");
+  for (int i = 0; i < t->count; i++) {
+    if (t->n[i].is_port) continue;
+    range(b1, sizeof b1, t->n[i].width, t->n[i].indexed);
+    emit(o, "%-4s %-8s %s;", t->n[i].is_reg ? "reg" : "wire", b1, t->n[i].name);
+  }
+  emit(o, "%s", "");
+}
+
+static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
+  const uint32_t R = g->cfg->rows, C = g->cfg->cols, DW = g->cfg->data_w;
+  const uint32_t LW = g->d.in_lane_w, EPB = g->d.elems_per_beat;
+  char b1[128], b2[64];
+  emit(o, "// ------------------------------------------------ operand lanes -> row memories");
+  emit(o, "// slice element e sits in beat e/%u, lane e%%%u (%u-bit lanes)", EPB, EPB, LW);
+  for (uint32_t j = 0; j < C; j++) {
+    uint32_t e = R + j;
+    emit(o, "assign b_we[%u] = ld_fire && (ld_beat == %u'd%u);", j, w->bw, e / EPB);
+    emit(o, "assign b_wdata[%u +: %u] = s_axis_tdata_i[%u +: %u];", j * DW, DW, (e % EPB) * LW, DW);
+  }
+  emit(o, "// non-zeros of B written by this beat");
+  emit(o, "assign ld_nnzb =");
+  for (uint32_t j = 0; j < C; j++) {
+    snprintf(b2, sizeof b2, "(b_we[%u] && (b_wdata[%u +: %u] != %u'd0))", j, j * DW, DW, DW);
+    zext(b1, sizeof b1, b2, 1, w->nbw);
+    emit(o, "    %s%s", b1, j + 1 < C ? " +" : ";");
+  }
+  emit(o, "%s", "");
+}
+
+static void top_rows(const gen_ctx_t *g, sb_t *o, const top_mod_t *row, const top_w_t *w) {
+  char b1[32], buf[96];
+  int shared;
+  emit(o, "// ------------------------------------------------ rows");
+  for (uint32_t r = 0; r < g->cfg->rows; r++) {
+    for (int i = 0; i < row->n; i++) {
+      const char *net = row_conn(g, row->p[i].name, r, w->bw, buf, sizeof buf, &shared);
+      if (!row->p[i].out || shared) continue;
+      range(b1, sizeof b1, row->p[i].width, 0);
+      emit(o, "wire %-8s %s;", b1, net);
+    }
+    emit(o, "%s_row u_row_%u (", g->cfg->name, r);
+    o->indent++;
+    for (int i = 0; i < row->n; i++)
+      emit(o, ".%-12s (%s)%s", row->p[i].name, row_conn(g, row->p[i].name, r, w->bw, buf, sizeof buf, &shared),
+           i + 1 < row->n ? "," : "");
+    o->indent--;
+    emit(o, ");");
+  }
+  emit(o, "%s", "");
+}
+
+/* "    {pad, <stem>0} +" ... one summand per row, each zero-extended from `from` to `to` bits. */
+static void top_sum(const gen_ctx_t *g, sb_t *o, const char *net, const char *stem, uint32_t from, uint32_t to) {
+  char b1[128], b2[48];
+  emit(o, "assign %s =", net);
+  for (uint32_t r = 0; r < g->cfg->rows; r++) {
+    snprintf(b2, sizeof b2, "%s%u", stem, r);
+    zext(b1, sizeof b1, b2, from, to);
+    emit(o, "    %s%s", b1, r + 1 < g->cfg->rows ? " +" : ";");
+  }
+}
+
+static void top_sums_and_mux(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
+  const uint32_t R = g->cfg->rows;
+  emit(o, "// ------------------------------------------------ array-wide sums");
+  sb_printf(o, "  assign rows_busy =");
+  for (uint32_t r = 0; r < R; r++) sb_printf(o, " busy_r%u%s", r, r + 1 < R ? " ||" : ";\n");
+  top_sum(g, o, "issue_cnt", "issue_r", 1, w->icw);
+  top_sum(g, o, "gated_cnt", "gcnt_r", w->gcw, w->tgw);
+  top_sum(g, o, "nnz_a", "nnz_r", w->nw, 32);
+  emit(o, "// running maximum over the rows' non-zero counts");
+  emit(o, "wire [%u:0]    mx_r0 = nnz_r0;", w->nw - 1);
+  for (uint32_t r = 1; r < R; r++)
+    emit(o, "wire [%u:0]    mx_r%u = (nnz_r%u > mx_r%u) ? nnz_r%u : mx_r%u;", w->nw - 1, r, r, r - 1, r,
+         r - 1);
+  emit(o, "assign max_row_nnz = mx_r%u;", R - 1);
+  sb_printf(o, "  assign row_nnz = {");
+  for (uint32_t r = R; r-- > 0;) sb_printf(o, "nnz_r%u%s", r, r ? ", " : "};\n");
+  emit(o, "%s", "");
+  emit(o, "// result multiplexer (DRAIN)");
+  emit(o, "always @* begin");
+  emit(o, "  case (drain_row)");
+  for (uint32_t r = 0; r < R; r++) emit(o, "    %u'd%u: drain_data = rd_r%u;", w->rrw, r, r);
+  if (R < (1u << w->rrw)) emit(o, "    default: drain_data = rd_r0;");
+  emit(o, "  endcase");
+  emit(o, "end");
+  emit(o, "%s", "");
+}
+
 int emit_top(gen_ctx_t *g, sb_t *o) {
   const cfg_t *c = g->cfg;
-  const char *p = c->name;
-  const uint32_t R = c->rows, C = c->cols, DW = c->data_w;
-  const uint32_t SW = c->stream_w, LW = g->d.in_lane_w, EPB = g->d.elems_per_beat;
-  char b1[128], b2[64];
   top_mod_t mods[2] = {{"csr", emit_csr, {{{0}, 0, 0}}, 0}, {"ctrl", emit_ctrl, {{{0}, 0, 0}}, 0}};
   static top_mod_t row;
   row.suffix = "row";
@@ -250,138 +373,28 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   if (mod_ports(g, &mods[0]) || mod_ports(g, &mods[1]) || mod_ports(g, &row) ||
       top_net_table(g, &t, mods, 2, &row))
     return -1;
-  /* widths of the top level's own logic: the nets' widths */
-  const uint32_t BW = net_w(&t, "ld_beat"), NBW = net_w(&t, "ld_nnzb"), ICW = net_w(&t, "issue_cnt");
-  const uint32_t TGW = net_w(&t, "gated_cnt"), RRW = net_w(&t, "drain_row"), OW = net_w(&t, "m_axis_tdata_o");
-  const uint32_t NW = net_w(&t, "max_row_nnz");
-  uint32_t GCW = 0;
+  top_w_t w = {net_w(&t, "ld_beat"),   net_w(&t, "ld_nnzb"),   net_w(&t, "issue_cnt"),
+               net_w(&t, "gated_cnt"), net_w(&t, "drain_row"), net_w(&t, "m_axis_tdata_o"),
+               net_w(&t, "max_row_nnz"), 0};
   for (int i = 0; i < row.n; i++)
-    if (strcmp(row.p[i].name, "gated_cnt_o") == 0) GCW = row.p[i].width;
+    if (strcmp(row.p[i].name, "gated_cnt_o") == 0) w.gcw = row.p[i].width;
 
   emit_header(g, o, "//");
   emit(o, "`default_nettype none");
   emit(o, "%s", "");
-  emit(o, "// Top level of a %ux%u sparsegen array: AXI4-Lite control/status slave, AXI4-Stream", R, C);
-  emit(o, "// operand slave (%u bits), AXI4-Stream result master (%u bits). One clock, synchronous", SW, OW);
+  emit(o, "// Top level of a %ux%u sparsegen array: AXI4-Lite control/status slave, AXI4-Stream",
+       c->rows, c->cols);
+  emit(o, "// operand slave (%u bits), AXI4-Stream result master (%u bits). One clock, synchronous",
+       c->stream_w, w.ow);
   emit(o, "// active-low reset. See docs/architecture.md and regmap.md.");
-  emit(o, "module %s_top (", p);
-  o->indent++;
-  gen_port_t ports[40];
-  int nports = gen_top_ports(g, ports, 40);
-  int unused_lanes = (LW > DW) || (EPB * g->d.beats_per_slice > R + C) || (EPB * LW < SW);
-  for (int i = 0; i < nports; i++) {
-    int waive = unused_lanes && strcmp(ports[i].name, "s_axis_tdata_i") == 0;
-    if (waive) {
-      emit(o, "// Lane bits above DATA_W and padding lanes are ignored by design");
-      emit(o, "// (docs/data-formats.md), so not every TDATA bit is read.");
-      emit(o, "/* verilator lint_off UNUSED */");
-    }
-    if (ports[i].width == 1)
-      snprintf(b1, sizeof b1, "%s", "");
-    else
-      snprintf(b1, sizeof b1, "[%u:0]", ports[i].width - 1);
-    emit(o, "%-6s wire %-8s %s%s", ports[i].dir, b1, ports[i].name, i + 1 < nports ? "," : "");
-    if (waive) emit(o, "/* verilator lint_on UNUSED */");
-  }
-  o->indent--;
-  emit(o, ");");
-  o->indent++;
-  emit(o, "%s", "");
-  emit(o, "// nets between the instances, each as wide as the ports it joins");
-  for (int i = 0; i < t.count; i++) {
-    if (t.n[i].is_port) continue;
-    if (t.n[i].width == 1 && !t.n[i].indexed)
-      snprintf(b1, sizeof b1, "%s", "");
-    else
-      snprintf(b1, sizeof b1, "[%u:0]", t.n[i].width - 1);
-    emit(o, "%-4s %-8s %s;", t.n[i].is_reg ? "reg" : "wire", b1, t.n[i].name);
-  }
-  emit(o, "%s", "");
-
-  emit(o, "// ------------------------------------------------ operand lanes -> row memories");
-  emit(o, "// slice element e sits in beat e/%u, lane e%%%u (%u-bit lanes)", EPB, EPB, LW);
-  for (uint32_t j = 0; j < C; j++) {
-    uint32_t e = R + j;
-    emit(o, "assign b_we[%u] = ld_fire && (ld_beat == %u'd%u);", j, BW, e / EPB);
-    emit(o, "assign b_wdata[%u +: %u] = s_axis_tdata_i[%u +: %u];", j * DW, DW, (e % EPB) * LW, DW);
-  }
-  emit(o, "// non-zeros of B written by this beat");
-  emit(o, "assign ld_nnzb =");
-  for (uint32_t j = 0; j < C; j++) {
-    snprintf(b2, sizeof b2, "(b_we[%u] && (b_wdata[%u +: %u] != %u'd0))", j, j * DW, DW, DW);
-    zext(b1, sizeof b1, b2, 1, NBW);
-    emit(o, "    %s%s", b1, j + 1 < C ? " +" : ";");
-  }
-  emit(o, "%s", "");
-
-  emit(o, "// ------------------------------------------------ rows");
-  for (uint32_t r = 0; r < R; r++) {
-    for (int i = 0; i < row.n; i++) {
-      char buf[96];
-      int shared;
-      const char *net = row_conn(g, row.p[i].name, r, BW, buf, sizeof buf, &shared);
-      if (!row.p[i].out || shared) continue;
-      if (row.p[i].width == 1)
-        snprintf(b1, sizeof b1, "%s", "");
-      else
-        snprintf(b1, sizeof b1, "[%u:0]", row.p[i].width - 1);
-      emit(o, "wire %-8s %s;", b1, net);
-    }
-    emit(o, "%s_row u_row_%u (", p, r);
-    o->indent++;
-    for (int i = 0; i < row.n; i++) {
-      char buf[96];
-      int shared;
-      const char *net = row_conn(g, row.p[i].name, r, BW, buf, sizeof buf, &shared);
-      emit(o, ".%-12s (%s)%s", row.p[i].name, net, i + 1 < row.n ? "," : "");
-    }
-    o->indent--;
-    emit(o, ");");
-  }
-  emit(o, "%s", "");
-  emit(o, "// ------------------------------------------------ array-wide sums");
-  sb_printf(o, "  assign rows_busy =");
-  for (uint32_t r = 0; r < R; r++) sb_printf(o, " busy_r%u%s", r, r + 1 < R ? " ||" : ";\n");
-  emit(o, "assign issue_cnt =");
-  for (uint32_t r = 0; r < R; r++) {
-    snprintf(b2, sizeof b2, "issue_r%u", r);
-    zext(b1, sizeof b1, b2, 1, ICW);
-    emit(o, "    %s%s", b1, r + 1 < R ? " +" : ";");
-  }
-  emit(o, "assign gated_cnt =");
-  for (uint32_t r = 0; r < R; r++) {
-    snprintf(b2, sizeof b2, "gcnt_r%u", r);
-    zext(b1, sizeof b1, b2, GCW, TGW);
-    emit(o, "    %s%s", b1, r + 1 < R ? " +" : ";");
-  }
-  emit(o, "assign nnz_a =");
-  for (uint32_t r = 0; r < R; r++) {
-    snprintf(b2, sizeof b2, "nnz_r%u", r);
-    zext(b1, sizeof b1, b2, NW, 32);
-    emit(o, "    %s%s", b1, r + 1 < R ? " +" : ";");
-  }
-  emit(o, "// running maximum over the rows' non-zero counts");
-  emit(o, "wire [%u:0]    mx_r0 = nnz_r0;", NW - 1);
-  for (uint32_t r = 1; r < R; r++)
-    emit(o, "wire [%u:0]    mx_r%u = (nnz_r%u > mx_r%u) ? nnz_r%u : mx_r%u;", NW - 1, r, r, r - 1, r,
-         r - 1);
-  emit(o, "assign max_row_nnz = mx_r%u;", R - 1);
-  sb_printf(o, "  assign row_nnz = {");
-  for (uint32_t r = R; r-- > 0;) sb_printf(o, "nnz_r%u%s", r, r ? ", " : "};\n");
-  emit(o, "%s", "");
-  emit(o, "// result multiplexer (DRAIN)");
-  emit(o, "always @* begin");
-  emit(o, "  case (drain_row)");
-  for (uint32_t r = 0; r < R; r++) emit(o, "    %u'd%u: drain_data = rd_r%u;", RRW, r, r);
-  if (R < (1u << RRW)) emit(o, "    default: drain_data = rd_r0;");
-  emit(o, "  endcase");
-  emit(o, "end");
-  emit(o, "%s", "");
-
+  top_ports_and_nets(g, o, &t);
+  top_lanes(g, o, &w);
+  top_rows(g, o, &row, &w);
+  top_sums_and_mux(g, o, &w);
   emit(o, "// ------------------------------------------------ control");
-  emit_inst(o, p, &mods[0], &t, "u_csr");
+  emit_inst(o, c->name, &mods[0], &t, "u_csr");
   emit(o, "%s", "");
-  emit_inst(o, p, &mods[1], &t, "u_ctrl");
+  emit_inst(o, c->name, &mods[1], &t, "u_ctrl");
   o->indent--;
   emit(o, "%s", "");
   emit(o, "endmodule");
