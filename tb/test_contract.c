@@ -128,6 +128,7 @@ START_TEST(test_cycle_model)
 }
 END_TEST
 
+/* golddev register semantics (the contract's register-file model) through host_dev_t */
 START_TEST(test_golddev_regs)
 {
     host_variant_t v = mkvar(2, 2, 8, 16, 4, false, 0, 16);

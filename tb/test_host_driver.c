@@ -455,7 +455,7 @@ START_TEST(test_gemm)
     ref_gemm(M, N, K, A, B, 16, R);
     char err[256];
 
-    for (int which = 0; which < 2; which++) { /* 0: fake device, 1: host_golddev */
+    for (int which = 0; which < 2; which++) { /* 0: fake device, 1: golddev */
         fake_t f;
         golddev_t g;
         host_dev_t dev;
@@ -521,7 +521,6 @@ START_TEST(test_gemm)
 }
 END_TEST
 
-/* host_golddev register semantics seen through the raw host_dev_t */
 Suite *make_host_driver_suite(void)
 {
     TSW_SUITE("host_driver", 60, {test_probe, 0}, {test_run_job, N_JCASES},
