@@ -273,6 +273,11 @@ int emit_csr(gen_ctx_t *g, sb_t *out) {
   tmpl_set(&hs, "W_ERR", werr);
   tmpl_setu(&hs, "ERR_W", reg_width(SG_REG_ERR));
   tmpl_setu(&hs, "ERR_MSB", reg_width(SG_REG_ERR) - 1);
+  /* ports carrying register fields are as wide as the fields */
+  tmpl_setu(&hs, "MODE_MSB", SG_MODE_MODE_WIDTH - 1);
+  tmpl_setu(&hs, "THRESH_MSB", SG_THRESH_THRESH_WIDTH - 1);
+  tmpl_setu(&hs, "STATE_MSB", SG_STATUS_STATE_WIDTH - 1);
+  tmpl_setu(&hs, "MODE_USED_MSB", SG_STATUS_MODE_USED_WIDTH - 1);
   tmpl_setu(&hs, "KW", g->d.kw);
   tmpl_setu(&hs, "NW", nw);
   tmpl_setu(&hs, "RNW", c->rows * nw);
