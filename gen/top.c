@@ -365,10 +365,8 @@ static void top_sums_and_mux(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
 int emit_top(gen_ctx_t *g, sb_t *o) {
   const cfg_t *c = g->cfg;
   top_mod_t mods[2] = {{"csr", emit_csr, {{{0}, 0, 0}}, 0}, {"ctrl", emit_ctrl, {{{0}, 0, 0}}, 0}};
-  static top_mod_t row;
-  row.suffix = "row";
-  row.emit = emit_row;
-  static top_nets_t t;
+  top_mod_t row = {"row", emit_row, {{{0}, 0, 0}}, 0};
+  top_nets_t t;
   memset(&t, 0, sizeof t);
   if (mod_ports(g, &mods[0]) || mod_ports(g, &mods[1]) || mod_ports(g, &row) ||
       top_net_table(g, &t, mods, 2, &row))
