@@ -177,9 +177,7 @@ void sg_regfile_init(sg_regfile_t *rf, const sg_params_t *p, const sg_ident_t *i
     for (uint32_t f = 0; f < SG_FIELD_COUNT; f++)
         rf->f[f] = sg_fields[f].reset;
     /* identification: where each field's value comes from */
-    rf->f[SG_FLD_VERSION_MAJOR] = (id->version >> 16) & 0xFFu;
-    rf->f[SG_FLD_VERSION_MINOR] = (id->version >> 8) & 0xFFu;
-    rf->f[SG_FLD_VERSION_PATCH] = id->version & 0xFFu;
+    sg_regfile_unpack(rf, SG_REG_VERSION, id->version);
     rf->f[SG_FLD_PARAM0_ROWS] = p->rows;
     rf->f[SG_FLD_PARAM0_COLS] = p->cols;
     rf->f[SG_FLD_PARAM0_DATA_W] = p->data_w;

@@ -192,7 +192,7 @@ const char *sg_err_str(uint32_t bits, char *buf, size_t len);
 
 /* Identification values a variant reads in ID/VERSION/PARAMx, besides sg_params_t. */
 typedef struct sg_ident {
-    uint32_t version; /* major<<16 | minor<<8 | patch */
+    uint32_t version; /* as the VERSION register reads it */
     uint32_t window, in_stream_w, in_lane_w, elems_per_beat, out_stream_w;
 } sg_ident_t;
 

@@ -21,7 +21,9 @@ void gen_regfile(const gen_ctx_t *g, sg_regfile_t *rf) {
   const cfg_t *c = g->cfg;
   const sg_params_t p = {c->rows, c->cols, c->data_w, c->acc_w, c->kmax,
                          c->sparsity == SG_SPARSITY_WEIGHT};
-  const sg_ident_t id = {(SG_VERSION_MAJOR << 16) | (SG_VERSION_MINOR << 8) | SG_VERSION_PATCH,
+  const sg_ident_t id = {SG_FPUT(VERSION, MAJOR, SG_VERSION_MAJOR) |
+                             SG_FPUT(VERSION, MINOR, SG_VERSION_MINOR) |
+                             SG_FPUT(VERSION, PATCH, SG_VERSION_PATCH),
                          c->window, c->stream_w, g->d.in_lane_w, g->d.elems_per_beat, g->d.out_w};
   sg_regfile_init(rf, &p, &id);
 }

@@ -5,30 +5,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int wr(const host_dev_t *d, uint32_t addr, uint32_t val, char *err, size_t errlen)
+/* The status of a register access that answered rc (0 OKAY, 1 SLVERR, < 0 transport), with
+ * a message naming the register.  `what` is "write of" or "read of"; data is shown for writes. */
+static int access_status(int rc, const char *what, uint32_t addr, const char *data, char *err,
+                         size_t errlen)
 {
-    int rc = d->reg_write(d->ctx, addr, val);
     if (rc == 0)
         return HOST_OK;
     const char *nm = sg_reg_name(addr, SG_MAX_ROWS);
     if (rc == 1)
-        return host_seterr(err, errlen, HOST_E_SLVERR, "write of %s (0x%03x) = 0x%x answered SLVERR",
-                           nm ? nm : "?", addr, val);
-    return host_seterr(err, errlen, HOST_E_DEV, "write of %s (0x%03x) failed: transport error %d",
+        return host_seterr(err, errlen, HOST_E_SLVERR, "%s %s (0x%03x)%s answered SLVERR", what,
+                           nm ? nm : "?", addr, data);
+    return host_seterr(err, errlen, HOST_E_DEV, "%s %s (0x%03x) failed: transport error %d", what,
                        nm ? nm : "?", addr, rc);
+}
+
+static int wr(const host_dev_t *d, uint32_t addr, uint32_t val, char *err, size_t errlen)
+{
+    char data[24];
+    snprintf(data, sizeof data, " = 0x%x", val);
+    return access_status(d->reg_write(d->ctx, addr, val), "write of", addr, data, err, errlen);
 }
 
 static int rd(const host_dev_t *d, uint32_t addr, uint32_t *val, char *err, size_t errlen)
 {
-    int rc = d->reg_read(d->ctx, addr, val);
-    if (rc == 0)
-        return HOST_OK;
-    const char *nm = sg_reg_name(addr, SG_MAX_ROWS);
-    if (rc == 1)
-        return host_seterr(err, errlen, HOST_E_SLVERR, "read of %s (0x%03x) answered SLVERR",
-                           nm ? nm : "?", addr);
-    return host_seterr(err, errlen, HOST_E_DEV, "read of %s (0x%03x) failed: transport error %d",
-                       nm ? nm : "?", addr, rc);
+    return access_status(d->reg_read(d->ctx, addr, val), "read of", addr, "", err, errlen);
 }
 
 static int dev_ok(const host_dev_t *d)
