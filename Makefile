@@ -10,8 +10,13 @@ OPT      ?= -O2 -g
 CFLAGS_SG = $(CSTD) $(WARN) $(OPT)
 B        := build
 
-GEN_SRCS := $(filter-out gen/embed.c,$(wildcard gen/*.c))
-GEN_HDRS := $(wildcard gen/*.h) gen/sg_regs.def
+# contract/: the hardware contract (register table, parameter rules, arithmetic, cycle model)
+# that gen/, golden/, host/ and tb/ all read
+CONTRACT_SRCS := $(wildcard contract/*.c)
+CONTRACT_HDRS := $(wildcard contract/*.h) contract/sg_regs.def
+
+GEN_SRCS := $(filter-out gen/embed.c,$(wildcard gen/*.c)) $(CONTRACT_SRCS)
+GEN_HDRS := $(wildcard gen/*.h) $(CONTRACT_HDRS)
 TEMPLATES := $(sort $(wildcard rtl_templates/*.v))
 
 .PHONY: all
@@ -24,7 +29,7 @@ $(B)/obj/templates.c: $(TEMPLATES) $(B)/bin/sg_embed | $(B)/obj
 	$(B)/bin/sg_embed $@ $(TEMPLATES)
 
 $(B)/bin/sparsegen: $(GEN_SRCS) $(GEN_HDRS) $(B)/obj/templates.c | $(B)/bin
-	$(CC) $(CFLAGS_SG) -Igen -o $@ $(GEN_SRCS) $(B)/obj/templates.c
+	$(CC) $(CFLAGS_SG) -Igen -Icontract -o $@ $(GEN_SRCS) $(B)/obj/templates.c
 
 $(B)/bin $(B)/obj:
 	mkdir -p $@
@@ -33,29 +38,50 @@ $(B)/bin $(B)/obj:
 clean:
 	rm -rf $(B)
 
-# ---------------------------------------------------------------- golden + host library
-SW_SRCS := $(wildcard golden/*.c) $(wildcard host/*.c)
-SW_HDRS := $(wildcard golden/*.h) $(wildcard host/*.h) gen/sg_regs.def
-SW_INC  := -Igolden -Ihost -Igen
+# ---------------------------------------------------------------- host, golden and test libraries
+# libsg_host.a: what a board driver links: contract/ + host/, built without golden/.
+# libsg_sw.a:   everything the test benches link: contract/, golden/, host/ and the
+#               golden-backed device model tb/golddev.c and the device checks tb/devcheck.c.
+HOST_SRCS := $(CONTRACT_SRCS) $(wildcard host/*.c)
+HOST_HDRS := $(CONTRACT_HDRS) $(wildcard host/*.h)
+SW_SRCS := $(HOST_SRCS) $(wildcard golden/*.c) tb/golddev.c tb/devcheck.c
+SW_HDRS := $(HOST_HDRS) $(wildcard golden/*.h) tb/golddev.h tb/devcheck.h
+SW_INC  := -Icontract -Igolden -Ihost -Itb
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-$(B)/lib/libsg_sw.a: $(SW_SRCS) $(SW_HDRS)
+$(B)/lib/libsg_host.a: $(HOST_SRCS) $(HOST_HDRS)
+	@mkdir -p $(B)/lib $(B)/obj/host
+	@set -e; for s in $(HOST_SRCS); do $(CC) $(CFLAGS_SG) -Icontract -Ihost -c $$s -o $(B)/obj/host/$$(basename $${s%.c}).o; done
+	rm -f $@ && ar rcs $@ $(B)/obj/host/*.o
+
+$(B)/lib/libsg_sw.a: $(SW_SRCS) $(SW_HDRS) $(B)/lib/libsg_host.a
 	@mkdir -p $(B)/lib $(B)/obj/sw
 	@set -e; for s in $(SW_SRCS); do $(CC) $(CFLAGS_SG) $(SW_INC) -c $$s -o $(B)/obj/sw/$$(basename $${s%.c}).o; done
 	rm -f $@ && ar rcs $@ $(B)/obj/sw/*.o
 
-TEST_SW_SRCS := tb/test_golden.c tb/test_host.c tb/test_sw_main.c
-$(B)/bin/test_sw: $(TEST_SW_SRCS) $(B)/lib/libsg_sw.a | $(B)/bin
-	$(CC) $(CFLAGS_SG) $(SW_INC) $(CHECK_CFLAGS) -o $@ $(TEST_SW_SRCS) $(B)/lib/libsg_sw.a $(CHECK_LIBS)
+# docs/registers.md: its register table is generated from the contract (make docs); the
+# software tests fail when it is stale.
+$(B)/bin/sg_regdoc: contract/tools/regdoc.c $(CONTRACT_SRCS) $(CONTRACT_HDRS) | $(B)/bin
+	$(CC) $(CFLAGS_SG) -Icontract -o $@ contract/tools/regdoc.c $(CONTRACT_SRCS)
+
+.PHONY: docs
+docs: $(B)/bin/sg_regdoc
+	$(B)/bin/sg_regdoc docs/registers.md
+
+TEST_SW_SRCS := tb/test_golden.c tb/test_host_mtx.c tb/test_host_stream.c tb/test_host_driver.c \
+                tb/test_contract.c tb/test_sw_main.c
+TEST_SW_DEFS := -DSG_SRC_ROOT='"$(CURDIR)"'
+$(B)/bin/test_sw: $(TEST_SW_SRCS) tb/test_sw.h $(B)/lib/libsg_sw.a | $(B)/bin
+	$(CC) $(CFLAGS_SG) $(TEST_SW_DEFS) $(SW_INC) $(CHECK_CFLAGS) -o $@ $(TEST_SW_SRCS) $(B)/lib/libsg_sw.a $(CHECK_LIBS)
 
 # the same tests over the same sources, under AddressSanitizer and UBSan
-$(B)/bin/test_sw_san: $(TEST_SW_SRCS) $(SW_SRCS) $(SW_HDRS) | $(B)/bin
-	$(CC) $(CFLAGS_SG) $(SAN) $(SW_INC) $(CHECK_CFLAGS) -o $@ $(TEST_SW_SRCS) $(SW_SRCS) $(CHECK_LIBS)
+$(B)/bin/test_sw_san: $(TEST_SW_SRCS) tb/test_sw.h $(SW_SRCS) $(SW_HDRS) | $(B)/bin
+	$(CC) $(CFLAGS_SG) $(TEST_SW_DEFS) $(SAN) $(SW_INC) $(CHECK_CFLAGS) -o $@ $(TEST_SW_SRCS) $(SW_SRCS) $(CHECK_LIBS)
 
 $(B)/bin/sparsegen_san: $(GEN_SRCS) $(GEN_HDRS) $(B)/obj/templates.c | $(B)/bin
-	$(CC) $(CFLAGS_SG) $(SAN) -Igen -o $@ $(GEN_SRCS) $(B)/obj/templates.c
+	$(CC) $(CFLAGS_SG) $(SAN) -Igen -Icontract -o $@ $(GEN_SRCS) $(B)/obj/templates.c
 
 # generator tests: the CLI (run as a program) and the template filler (linked in)
 $(B)/bin/test_gen: tb/test_gen.c tb/tb_check.h gen/tmpl.c gen/sb.c $(B)/obj/templates.c $(B)/bin/sparsegen | $(B)/bin
