@@ -279,6 +279,12 @@ void cfg_derive(const cfg_t *c, cfg_derived_t *d) {
   d->elems_per_beat = c->stream_w / d->in_lane_w;
   d->beats_per_slice = (c->rows + c->cols + d->elems_per_beat - 1) / d->elems_per_beat;
   d->out_w = 8 * ((c->acc_w + 7) / 8);
+  d->beats_a = (c->rows + d->elems_per_beat - 1) / d->elems_per_beat;
+  d->beats_b = (c->cols + d->elems_per_beat - 1) / d->elems_per_beat;
+  d->a_row_w = cfg_clog2(c->rows);
+  d->a_ent_w = d->a_row_w + d->kw + c->data_w;
+  d->a_ents = c->sparsity == SG_SPARSITY_WEIGHT ? c->stream_w / d->a_ent_w : 0;
+  d->a_banks = d->a_ents ? d->a_ents : 1;
 }
 
 void cfg_print_help(void *fp) {

@@ -38,9 +38,9 @@ static const char *csr_read_expr(gen_ctx_t *g, sg_reg_t r, char *buf, size_t n) 
     case SG_REG_MODE: snprintf(buf, n, "{30'd0, mode_q}"); break;
     case SG_REG_K: snprintf(buf, n, "k_q"); break;
     case SG_REG_THRESH: snprintf(buf, n, "{23'd0, thresh_q}"); break;
-    case SG_REG_FLAGS: snprintf(buf, n, "{31'd0, acc_q}"); break;
+    case SG_REG_FLAGS: snprintf(buf, n, "{29'd0, acomp_q, keep_b_q, acc_q}"); break;
     case SG_REG_STATUS: snprintf(buf, n, "status"); break;
-    case SG_REG_ERR: snprintf(buf, n, "{26'd0, err_q}"); break;
+    case SG_REG_ERR: snprintf(buf, n, "{24'd0, err_q}"); break;
     case SG_REG_CYC_TOTAL: snprintf(buf, n, "cyc_total_i"); break;
     case SG_REG_CYC_LOAD: snprintf(buf, n, "cyc_load_i"); break;
     case SG_REG_CYC_COMPUTE: snprintf(buf, n, "cyc_compute_i"); break;
@@ -88,6 +88,7 @@ int emit_csr(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "KMAX", c->kmax);
   tmpl_setu(&hs, "NW", nw);
   tmpl_setu(&hs, "RNW", c->rows * nw);
+  tmpl_set(&hs, "ACOMP_OK", g->d.a_ents ? "1'b1" : "1'b0");
   tmpl_setu(&hs, "MODE_MAX", c->sparsity == SG_SPARSITY_WEIGHT ? 2 : 0);
   tmpl_set(&hs, "READ_CASES", sb_str(&rc));
   int ret = rc.oom ? -1 : emit_from_template(g, out, "csr.v", &hs);

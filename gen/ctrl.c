@@ -13,6 +13,10 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "KW1", g->d.kw + 1);
   tmpl_setu(&hs, "BW", cfg_clog2(g->d.beats_per_slice));
   tmpl_setu(&hs, "BPS_M1", g->d.beats_per_slice - 1);
+  tmpl_setu(&hs, "BPA_M1", g->d.beats_a - 1);
+  tmpl_setu(&hs, "BPB_M1", g->d.beats_b - 1);
+  tmpl_setu(&hs, "NHW", g->d.a_row_w + g->d.kw + 1);
+  tmpl_setu(&hs, "E", g->d.a_banks);
   tmpl_setu(&hs, "NBW", cfg_clog2(C + 1));
   tmpl_setu(&hs, "ICW", cfg_clog2(R + 1));
   tmpl_setu(&hs, "TGW", cfg_clog2(R * C + 1));

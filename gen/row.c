@@ -41,7 +41,7 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     if (j == 0) {
       snprintf(pv, sizeof pv, "s1_v_q");
       snprintf(pk, sizeof pk, "s1_k_q");
-      snprintf(pa, sizeof pa, "a_rd_q");
+      snprintf(pa, sizeof pa, "%s", c->sparsity == SG_SPARSITY_WEIGHT ? "s1_a_q" : "a_rd_q");
     } else {
       snprintf(pv, sizeof pv, "tv_c%u", j - 1);
       snprintf(pk, sizeof pk, "tk_c%u", j - 1);
@@ -54,7 +54,7 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     emit(&pes, ".kill_i    (kill_i),");
     emit(&pes, ".clear_i   (clear_i),");
     emit(&pes, ".b_we_i    (b_we_i[%u]),", j);
-    emit(&pes, ".b_waddr_i (waddr_i),");
+    emit(&pes, ".b_waddr_i (b_waddr_i),");
     emit(&pes, ".b_wdata_i (b_wdata_i[%u +: %u]),", j * DW, DW);
     emit(&pes, ".tok_v_i   (%s),", pv);
     emit(&pes, ".tok_k_i   (%s),", pk);
@@ -95,17 +95,23 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "BWW", C * DW);
   tmpl_setu(&hs, "GCW", gcw);
   tmpl_setu(&hs, "CCW", ccw);
-  tmpl_setu(&hs, "KMAX", c->kmax);
+  /* slots of A elements per beat = banks of the sparse row's entry list (1 on dense-only) */
+  const uint32_t E = g->d.a_banks, nb = (c->kmax + E - 1) / E;
+  tmpl_setu(&hs, "E", E);
+  tmpl_setu(&hs, "EKW", E * KW);
+  tmpl_setu(&hs, "EDW", E * DW);
+  tmpl_setu(&hs, "KW1", KW + 1);
   const char *tname = "row_dense.v";
   if (c->sparsity == SG_SPARSITY_WEIGHT) {
+    /* the A entry list: E banks of ceil(KMAX/E) entries {k, a} */
     tname = "row.v";
-    tmpl_setu(&hs, "W", c->window);
-    tmpl_setu(&hs, "WB", g->d.wb);
-    tmpl_setu(&hs, "NWB", KW - g->d.wb);
-    tmpl_setu(&hs, "NWIN", g->d.nwin);
-    tmpl_setu(&hs, "KW1", KW + 1);
+    tmpl_setu(&hs, "E_M1", E - 1);
+    tmpl_setu(&hs, "EBW", cfg_clog2(E));
+    tmpl_setu(&hs, "NB", nb);
+    tmpl_setu(&hs, "LAW", cfg_clog2(nb));
+    tmpl_setu(&hs, "ENW", KW + DW);
   } else {
-    tmpl_setu(&hs, "KW1", KW + 1);
+    tmpl_setu(&hs, "KMAX", c->kmax);
   }
   tmpl_set(&hs, "PES", pes.oom ? "" : sb_str(&pes));
   if (c->sparsity == SG_SPARSITY_WEIGHT)

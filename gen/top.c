@@ -50,6 +50,8 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   const uint32_t BW = cfg_clog2(g->d.beats_per_slice), NBW = cfg_clog2(C + 1);
   const uint32_t ICW = cfg_clog2(R + 1), TGW = cfg_clog2(R * C + 1), GCW = cfg_clog2(C + 1);
   const uint32_t RRW = cfg_clog2(R), CCW = cfg_clog2(C), OW = g->d.out_w, NW = KW + 1;
+  const uint32_t RWB = g->d.a_row_w, EW = g->d.a_ent_w, NE = g->d.a_ents, E = g->d.a_banks;
+  const uint32_t NHW = RWB + KW + 1;
   char b1[128], b2[64];
 
   emit_header(g, o, "//");
@@ -62,7 +64,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   o->indent++;
   gen_port_t ports[40];
   int nports = gen_top_ports(g, ports, 40);
-  int unused_lanes = (LW > DW) || (EPB * g->d.beats_per_slice > R + C) || (EPB * LW < SW);
+  int unused_lanes = 1; /* padding lanes, lane bits above DATA_W, unused entry slot bits */
   for (int i = 0; i < nports; i++) {
     int waive = unused_lanes && strcmp(ports[i].name, "s_axis_tdata_i") == 0;
     if (waive) {
@@ -81,7 +83,14 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, ");");
   o->indent++;
   emit(o, "%s", "");
-  emit(o, "wire          start, abort, cfg_acc, busy, done, tlast_err;");
+  emit(o, "wire          start, abort, cfg_acc, cfg_keep_b, cfg_acomp, busy, done, tlast_err;");
+  emit(o, "wire          ld_il, ld_ad, ld_b, b_valid, afmt_err;");
+  if (NE == 0) emit(o, "// no compressed A format on this variant: the section flag is never set");
+  if (NE == 0) emit(o, "/* verilator lint_off UNUSED */");
+  emit(o, "wire          ld_ac;");
+  if (NE == 0) emit(o, "/* verilator lint_on UNUSED */");
+  emit(o, "wire [%u:0]    b_k;", KW);
+  emit(o, "wire [%u:0]    hdr_n;", NHW - 1);
   emit(o, "wire [1:0]    cfg_mode, mode_used;");
   emit(o, "wire [%u:0]    cfg_k;", KW);
   emit(o, "wire [8:0]    cfg_thresh;");
@@ -104,13 +113,40 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, "%s", "");
 
   emit(o, "// ------------------------------------------------ operand lanes -> row memories");
-  emit(o, "// slice element e sits in beat e/%u, lane e%%%u (%u-bit lanes)", EPB, EPB, LW);
+  emit(o, "// slice element e sits in beat e/%u, lane e%%%u (%u-bit lanes); an interleaved slice", EPB, EPB, LW);
+  emit(o, "// holds A[0..R-1][k] then B[k][0..C-1], an A section slice A[0..R-1][k], a B section");
+  emit(o, "// slice B[k][0..C-1]: A element r is at the same place in both, B element c is not");
   emit(o, "wire [%u:0]    b_we;", C - 1);
   emit(o, "wire [%u:0]   b_wdata;", C * DW - 1);
   for (uint32_t j = 0; j < C; j++) {
     uint32_t e = R + j;
-    emit(o, "assign b_we[%u] = ld_fire && (ld_beat == %u'd%u);", j, BW, e / EPB);
-    emit(o, "assign b_wdata[%u +: %u] = s_axis_tdata_i[%u +: %u];", j * DW, DW, (e % EPB) * LW, DW);
+    emit(o, "assign b_we[%u] = ld_fire && ((ld_il && (ld_beat == %u'd%u)) || (ld_b && (ld_beat == %u'd%u)));",
+         j, BW, e / EPB, BW, j / EPB);
+    if (e % EPB == j % EPB)
+      emit(o, "assign b_wdata[%u +: %u] = s_axis_tdata_i[%u +: %u];", j * DW, DW, (e % EPB) * LW, DW);
+    else
+      emit(o, "assign b_wdata[%u +: %u] = ld_il ? s_axis_tdata_i[%u +: %u] : s_axis_tdata_i[%u +: %u];",
+           j * DW, DW, (e % EPB) * LW, DW, (j % EPB) * LW, DW);
+  }
+  emit(o, "%s", "");
+  emit(o, "// compressed A: header N in the low bits of its beat; entry s of a beat at");
+  emit(o, "// [s*%u +: %u] = {row (%u bits), k (%u bits), value (%u bits)}", EW, EW, RWB, KW, DW);
+  if (NHW <= SW)
+    emit(o, "assign hdr_n = s_axis_tdata_i[%u:0];", NHW - 1);
+  else
+    emit(o, "assign hdr_n = {%u'd0, s_axis_tdata_i};", NHW - SW);
+  for (uint32_t s = 0; s < NE; s++) {
+    emit(o, "wire [%u:0]    ent_row_%u = s_axis_tdata_i[%u +: %u];", RWB - 1, s, s * EW + KW + DW, RWB);
+    emit(o, "wire [%u:0]    ent_k_%u   = s_axis_tdata_i[%u +: %u];", KW - 1, s, s * EW + DW, KW);
+    emit(o, "wire [%u:0]    ent_a_%u   = s_axis_tdata_i[%u +: %u];", DW - 1, s, s * EW, DW);
+  }
+  if (NE > 0 && (1u << RWB) > R) {
+    emit(o, "// an entry naming a row past R-1 is a format error (ERR.AFMT)");
+    sb_printf(o, "  wire          bad_row =");
+    for (uint32_t s = 0; s < NE; s++)
+      sb_printf(o, " (ent_row_%u > %u'd%u && ent_a_%u != %u'd0)%s", s, RWB, R - 1, s, DW, s + 1 < NE ? " ||" : ";\n");
+  } else {
+    emit(o, "wire          bad_row = 1'b0;");
   }
   emit(o, "// non-zeros of B written by this beat");
   emit(o, "assign ld_nnzb =");
@@ -127,7 +163,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, "// ------------------------------------------------ rows");
   for (uint32_t r = 0; r < R; r++) {
     uint32_t e = r;
-    emit(o, "wire          busy_r%u, issue_r%u;", r, r);
+    emit(o, "wire          busy_r%u, issue_r%u, afmt_r%u;", r, r, r);
     emit(o, "wire [%u:0]    nnz_r%u;", KW, r);
     emit(o, "wire [%u:0]    gcnt_r%u;", GCW - 1, r);
     emit(o, "wire [%u:0]   rd_r%u;", AW - 1, r);
@@ -138,9 +174,37 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
     emit(o, ".job_start_i (job_start),");
     emit(o, ".kill_i      (kill),");
     emit(o, ".clear_i     (clear),");
-    emit(o, ".a_we_i      (ld_fire && (ld_beat == %u'd%u)),", BW, e / EPB);
-    emit(o, ".waddr_i     (ld_k),");
-    emit(o, ".a_wdata_i   (s_axis_tdata_i[%u +: %u]),", (e % EPB) * LW, DW);
+    /* slot 0: the dense element of this row, or compressed entry 0; slots > 0: entries */
+    sb_printf(o, "    .ent_v_i     ({");
+    for (uint32_t s = E; s-- > 0;) {
+      if (s == 0)
+        sb_printf(o, "(ld_fire && (((ld_il || ld_ad) && (ld_beat == %u'd%u))", BW, e / EPB);
+      else
+        sb_printf(o, "(ld_fire && (1'b0");
+      if (s < NE) sb_printf(o, " || (ld_ac && (ent_row_%u == %u'd%u))", s, RWB, r);
+      sb_printf(o, "))%s", s ? ", " : "}),\n");
+    }
+    sb_printf(o, "    .ent_k_i     ({");
+    for (uint32_t s = E; s-- > 0;) {
+      if (s == 0 && NE > 0)
+        sb_printf(o, "(ld_ac ? ent_k_0 : ld_k)");
+      else if (s == 0)
+        sb_printf(o, "ld_k");
+      else
+        sb_printf(o, "ent_k_%u", s);
+      sb_printf(o, "%s", s ? ", " : "}),\n");
+    }
+    sb_printf(o, "    .ent_a_i     ({");
+    for (uint32_t s = E; s-- > 0;) {
+      if (s == 0 && NE > 0)
+        sb_printf(o, "(ld_ac ? ent_a_0 : s_axis_tdata_i[%u +: %u])", (e % EPB) * LW, DW);
+      else if (s == 0)
+        sb_printf(o, "s_axis_tdata_i[%u +: %u]", (e % EPB) * LW, DW);
+      else
+        sb_printf(o, "ent_a_%u", s);
+      sb_printf(o, "%s", s ? ", " : "}),\n");
+    }
+    emit(o, ".b_waddr_i   (ld_k),");
     emit(o, ".b_we_i      (b_we),");
     emit(o, ".b_wdata_i   (b_wdata),");
     emit(o, ".run_i       (row_run),");
@@ -149,6 +213,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
     emit(o, ".busy_o      (busy_r%u),", r);
     emit(o, ".issue_o     (issue_r%u),", r);
     emit(o, ".nnz_o       (nnz_r%u),", r);
+    emit(o, ".afmt_o      (afmt_r%u),", r);
     emit(o, ".gated_cnt_o (gcnt_r%u),", r);
     emit(o, ".rd_col_i    (drain_col),");
     emit(o, ".rd_data_o   (rd_r%u)", r);
@@ -157,6 +222,9 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   }
   emit(o, "%s", "");
   emit(o, "// ------------------------------------------------ array-wide sums");
+  sb_printf(o, "  assign afmt_err = ld_fire && ((ld_ac && bad_row)");
+  for (uint32_t r = 0; r < R; r++) sb_printf(o, " || afmt_r%u", r);
+  sb_printf(o, ");\n");
   sb_printf(o, "  assign rows_busy =");
   for (uint32_t r = 0; r < R; r++) sb_printf(o, " busy_r%u%s", r, r + 1 < R ? " ||" : ";\n");
   emit(o, "assign issue_cnt =");
@@ -212,7 +280,8 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
       "s_axil_rresp_o", "s_axil_rresp_o", "s_axil_rvalid_o", "s_axil_rvalid_o",
       "s_axil_rready_i", "s_axil_rready_i", "start_o", "start", "abort_o", "abort",
       "cfg_mode_o", "cfg_mode", "cfg_k_o", "cfg_k", "cfg_thresh_o", "cfg_thresh", "cfg_acc_o",
-      "cfg_acc", "busy_i", "busy", "done_i", "done", "tlast_err_i", "tlast_err", "state_i",
+      "cfg_acc", "cfg_keep_b_o", "cfg_keep_b", "cfg_acomp_o", "cfg_acomp", "b_valid_i",
+      "b_valid", "b_k_i", "b_k", "afmt_err_i", "afmt_err", "busy_i", "busy", "done_i", "done", "tlast_err_i", "tlast_err", "state_i",
       "state", "mode_used_i", "mode_used", "cyc_total_i", "cyc_total", "cyc_load_i", "cyc_load",
       "cyc_compute_i", "cyc_compute", "cyc_drain_i", "cyc_drain", "macs_issued_i", "macs_issued",
       "macs_gated_i", "macs_gated", "macs_skipped_i", "macs_skipped", "nnz_a_i", "nnz_a",
@@ -229,9 +298,10 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   const char *ctrl_pins[] = {
       "clk_i", "clk_i", "rst_ni", "rst_ni", "start_i", "start", "abort_i", "abort",
       "cfg_mode_i", "cfg_mode", "cfg_k_i", "cfg_k", "cfg_thresh_i", "cfg_thresh", "cfg_acc_i",
-      "cfg_acc", "s_axis_tvalid_i", "s_axis_tvalid_i", "s_axis_tready_o", "s_axis_tready_o",
+      "cfg_acc", "cfg_keep_b_i", "cfg_keep_b", "cfg_acomp_i", "cfg_acomp", "s_axis_tvalid_i", "s_axis_tvalid_i", "s_axis_tready_o", "s_axis_tready_o",
       "s_axis_tlast_i", "s_axis_tlast_i", "ld_fire_o", "ld_fire", "ld_beat_o", "ld_beat",
-      "ld_k_o", "ld_k", "ld_nnzb_i", "ld_nnzb", "job_start_o", "job_start", "kill_o", "kill",
+      "ld_k_o", "ld_k", "ld_il_o", "ld_il", "ld_ad_o", "ld_ad", "ld_ac_o", "ld_ac", "ld_b_o",
+      "ld_b", "hdr_n_i", "hdr_n", "b_valid_o", "b_valid", "b_k_o", "b_k", "ld_nnzb_i", "ld_nnzb", "job_start_o", "job_start", "kill_o", "kill",
       "clear_o", "clear", "row_run_o", "row_run", "row_sparse_o", "row_sparse", "k_len_o",
       "k_len", "rows_busy_i", "rows_busy", "issue_cnt_i", "issue_cnt", "gated_cnt_i",
       "gated_cnt", "max_row_nnz_i", "max_row_nnz", "drain_row_o", "drain_row", "drain_col_o",

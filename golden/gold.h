@@ -70,7 +70,9 @@ typedef struct gold_counters {
 #define GOLD_ERR_THRESH 0x8u
 #define GOLD_ERR_ADDR 0x10u  /* hardware only */
 #define GOLD_ERR_TLAST 0x20u /* hardware only */
-#define GOLD_ERR_ALL 0x3fu
+#define GOLD_ERR_RESIDENT 0x40u /* hardware only: FLAGS.KEEP_B without a resident B of this K */
+#define GOLD_ERR_AFMT 0x80u  /* hardware only: compressed A unsupported or malformed */
+#define GOLD_ERR_ALL 0xffu
 /* Not a hardware bit: invalid gold_params_t or NULL pointer passed to gold_check_job/gold_run. */
 #define GOLD_ERR_PARAMS 0x80000000u
 

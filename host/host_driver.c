@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_cycles.h"
+
 static const struct {
     uint32_t addr;
     const char *name;
@@ -26,7 +28,8 @@ const char *host_reg_name(uint32_t addr, uint32_t rows)
 
 const char *host_errbits_str(uint32_t bits, char *buf, size_t len)
 {
-    static const char *const names[6] = {"K", "BUSY", "MODE", "THRESH", "ADDR", "TLAST"};
+    static const char *const names[8] = {"K",    "BUSY",  "MODE",     "THRESH",
+                                         "ADDR", "TLAST", "RESIDENT", "AFMT"};
     if (buf == NULL || len == 0)
         return buf;
     buf[0] = '\0';
@@ -39,7 +42,7 @@ const char *host_errbits_str(uint32_t bits, char *buf, size_t len)
         if (!(bits & (1u << i)))
             continue;
         char one[16];
-        if (i < 6)
+        if (i < 8)
             snprintf(one, sizeof one, "%s", names[i]);
         else
             snprintf(one, sizeof one, "bit%u", i);
@@ -173,8 +176,16 @@ static int read_counters(const host_dev_t *dev, const host_variant_t *v, host_co
 int host_run_job(const host_dev_t *dev, const host_variant_t *v, const gold_job_t *job,
                  int64_t *c_out, host_counters_t *cnt, char *err, size_t errlen)
 {
-    if (!dev_ok(dev) || v == NULL || job == NULL || job->a == NULL || job->b == NULL ||
-        c_out == NULL)
+    return host_run_job_fmt(dev, v, job, 0, c_out, cnt, err, errlen);
+}
+
+int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const gold_job_t *job,
+                     uint32_t flags, int64_t *c_out, host_counters_t *cnt, char *err,
+                     size_t errlen)
+{
+    flags &= HOST_FLAGS_STREAM;
+    if (!dev_ok(dev) || v == NULL || job == NULL || job->a == NULL ||
+        (job->b == NULL && !(flags & HOST_FLAGS_KEEP_B)) || c_out == NULL)
         return host_seterr(err, errlen, HOST_E_ARG, "host_run_job: NULL argument");
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
@@ -190,8 +201,8 @@ int host_run_job(const host_dev_t *dev, const host_variant_t *v, const gold_job_
         (rc = wr(dev, HOST_REG_MODE, job->mode, err, errlen)) != 0 ||
         (rc = wr(dev, HOST_REG_K, job->k, err, errlen)) != 0 ||
         (rc = wr(dev, HOST_REG_THRESH, job->thresh, err, errlen)) != 0 ||
-        (rc = wr(dev, HOST_REG_FLAGS, job->accumulate ? HOST_FLAGS_ACCUMULATE : 0u, err,
-                 errlen)) != 0 ||
+        (rc = wr(dev, HOST_REG_FLAGS, (job->accumulate ? HOST_FLAGS_ACCUMULATE : 0u) | flags,
+                 err, errlen)) != 0 ||
         (rc = rd(dev, HOST_REG_ERR, &e, err, errlen)) != 0)
         return rc;
     if (e != 0) {
@@ -209,12 +220,13 @@ int host_run_job(const host_dev_t *dev, const host_variant_t *v, const gold_job_
         c->err = e;
         (void)rd(dev, HOST_REG_STATUS, &c->status, NULL, 0);
         return host_seterr(err, errlen, HOST_E_JOB,
-                           "START rejected (K=%u, KMAX=%u): ERR=0x%x (%s); nothing streamed",
-                           job->k, v->p.kmax, e, host_errbits_str(e, bits, sizeof bits));
+                           "START rejected (K=%u, KMAX=%u, FLAGS=0x%x): ERR=0x%x (%s); nothing "
+                           "streamed",
+                           job->k, v->p.kmax, flags, e, host_errbits_str(e, bits, sizeof bits));
     }
 
     /* operands */
-    const uint64_t in_beats = host_in_beats(v, job->k);
+    const uint64_t in_beats = host_in_beats_fmt(v, job->k, flags, host_job_nnz_a(v, job));
     const uint32_t iwpb = host_in_words_per_beat(v), owpb = host_out_words_per_beat(v);
     const uint64_t out_beats = (uint64_t)v->p.rows * v->p.cols;
     if (in_beats > UINT32_MAX)
@@ -230,7 +242,7 @@ int host_run_job(const host_dev_t *dev, const host_variant_t *v, const gold_job_
                          (unsigned long long)in_beats);
         goto out;
     }
-    rc = host_stream_encode(v, job, iw, il, in_beats, err, errlen);
+    rc = host_stream_encode_fmt(v, job, flags, iw, il, in_beats, err, errlen);
     if (rc != 0)
         goto out;
     int drc = dev->stream_send(dev->ctx, iw, iwpb, (uint32_t)in_beats, il);
@@ -304,7 +316,7 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
         return rc;
-    host_gemm_opts_t dflt = {GOLD_MODE_DENSE, GOLD_THRESH_MAX, NULL, NULL};
+    host_gemm_opts_t dflt = {GOLD_MODE_DENSE, GOLD_THRESH_MAX, NULL, NULL, 0};
     if (opt == NULL)
         opt = &dflt;
     const uint32_t R = v->p.rows, Cc = v->p.cols, KM = v->p.kmax, W = v->p.data_w;
@@ -330,8 +342,16 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
         rc = host_seterr(err, errlen, HOST_E_NOMEM, "host_gemm: out of memory");
         goto out;
     }
-    for (uint32_t m0 = 0; m0 < M; m0 += R) {
-        for (uint32_t n0 = 0; n0 < N; n0 += Cc) {
+    const int fast = opt->stream == HOST_GEMM_STREAM_FAST;
+    /* the B chunk resident in the device: (n0, k0, kc) of the last job that loaded B */
+    int have_b = 0;
+    uint32_t res_n0 = 0, res_k0 = 0, res_kc = 0;
+    const uint32_t n_mt = (M + R - 1) / R, n_nt = (N + Cc - 1) / Cc;
+    for (uint64_t t = 0; t < (uint64_t)n_mt * n_nt; t++) {
+        /* stream 0: row tiles outer; fast: column blocks outer, so B stays resident */
+        const uint32_t m0 = (uint32_t)(fast ? t % n_mt : t / n_nt) * R;
+        const uint32_t n0 = (uint32_t)(fast ? t / n_mt : t % n_nt) * Cc;
+        {
             const uint32_t mv = M - m0 < R ? M - m0 : R, nv = N - n0 < Cc ? N - n0 : Cc;
             for (uint32_t k0 = 0; k0 < K; k0 += KM) {
                 const uint32_t kc = K - k0 < KM ? K - k0 : KM;
@@ -342,16 +362,32 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                     for (uint32_t c = 0; c < Cc; c++)
                         bt[(size_t)kk * Cc + c] = c < nv ? B[(size_t)(k0 + kk) * N + n0 + c] : 0;
                 gold_job_t job = {kc, opt->mode, opt->thresh, k0 > 0, at, bt};
+                uint32_t flags = 0;
+                uint64_t nnz = host_job_nnz_a(v, &job);
+                if (fast) {
+                    if (have_b && res_n0 == n0 && res_k0 == k0 && res_kc == kc)
+                        flags |= HOST_FLAGS_KEEP_B;
+                    if (v->a_ents > 0 &&
+                        host_in_beats_fmt(v, kc, HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_KEEP_B, nnz) <
+                            host_in_beats_fmt(v, kc, HOST_FLAGS_KEEP_B, nnz))
+                        flags |= HOST_FLAGS_A_COMPRESSED;
+                }
                 host_counters_t cnt;
                 char sub[384];
-                rc = host_run_job(dev, v, &job, tile, &cnt, sub, sizeof sub);
+                rc = host_run_job_fmt(dev, v, &job, flags, tile, &cnt, sub, sizeof sub);
                 if (rc != 0) {
                     host_seterr(err, errlen, rc, "gemm job %llu (m0=%u n0=%u k0=%u k=%u): %s",
                                 (unsigned long long)st.jobs, m0, n0, k0, kc, sub);
                     goto out;
                 }
+                if (!(flags & HOST_FLAGS_KEEP_B)) {
+                    have_b = 1;
+                    res_n0 = n0;
+                    res_k0 = k0;
+                    res_kc = kc;
+                }
                 if (opt->on_job != NULL) {
-                    host_job_info_t info = {(uint32_t)st.jobs, m0, n0, k0, mv, nv, &job,
+                    host_job_info_t info = {(uint32_t)st.jobs, m0, n0, k0, mv, nv, &job, flags,
                                             k0 > 0 ? prev : NULL, tile, &cnt};
                     if (opt->on_job(opt->user, &info) != 0) {
                         rc = host_seterr(err, errlen, HOST_E_CALLBACK,
@@ -362,6 +398,13 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                     }
                 }
                 memcpy(prev, tile, (size_t)R * Cc * sizeof *tile);
+                host_cycles_job_t cj = {kc, flags, cnt.arch.mode_used, cnt.arch.max_row_nnz,
+                                        cnt.arch.nnz_a};
+                st.bound_cycles += host_cycles_job_bound(v, &cj);
+                st.in_beats += host_in_beats_fmt(v, kc, flags, nnz);
+                st.out_beats += (uint64_t)R * Cc;
+                st.jobs_keep_b += (flags & HOST_FLAGS_KEEP_B) != 0;
+                st.jobs_a_compressed += (flags & HOST_FLAGS_A_COMPRESSED) != 0;
                 st.jobs++;
                 st.jobs_sparse += cnt.arch.mode_used == GOLD_MODE_SPARSE;
                 st.macs_issued += cnt.arch.macs_issued;

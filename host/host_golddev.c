@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_cycles.h"
+
 enum { ST_IDLE = 0, ST_LOAD = 1, ST_DRAIN = 5 };
 
 static uint32_t status_of(const host_golddev_t *g)
@@ -38,14 +40,27 @@ static int start(host_golddev_t *g)
         g->err |= GOLD_ERR_K;
         return 0;
     }
+    if ((g->flags & HOST_FLAGS_KEEP_B) && !(g->b_valid && g->b_k == g->k)) {
+        g->err |= GOLD_ERR_RESIDENT;
+        return 0;
+    }
+    if ((g->flags & HOST_FLAGS_A_COMPRESSED) && v->a_ents == 0) {
+        g->err |= GOLD_ERR_AFMT;
+        return 0;
+    }
     free_job(g);
     g->done = 0;
     g->mode_used = 0;
     memset(&g->cnt, 0, sizeof g->cnt);
-    g->in_beats = host_in_beats(v, g->k);
+    g->job_flags = g->flags;
+    if (!(g->flags & HOST_FLAGS_KEEP_B))
+        g->b_valid = 0; /* B is being replaced */
+    /* the most beats this job can have (compressed A: every element a non-zero) */
+    g->in_cap = host_in_beats_fmt(v, g->k, g->flags, (uint64_t)v->p.rows * g->k);
+    g->in_beats = 0;
     g->out_beats = (uint64_t)v->p.rows * v->p.cols;
-    g->in_words = calloc((size_t)g->in_beats * host_in_words_per_beat(v), sizeof *g->in_words);
-    g->in_last = calloc((size_t)g->in_beats, 1);
+    g->in_words = calloc((size_t)g->in_cap * host_in_words_per_beat(v), sizeof *g->in_words);
+    g->in_last = calloc((size_t)g->in_cap, 1);
     g->out_words = calloc((size_t)g->out_beats * host_out_words_per_beat(v), sizeof *g->out_words);
     g->out_last = calloc((size_t)g->out_beats, 1);
     g->a = calloc((size_t)v->p.rows * g->k, sizeof *g->a);
@@ -66,25 +81,34 @@ static int compute(host_golddev_t *g)
     for (uint64_t i = 0; i < g->in_beats; i++)
         if ((g->in_last[i] != 0) != (i + 1 == g->in_beats))
             g->err |= GOLD_ERR_TLAST;
-    if (host_stream_decode_operands(v, K, g->in_words, NULL, g->a, g->b, NULL, 0) != 0)
+    uint64_t need = 0;
+    int afmt = 0;
+    if (host_stream_decode_fmt(v, K, g->job_flags, g->in_words, g->in_beats, g->a, g->b, &need,
+                               &afmt) != 0)
         return -1;
-    gold_job_t job = {K, g->mode, g->thresh, (g->flags & HOST_FLAGS_ACCUMULATE) != 0, g->a, g->b};
+    if (afmt)
+        g->err |= GOLD_ERR_AFMT;
+    if (g->job_flags & HOST_FLAGS_KEEP_B) {
+        memcpy(g->b, g->b_res, (size_t)K * C * sizeof *g->b);
+    } else {
+        memcpy(g->b_res, g->b, (size_t)K * C * sizeof *g->b);
+        g->b_valid = 1;
+        g->b_k = K;
+    }
+    gold_job_t job = {K, g->mode, g->thresh, (g->job_flags & HOST_FLAGS_ACCUMULATE) != 0, g->a,
+                      g->b};
     if (gold_run(&v->p, &job, g->acc, &g->cnt.arch) != 0)
         return -1;
     g->mode_used = g->cnt.arch.mode_used;
-    /* idealized cycle estimate, see header */
-    uint64_t feed = 0;
-    for (uint32_t r = 0; r < R; r++) {
-        uint64_t cyc = g->mode_used == GOLD_MODE_SPARSE ? g->cnt.arch.row_nnz[r] : K;
-        if (cyc > feed)
-            feed = cyc;
-    }
-    g->cnt.cyc_load = (uint32_t)g->in_beats;
-    /* the sparse-capable feeder spends one prefetch bubble at the start of a run; the
-       dense-only feeder (row_dense.v) issues k = 0 at once */
-    g->cnt.cyc_compute = (uint32_t)(feed + C + (v->p.sparse_capable ? 5u : 4u));
-    g->cnt.cyc_drain = R * C;
-    g->cnt.cyc_total = g->cnt.cyc_load + g->cnt.cyc_compute + g->cnt.cyc_drain;
+    host_cycles_job_t cj = {K, g->job_flags, g->mode_used, g->cnt.arch.max_row_nnz,
+                            g->cnt.arch.nnz_a};
+    host_cycles_t cy;
+    host_cycles_job(v, &cj, &cy);
+    (void)R;
+    g->cnt.cyc_load = (uint32_t)cy.load;
+    g->cnt.cyc_compute = (uint32_t)cy.compute;
+    g->cnt.cyc_drain = (uint32_t)cy.drain;
+    g->cnt.cyc_total = (uint32_t)cy.total;
     if (host_stream_encode_results(v, g->acc, g->out_words, g->out_last, NULL, 0) != 0)
         return -1;
     g->state = ST_DRAIN;
@@ -124,7 +148,7 @@ static int gd_write(void *ctx, uint32_t addr, uint32_t data)
             g->thresh = data;
         return 0;
     case HOST_REG_FLAGS:
-        g->flags = data & HOST_FLAGS_ACCUMULATE;
+        g->flags = data & (HOST_FLAGS_ACCUMULATE | HOST_FLAGS_STREAM);
         return 0;
     case HOST_REG_ERR:
         g->err &= ~data;
@@ -189,13 +213,24 @@ static int gd_send(void *ctx, const uint32_t *words, uint32_t wpb, uint32_t nbea
     const uint32_t mywpb = host_in_words_per_beat(&g->v);
     if (wpb != mywpb)
         return -2;
-    if (g->state != ST_LOAD || nbeats > g->in_beats - g->in_got)
+    if (g->state != ST_LOAD || nbeats > g->in_cap - g->in_got)
         return -1; /* TREADY low: a real sender would time out */
     memcpy(g->in_words + (size_t)g->in_got * wpb, words, (size_t)nbeats * wpb * sizeof *words);
     memcpy(g->in_last + g->in_got, last, nbeats);
     g->in_got += nbeats;
-    if (g->in_got == g->in_beats)
+    /* how many beats this job has (known once the compressed header is in) */
+    uint64_t need = 0;
+    int afmt = 0;
+    int drc = host_stream_decode_fmt(&g->v, g->k, g->job_flags, g->in_words, g->in_got, g->a,
+                                     g->b, &need, &afmt);
+    if (drc < 0)
+        return -3;
+    if (g->in_got > need)
+        return -1; /* more beats than the job has: TREADY low after its last beat */
+    if (drc == 0) {
+        g->in_beats = need;
         return compute(g) == 0 ? 0 : -3;
+    }
     return 0;
 }
 
@@ -228,6 +263,9 @@ int host_golddev_init(host_golddev_t *g, const host_variant_t *v, uint32_t versi
         return rc;
     memset(g, 0, sizeof *g);
     g->v = *v;
+    g->b_res = calloc((size_t)v->p.kmax * v->p.cols, sizeof *g->b_res);
+    if (g->b_res == NULL)
+        return host_seterr(err, errlen, HOST_E_NOMEM, "host_golddev_init: out of memory");
     g->version = version;
     g->mode = GOLD_MODE_DENSE;
     g->k = 1;
@@ -243,6 +281,9 @@ int host_golddev_init(host_golddev_t *g, const host_variant_t *v, uint32_t versi
 
 void host_golddev_free(host_golddev_t *g)
 {
-    if (g != NULL)
+    if (g != NULL) {
         free_job(g);
+        free(g->b_res);
+        g->b_res = NULL;
+    }
 }

@@ -7,13 +7,13 @@
  * send fails as a timeout would), TLAST mismatch -> ERR.TLAST, results computed by gold_run
  * (accumulators kept between jobs for FLAGS.ACCUMULATE), DONE after the last result beat.
  *
- * Architectural counters are golden's.  The cycle counters are an *idealized estimate*
- * (no back-pressure, streams presented at once): LOAD = operand beats, COMPUTE = tokens of the
- * slowest row (DENSE: K; SPARSE: its non-zeros) + C + 5 (2 DECIDE, the registered start
- * pulse, the feeder's prefetch bubble, the end-of-run cycle, then a C-cycle flush; + C + 4 on
- * a dense-only variant, whose feeder has no prefetch bubble), DRAIN =
- * R*C, TOTAL = LOAD + COMPUTE + DRAIN.  On the RTL, COMPUTE matches this when nothing
- * stalls; LOAD and DRAIN also count cycles spent waiting for the buses.
+ * Stream sections (FLAGS.KEEP_B, FLAGS.A_COMPRESSED) as the hardware: a resident B kept
+ * between jobs (ERR.RESIDENT at START when it is missing or was loaded with another K),
+ * compressed A entries checked (ERR.AFMT), A_COMPRESSED without the format: ERR.AFMT at START.
+ *
+ * Architectural counters are golden's.  The cycle counters are the cycle model's
+ * (host_cycles.h: no back-pressure, streams presented at once); on the RTL they match it
+ * exactly when nothing stalls; LOAD and DRAIN also count cycles spent waiting for the buses.
  */
 #ifndef SPARSEGEN_HOST_GOLDDEV_H
 #define SPARSEGEN_HOST_GOLDDEV_H
@@ -39,6 +39,11 @@ typedef struct host_golddev {
     uint8_t *out_last;
     uint64_t out_beats, out_sent;
     int32_t *a, *b;
+    uint32_t job_flags;     /* FLAGS latched at START */
+    uint64_t in_cap;        /* operand beats the buffer holds */
+    int32_t *b_res;         /* resident B (kmax x cols) */
+    int b_valid;
+    uint32_t b_k;
 } host_golddev_t;
 
 /* Set up g for variant v (derived fields must be consistent) and fill *dev with operations on

@@ -77,6 +77,17 @@ int host_variant_derive_msg(host_variant_t *v, char *err, size_t errlen)
     v->elems_per_beat = epb;
     v->beats_per_slice = ceil_div(p->rows + p->cols, epb);
     v->out_stream_w = 8u * ceil_div(p->acc_w, 8u);
+    v->beats_a = ceil_div(p->rows, epb);
+    v->beats_b = ceil_div(p->cols, epb);
+    uint32_t rw = 0, kw = 0;
+    while ((1u << rw) < p->rows)
+        rw++;
+    while ((1u << kw) < p->kmax)
+        kw++;
+    v->a_row_w = rw ? rw : 1u;
+    v->a_k_w = kw;
+    v->a_ent_w = v->a_row_w + kw + p->data_w;
+    v->a_ents = p->sparse_capable ? v->in_stream_w / v->a_ent_w : 0u;
     return HOST_OK;
 }
 
@@ -101,6 +112,12 @@ int host_variant_check(const host_variant_t *v, char *err, size_t errlen)
     CHK_(elems_per_beat)
     CHK_(beats_per_slice)
     CHK_(out_stream_w)
+    CHK_(beats_a)
+    CHK_(beats_b)
+    CHK_(a_row_w)
+    CHK_(a_k_w)
+    CHK_(a_ent_w)
+    CHK_(a_ents)
 #undef CHK_
     return HOST_OK;
 }
@@ -223,4 +240,164 @@ int host_stream_decode_operands(const host_variant_t *v, uint32_t k, const uint3
         }
     }
     return HOST_OK;
+}
+
+/* ------------------------------------------------------------------ stream sections */
+
+uint64_t host_in_beats_fmt(const host_variant_t *v, uint32_t k, uint32_t flags, uint64_t nnz_a)
+{
+    if ((flags & HOST_FLAGS_STREAM) == 0)
+        return host_in_beats(v, k);
+    uint64_t n = (flags & HOST_FLAGS_A_COMPRESSED)
+                     ? 1u + (v->a_ents ? (nnz_a + v->a_ents - 1u) / v->a_ents : 0u)
+                     : (uint64_t)k * v->beats_a;
+    if (!(flags & HOST_FLAGS_KEEP_B))
+        n += (uint64_t)k * v->beats_b;
+    return n;
+}
+
+uint64_t host_job_nnz_a(const host_variant_t *v, const gold_job_t *j)
+{
+    uint64_t n = 0;
+    for (uint64_t i = 0; i < (uint64_t)v->p.rows * j->k; i++)
+        n += gold_operand(j->a[i], v->p.data_w) != 0;
+    return n;
+}
+
+static void put_elem(const host_variant_t *v, uint32_t *beat, uint32_t lane, int32_t x)
+{
+    uint64_t lanev = gold_trunc((uint64_t)gold_operand(x, v->p.data_w), v->in_lane_w);
+    put_bits(beat, lane * v->in_lane_w, v->in_lane_w, lanev);
+}
+
+int host_stream_encode_fmt(const host_variant_t *v, const gold_job_t *j, uint32_t flags,
+                           uint32_t *words, uint8_t *last, uint64_t cap_beats, char *err,
+                           size_t errlen)
+{
+    if ((flags & HOST_FLAGS_STREAM) == 0)
+        return host_stream_encode(v, j, words, last, cap_beats, err, errlen);
+    if (v == NULL || j == NULL || words == NULL || last == NULL || j->a == NULL ||
+        (!(flags & HOST_FLAGS_KEEP_B) && j->b == NULL))
+        return host_seterr(err, errlen, HOST_E_ARG, "host_stream_encode_fmt: NULL argument");
+    int rc = host_variant_check(v, err, errlen);
+    if (rc != 0)
+        return rc;
+    if (j->k == 0)
+        return host_seterr(err, errlen, HOST_E_ARG, "host_stream_encode_fmt: k = 0");
+    if ((flags & HOST_FLAGS_A_COMPRESSED) && v->a_ents == 0)
+        return host_seterr(err, errlen, HOST_E_ARG,
+                           "compressed A needs a sparse-capable variant whose stream (%u bits) "
+                           "holds an entry (%u bits)",
+                           v->in_stream_w, v->a_ent_w);
+    const uint32_t R = v->p.rows, C = v->p.cols, K = j->k, wpb = host_in_words_per_beat(v);
+    const uint64_t nnz = host_job_nnz_a(v, j);
+    const uint64_t nbeats = host_in_beats_fmt(v, K, flags, nnz);
+    if (nbeats > cap_beats)
+        return host_seterr(err, errlen, HOST_E_ARG,
+                           "host_stream_encode_fmt: %llu beats needed, buffer holds %llu",
+                           (unsigned long long)nbeats, (unsigned long long)cap_beats);
+    memset(words, 0, (size_t)nbeats * wpb * sizeof *words);
+    memset(last, 0, (size_t)nbeats);
+    uint64_t beat = 0;
+    if (flags & HOST_FLAGS_A_COMPRESSED) {
+        /* header: N in the low bits; then entries {row, k, value}, a_ents per beat, rows in
+           order, k increasing within a row; unused slots of the last beat are zero */
+        put_bits(words, 0, v->in_stream_w < 64u ? v->in_stream_w : 64u, nnz);
+        beat = 1;
+        uint64_t i = 0;
+        for (uint32_t r = 0; r < R; r++)
+            for (uint32_t kk = 0; kk < K; kk++) {
+                int64_t x = gold_operand(j->a[(size_t)r * K + kk], v->p.data_w);
+                if (x == 0)
+                    continue;
+                uint64_t ent = gold_trunc((uint64_t)x, v->p.data_w) |
+                               (uint64_t)kk << v->p.data_w |
+                               (uint64_t)r << (v->p.data_w + v->a_k_w);
+                uint32_t *bw = words + (size_t)(beat + i / v->a_ents) * wpb;
+                put_bits(bw, (uint32_t)(i % v->a_ents) * v->a_ent_w, v->a_ent_w, ent);
+                i++;
+            }
+        beat += (nnz + v->a_ents - 1u) / v->a_ents;
+    } else {
+        for (uint32_t kk = 0; kk < K; kk++, beat += v->beats_a)
+            for (uint32_t r = 0; r < R; r++)
+                put_elem(v, words + (size_t)(beat + r / v->elems_per_beat) * wpb,
+                         r % v->elems_per_beat, j->a[(size_t)r * K + kk]);
+    }
+    if (!(flags & HOST_FLAGS_KEEP_B))
+        for (uint32_t kk = 0; kk < K; kk++, beat += v->beats_b)
+            for (uint32_t c = 0; c < C; c++)
+                put_elem(v, words + (size_t)(beat + c / v->elems_per_beat) * wpb,
+                         c % v->elems_per_beat, j->b[(size_t)kk * C + c]);
+    last[nbeats - 1] = 1;
+    return HOST_OK;
+}
+
+static int32_t get_elem(const host_variant_t *v, const uint32_t *beat, uint32_t lane)
+{
+    return (int32_t)gold_sext(get_bits(beat, lane * v->in_lane_w, v->in_lane_w), v->p.data_w);
+}
+
+int host_stream_decode_fmt(const host_variant_t *v, uint32_t k, uint32_t flags,
+                           const uint32_t *words, uint64_t avail, int32_t *a, int32_t *b,
+                           uint64_t *need, int *afmt)
+{
+    const uint32_t R = v->p.rows, C = v->p.cols, wpb = host_in_words_per_beat(v);
+    *afmt = 0;
+    if ((flags & HOST_FLAGS_STREAM) == 0) {
+        *need = host_in_beats(v, k);
+        if (avail < *need)
+            return 1;
+        return host_stream_decode_operands(v, k, words, NULL, a, b, NULL, 0) == 0 ? 0 : -1;
+    }
+    uint64_t nnz = 0;
+    if (flags & HOST_FLAGS_A_COMPRESSED) {
+        if (avail < 1) {
+            *need = 1;
+            return 1;
+        }
+        uint32_t hw = v->a_row_w + v->a_k_w + 1u;
+        nnz = get_bits(words, 0, hw < v->in_stream_w ? hw : v->in_stream_w);
+    }
+    *need = host_in_beats_fmt(v, k, flags, nnz);
+    if (avail < *need)
+        return 1;
+    memset(a, 0, (size_t)R * k * sizeof *a);
+    uint64_t beat = 0;
+    if (flags & HOST_FLAGS_A_COMPRESSED) {
+        int64_t lastk[GOLD_MAX_ROWS];
+        for (uint32_t r = 0; r < R; r++)
+            lastk[r] = -1;
+        beat = 1;
+        for (uint64_t i = 0; i < nnz; i++) {
+            const uint32_t *bw = words + (size_t)(beat + i / v->a_ents) * wpb;
+            uint64_t ent = get_bits(bw, (uint32_t)(i % v->a_ents) * v->a_ent_w, v->a_ent_w);
+            int32_t x = (int32_t)gold_sext(ent, v->p.data_w);
+            uint64_t kk = (ent >> v->p.data_w) & ((UINT64_C(1) << v->a_k_w) - 1u);
+            uint64_t r = ent >> (v->p.data_w + v->a_k_w);
+            if (x == 0)
+                continue; /* padding */
+            if (r >= R || kk >= k || (int64_t)kk <= lastk[r]) {
+                *afmt = 1;
+                if (r >= R || kk >= k)
+                    continue;
+            }
+            lastk[r] = (int64_t)kk;
+            a[(size_t)r * k + kk] = x;
+        }
+        beat += (nnz + v->a_ents - 1u) / v->a_ents;
+    } else {
+        for (uint32_t kk = 0; kk < k; kk++, beat += v->beats_a)
+            for (uint32_t r = 0; r < R; r++)
+                a[(size_t)r * k + kk] =
+                    get_elem(v, words + (size_t)(beat + r / v->elems_per_beat) * wpb,
+                             r % v->elems_per_beat);
+    }
+    if (!(flags & HOST_FLAGS_KEEP_B))
+        for (uint32_t kk = 0; kk < k; kk++, beat += v->beats_b)
+            for (uint32_t c = 0; c < C; c++)
+                b[(size_t)kk * C + c] =
+                    get_elem(v, words + (size_t)(beat + c / v->elems_per_beat) * wpb,
+                             c % v->elems_per_beat);
+    return 0;
 }

@@ -6,7 +6,8 @@
 // A write is taken when AWVALID and WVALID are both high and no response is pending; a read
 // when ARVALID is high and no read data is pending. Bad accesses answer SLVERR and set ERR.ADDR;
 // bad values set ERR.MODE / ERR.THRESH and leave the register as it was; START is checked
-// against K and BUSY here, so the controller only ever sees a valid job.
+// against K, BUSY, the resident B (FLAGS.KEEP_B) and the A format (FLAGS.A_COMPRESSED) here,
+// so the controller only ever sees a valid job.
 module @@P@@_csr (
   input  wire                clk_i,
   input  wire                rst_ni,
@@ -35,6 +36,11 @@ module @@P@@_csr (
   output wire [@@KW@@:0]     cfg_k_o,
   output wire [8:0]          cfg_thresh_o,
   output wire                cfg_acc_o,
+  output wire                cfg_keep_b_o,
+  output wire                cfg_acomp_o,
+  input  wire                b_valid_i,     // B resident ...
+  input  wire [@@KW@@:0]     b_k_i,         // ... loaded with this K
+  input  wire                afmt_err_i,    // pulse: a compressed A entry broke the format
   // status and counters
   input  wire                busy_i,
   input  wire                done_i,
@@ -55,18 +61,22 @@ module @@P@@_csr (
   output wire                irq_o
 );
 
-  localparam [5:0] ERR_K      = 6'h01;
-  localparam [5:0] ERR_BUSY   = 6'h02;
-  localparam [5:0] ERR_MODE   = 6'h04;
-  localparam [5:0] ERR_THRESH = 6'h08;
-  localparam [5:0] ERR_ADDR   = 6'h10;
-  localparam [5:0] ERR_TLAST  = 6'h20;
+  localparam [7:0] ERR_K        = 8'h01;
+  localparam [7:0] ERR_BUSY     = 8'h02;
+  localparam [7:0] ERR_MODE     = 8'h04;
+  localparam [7:0] ERR_THRESH   = 8'h08;
+  localparam [7:0] ERR_ADDR     = 8'h10;
+  localparam [7:0] ERR_TLAST    = 8'h20;
+  localparam [7:0] ERR_RESIDENT = 8'h40;
+  localparam [7:0] ERR_AFMT     = 8'h80;
 
   reg  [1:0]   mode_q, mode_d;
   reg  [31:0]  k_q, k_d;
   reg  [8:0]   thresh_q, thresh_d;
   reg          acc_q, acc_d;
-  reg  [5:0]   err_q, err_d;
+  reg          keep_b_q, keep_b_d;
+  reg          acomp_q, acomp_d;
+  reg  [7:0]   err_q, err_d;
   reg          done_q, done_d;
   reg          bvalid_q, bvalid_d;
   reg  [1:0]   bresp_q, bresp_d;
@@ -74,7 +84,7 @@ module @@P@@_csr (
   reg  [1:0]   rresp_q, rresp_d;
   reg  [31:0]  rdata_q, rdata_d;
   reg          start_d, abort_d;
-  reg  [5:0]   err_set;
+  reg  [7:0]   err_set;
   reg          wr_ok;
   reg  [31:0]  rd_val;
   reg          rd_ok;
@@ -86,7 +96,7 @@ module @@P@@_csr (
   wire         wr_alig = (s_axil_awaddr_i[1:0] == 2'b00) && (s_axil_wstrb_i == 4'hF);
   wire         rd_alig = (s_axil_araddr_i[1:0] == 2'b00);
   wire [31:0]  wd      = s_axil_wdata_i;
-  wire [31:0]  status  = {21'd0, state_i, 2'd0, mode_used_i, 1'b0, (err_q != 6'd0), done_q, busy_i};
+  wire [31:0]  status  = {21'd0, state_i, 2'd0, mode_used_i, 1'b0, (err_q != 8'd0), done_q, busy_i};
 
   // ---------------------------------------------------------------- writes
   always @* begin
@@ -94,7 +104,9 @@ module @@P@@_csr (
     k_d      = k_q;
     thresh_d = thresh_q;
     acc_d    = acc_q;
-    err_set  = 6'd0;
+    keep_b_d = keep_b_q;
+    acomp_d  = acomp_q;
+    err_set  = 8'd0;
     wr_ok    = 1'b1;
     start_d  = 1'b0;
     abort_d  = 1'b0;
@@ -111,6 +123,10 @@ module @@P@@_csr (
                 err_set = ERR_BUSY;
               end else if ((k_q == 32'd0) || (k_q > 32'd@@KMAX@@)) begin
                 err_set = ERR_K;
+              end else if (keep_b_q && !(b_valid_i && ({{(31-@@KW@@){1'b0}}, b_k_i} == k_q))) begin
+                err_set = ERR_RESIDENT;
+              end else if (acomp_q && !@@ACOMP_OK@@) begin
+                err_set = ERR_AFMT;
               end else begin
                 start_d = 1'b1;
               end
@@ -134,7 +150,9 @@ module @@P@@_csr (
             end
           end
           10'h@@W_FLAGS@@: begin
-            acc_d = wd[0];
+            acc_d    = wd[0];
+            keep_b_d = wd[1];
+            acomp_d  = wd[2];
           end
           10'h@@W_ERR@@: begin
           end
@@ -170,7 +188,7 @@ module @@P@@_csr (
     rresp_d  = rresp_q;
     rdata_d  = rdata_q;
     if (wr_en && wr_alig && wr_ok && (wr_word == 10'h@@W_ERR@@)) begin
-      err_d = err_q & ~wd[5:0];
+      err_d = err_q & ~wd[7:0];
     end
     if (done_i) begin
       done_d = 1'b1;
@@ -180,6 +198,9 @@ module @@P@@_csr (
     end
     if (tlast_err_i) begin
       err_d = err_d | ERR_TLAST;
+    end
+    if (afmt_err_i) begin
+      err_d = err_d | ERR_AFMT;
     end
     err_d = err_d | err_set;
     if (wr_en) begin
@@ -206,7 +227,9 @@ module @@P@@_csr (
       k_q      <= 32'd1;
       thresh_q <= 9'd256;
       acc_q    <= 1'b0;
-      err_q    <= 6'd0;
+      keep_b_q <= 1'b0;
+      acomp_q  <= 1'b0;
+      err_q    <= 8'd0;
       done_q   <= 1'b0;
       bvalid_q <= 1'b0;
       bresp_q  <= 2'b00;
@@ -218,6 +241,8 @@ module @@P@@_csr (
       k_q      <= k_d;
       thresh_q <= thresh_d;
       acc_q    <= acc_d;
+      keep_b_q <= keep_b_d;
+      acomp_q  <= acomp_d;
       err_q    <= err_d;
       done_q   <= done_d;
       bvalid_q <= bvalid_d;
@@ -242,6 +267,8 @@ module @@P@@_csr (
   assign cfg_k_o          = k_q[@@KW@@:0];
   assign cfg_thresh_o     = thresh_q;
   assign cfg_acc_o        = acc_q;
-  assign irq_o            = done_q || (err_q != 6'd0);
+  assign cfg_keep_b_o     = keep_b_q;
+  assign cfg_acomp_o      = acomp_q;
+  assign irq_o            = done_q || (err_q != 8'd0);
 
 endmodule

@@ -2,10 +2,16 @@
 `default_nettype none
 
 // Job controller and mode controller.
-// IDLE -> LOAD (operand stream into the row memories) -> DECIDE (mode used for the tile)
+// IDLE -> LOAD (operand stream into the row memories, in sections: see below) -> DECIDE (mode
+// used for the tile)
 // -> COMPUTE (row feeders run) -> FLUSH (last tokens leave the rows) -> DRAIN (results out)
 // -> IDLE with DONE. ABORT returns to IDLE from any state. Also keeps the per-job
-// cycle and event counters.
+// cycle and event counters, and whether B is resident (loaded, with which K).
+//
+// LOAD sections (docs/data-formats.md): FLAGS.KEEP_B = 0 and A_COMPRESSED = 0: K interleaved
+// slices (A column k, then B row k); otherwise the A section (dense: K slices of the R
+// elements A[.][k]; compressed: a header beat with the entry count N, then ceil(N/@@E@@) beats
+// of entries) followed, unless KEEP_B, by the B section (K slices of the C elements B[k][.]).
 module @@P@@_ctrl (
   input  wire                  clk_i,
   input  wire                  rst_ni,
@@ -15,6 +21,8 @@ module @@P@@_ctrl (
   input  wire [@@KW@@:0]       cfg_k_i,       // K, 1..KMAX (checked by the CSRs)
   input  wire [8:0]            cfg_thresh_i,  // AUTO threshold, 0..256
   input  wire                  cfg_acc_i,     // ACCUMULATE
+  input  wire                  cfg_keep_b_i,  // KEEP_B: no B section, B stays resident
+  input  wire                  cfg_acomp_i,   // A_COMPRESSED: A section as entries
   // operand stream (data lanes are wired to the rows in the top level)
   input  wire                  s_axis_tvalid_i,
   output wire                  s_axis_tready_o,
@@ -22,7 +30,14 @@ module @@P@@_ctrl (
   output wire                  ld_fire_o,     // a beat is written this cycle
   output wire [@@BW@@-1:0]     ld_beat_o,     // beat index within the slice
   output wire [@@KW@@-1:0]     ld_k_o,        // slice index k
+  output wire                  ld_il_o,       // beat of an interleaved slice
+  output wire                  ld_ad_o,       // beat of the dense A section
+  output wire                  ld_ac_o,       // beat of compressed A entries
+  output wire                  ld_b_o,        // beat of the B section
+  input  wire [@@NHW@@-1:0]    hdr_n_i,       // compressed A header: entry count N
   input  wire [@@NBW@@-1:0]    ld_nnzb_i,     // non-zeros of B in this beat
+  output wire                  b_valid_o,     // B is resident ...
+  output wire [@@KW@@:0]       b_k_o,         // ... loaded with this K
   // rows
   output wire                  job_start_o,
   output wire                  kill_o,
@@ -86,6 +101,11 @@ module @@P@@_ctrl (
   reg  [31:0]         macs_issued_q, macs_issued_d;
   reg  [31:0]         macs_gated_q, macs_gated_d;
   reg  [31:0]         nnz_b_q, nnz_b_d;
+  reg  [2:0]          sec_q, sec_d;            // LOAD section
+  reg                 keep_b_q, keep_b_d;
+  reg  [@@NHW@@-1:0]  ents_q, ents_d;          // compressed A entries still to come
+  reg                 b_valid_q, b_valid_d;
+  reg  [@@KW@@:0]     b_k_q, b_k_d;
   reg                 run_d;
   // the start pulse to the rows and its mode leave from registers (the rows start one cycle
   // after DECIDE; COMPUTE waits for that pulse before it looks at rows_busy_i)
@@ -93,9 +113,35 @@ module @@P@@_ctrl (
   reg                 done_d;
   reg                 tlast_err_d;
 
+  localparam [2:0] SEC_IL = 3'd0;  // interleaved slices
+  localparam [2:0] SEC_AD = 3'd1;  // dense A section
+  localparam [2:0] SEC_AH = 3'd2;  // compressed A header
+  localparam [2:0] SEC_AC = 3'd3;  // compressed A entries
+  localparam [2:0] SEC_B  = 3'd4;  // B section
+
   wire ld_fire    = (state_q == ST_LOAD) && s_axis_tvalid_i;
-  wire slice_end  = (ld_beat_q == @@BW@@'d@@BPS_M1@@);
-  wire ld_last    = slice_end && ({1'b0, ld_k_q} == k_job_q - @@KW1@@'d1);
+  reg  slice_end;
+  always @* begin
+    case (sec_q)
+      SEC_AD:  slice_end = (ld_beat_q == @@BW@@'d@@BPA_M1@@);
+      SEC_B:   slice_end = (ld_beat_q == @@BW@@'d@@BPB_M1@@);
+      default: slice_end = (ld_beat_q == @@BW@@'d@@BPS_M1@@);
+    endcase
+  end
+  wire last_k     = ({1'b0, ld_k_q} == k_job_q - @@KW1@@'d1);
+  // the beat that ends the current section, and the one that ends the job (TLAST)
+  wire hdr_zero   = (hdr_n_i == {@@NHW@@{1'b0}});
+  wire ents_end   = (ents_q <= @@NHW@@'d@@E@@);
+  reg  sec_last;
+  always @* begin
+    case (sec_q)
+      SEC_AH:  sec_last = hdr_zero;
+      SEC_AC:  sec_last = ents_end;
+      default: sec_last = slice_end && last_k;
+    endcase
+  end
+  wire a_sec      = (sec_q == SEC_AD) || (sec_q == SEC_AH) || (sec_q == SEC_AC);
+  wire ld_last    = sec_last && !(a_sec && !keep_b_q);
   wire dr_fire    = (state_q == ST_DRAIN) && m_axis_tready_i;
   wire dr_last    = (dr_row_q == @@RRW@@'d@@R_M1@@) && (dr_col_q == @@CCW@@'d@@C_M1@@);
 
@@ -151,6 +197,11 @@ module @@P@@_ctrl (
     macs_issued_d = macs_issued_q + ({{(32-@@ICW@@){1'b0}}, issue_cnt_i} * 32'd@@C@@);
     macs_gated_d  = macs_gated_q + {{(32-@@TGW@@){1'b0}}, gated_cnt_i};
     nnz_b_d       = nnz_b_q;
+    sec_d         = sec_q;
+    keep_b_d      = keep_b_q;
+    ents_d        = ents_q;
+    b_valid_d     = b_valid_q;
+    b_k_d         = b_k_q;
     run_d         = 1'b0;
     done_d        = 1'b0;
     tlast_err_d   = 1'b0;
@@ -173,8 +224,23 @@ module @@P@@_ctrl (
           end else begin
             ld_beat_d = ld_beat_q + @@BW@@'d1;
           end
+          if (sec_q == SEC_AH) begin
+            ents_d = hdr_n_i;
+            sec_d  = SEC_AC;
+          end else if (sec_q == SEC_AC) begin
+            ents_d = ents_q - @@NHW@@'d@@E@@;
+          end
           if (ld_last) begin
             state_d = ST_DECIDE;
+            if (!keep_b_q) begin
+              b_valid_d = 1'b1;
+              b_k_d     = k_job_q;
+            end
+          end else if (sec_last) begin
+            // end of the A section: the B section follows
+            sec_d     = SEC_B;
+            ld_beat_d = {@@BW@@{1'b0}};
+            ld_k_d    = {@@KW@@{1'b0}};
           end
         end
       end
@@ -228,6 +294,11 @@ module @@P@@_ctrl (
       mode_d        = cfg_mode_i;
       mode_used_d   = (cfg_mode_i == MODE_AUTO) ? MODE_DENSE : cfg_mode_i;
       thresh_d      = cfg_thresh_i;
+      keep_b_d      = cfg_keep_b_i;
+      sec_d         = cfg_acomp_i ? SEC_AH : ((cfg_keep_b_i) ? SEC_AD : SEC_IL);
+      if (!cfg_keep_b_i) begin
+        b_valid_d = 1'b0;  // B is being replaced
+      end
       ld_k_d        = {@@KW@@{1'b0}};
       ld_beat_d     = {@@BW@@{1'b0}};
       dr_row_d      = {@@RRW@@{1'b0}};
@@ -238,7 +309,9 @@ module @@P@@_ctrl (
       cyc_drain_d   = 32'd0;
       macs_issued_d = 32'd0;
       macs_gated_d  = 32'd0;
-      nnz_b_d       = 32'd0;
+      if (!cfg_keep_b_i) begin
+        nnz_b_d = 32'd0;   // a resident B keeps its count
+      end
     end
   end
 
@@ -262,6 +335,11 @@ module @@P@@_ctrl (
       macs_issued_q <= 32'd0;
       macs_gated_q  <= 32'd0;
       nnz_b_q       <= 32'd0;
+      sec_q         <= SEC_IL;
+      keep_b_q      <= 1'b0;
+      ents_q        <= {@@NHW@@{1'b0}};
+      b_valid_q     <= 1'b0;
+      b_k_q         <= {(@@KW@@+1){1'b0}};
     end else begin
       state_q       <= state_d;
       k_job_q       <= k_job_d;
@@ -281,6 +359,11 @@ module @@P@@_ctrl (
       macs_issued_q <= macs_issued_d;
       macs_gated_q  <= macs_gated_d;
       nnz_b_q       <= nnz_b_d;
+      sec_q         <= sec_d;
+      keep_b_q      <= keep_b_d;
+      ents_q        <= ents_d;
+      b_valid_q     <= b_valid_d;
+      b_k_q         <= b_k_d;
     end
   end
 
@@ -291,6 +374,12 @@ module @@P@@_ctrl (
   assign ld_fire_o       = ld_fire;
   assign ld_beat_o       = ld_beat_q;
   assign ld_k_o          = ld_k_q;
+  assign ld_il_o         = (sec_q == SEC_IL);
+  assign ld_ad_o         = (sec_q == SEC_AD);
+  assign ld_ac_o         = (sec_q == SEC_AC);
+  assign ld_b_o          = (sec_q == SEC_B);
+  assign b_valid_o       = b_valid_q;
+  assign b_k_o           = b_k_q;
   assign job_start_o     = start_i && !abort_i;
   assign kill_o          = abort_i;
   assign clear_o         = start_i && !abort_i && !cfg_acc_i;

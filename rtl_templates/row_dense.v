@@ -9,13 +9,17 @@
   // ---------------------------------------------------------------- A memory
   reg  [@@DW@@-1:0]  amem [0:@@KMAX@@-1];
   reg  [@@DW@@-1:0]  a_rd_q;
-  wire               a_nz = (a_wdata_i != @@DW@@'d0);
+  // dense A arrives one element per row per beat, in slot 0 (no compressed format here)
+  wire               a_we    = ent_v_i[0];
+  wire [@@KW@@-1:0]  waddr   = ent_k_i[@@KW@@-1:0];
+  wire [@@DW@@-1:0]  a_wdata = ent_a_i[@@DW@@-1:0];
+  wire               a_nz    = (a_wdata != @@DW@@'d0);
   wire [@@KW@@-1:0]  emit_k;
 
   // Memory idiom (write and a registered read in one clocked block) so synthesis infers RAM.
   always @(posedge clk_i) begin
-    if (a_we_i) begin
-      amem[waddr_i] <= a_wdata_i;
+    if (a_we) begin
+      amem[waddr] <= a_wdata;
     end
     a_rd_q <= amem[emit_k];
   end
@@ -38,7 +42,7 @@
     s1_v_d = emit_v;
     if (job_start_i) begin
       nnz_d = {(@@KW@@+1){1'b0}};
-    end else if (a_we_i && a_nz) begin
+    end else if (a_we && a_nz) begin
       nnz_d = nnz_q + {{@@KW@@{1'b0}}, 1'b1};
     end
     if (kill_i) begin
@@ -77,6 +81,7 @@
   assign busy_o  = run_q;
   assign issue_o = emit_v;
   assign nnz_o   = nnz_q;
+  assign afmt_o  = 1'b0;
 
   // ---------------------------------------------------------------- PEs
 @@PES@@

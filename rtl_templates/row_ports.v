@@ -2,13 +2,14 @@
 module @@P@@_row (
   input  wire                  clk_i,
   input  wire                  rst_ni,
-  input  wire                  job_start_i,  // START: clear the non-zero counter
+  input  wire                  job_start_i,  // START: empty the A entry list, clear the count
   input  wire                  kill_i,       // ABORT: stop the feeder, drop tokens
   input  wire                  clear_i,      // zero the accumulators
-  input  wire                  a_we_i,       // A[r][waddr] write (LOAD)
-  input  wire [@@KW@@-1:0]     waddr_i,
-  input  wire [@@DW@@-1:0]     a_wdata_i,
-  input  wire [@@C@@-1:0]      b_we_i,       // B[waddr][c] write, one enable per column
+  input  wire [@@E@@-1:0]      ent_v_i,      // LOAD: slot s carries an element of A for this row
+  input  wire [@@EKW@@-1:0]    ent_k_i,      // slot s: its k at [s*@@KW@@ +: @@KW@@]
+  input  wire [@@EDW@@-1:0]    ent_a_i,      // slot s: its value at [s*@@DW@@ +: @@DW@@]
+  input  wire [@@C@@-1:0]      b_we_i,       // B[b_waddr][c] write, one enable per column
+  input  wire [@@KW@@-1:0]     b_waddr_i,
   input  wire [@@BWW@@-1:0]    b_wdata_i,    // column c at [c*@@DW@@ +: @@DW@@]
   input  wire                  run_i,        // pulse: start the feeder
 @@SPARSE_I@@
@@ -16,6 +17,7 @@ module @@P@@_row (
   output wire                  busy_o,       // feeder still issuing
   output wire                  issue_o,      // a token was issued this cycle
   output wire [@@KW@@:0]       nnz_o,        // non-zeros of A in this row
+  output wire                  afmt_o,       // an A entry past K or out of k order (LOAD)
   output wire [@@GCW@@-1:0]    gated_cnt_o,  // gated MAC slots this cycle
   input  wire [@@CCW@@-1:0]    rd_col_i,     // result read-back (DRAIN)
   output reg  [@@AW@@-1:0]     rd_data_o

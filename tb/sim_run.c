@@ -39,6 +39,7 @@ typedef struct run_opts {
 typedef struct run_jobs {
   host_counters_t *c;
   uint32_t *k;
+  uint32_t *flags;
   uint32_t n, cap;
 } run_jobs_t;
 
@@ -48,19 +49,24 @@ static int run_on_job(void *user, const host_job_info_t *info) {
     uint32_t cap = j->cap ? 2 * j->cap : 64;
     host_counters_t *c = realloc(j->c, cap * sizeof *c);
     uint32_t *k = realloc(j->k, cap * sizeof *k);
-    if (!c || !k) {
+    uint32_t *fl = realloc(j->flags, cap * sizeof *fl);
+    if (!c || !k || !fl) {
       free(c ? c : j->c);
       free(k ? k : j->k);
+      free(fl ? fl : j->flags);
       j->c = NULL;
       j->k = NULL;
+      j->flags = NULL;
       return 1;
     }
     j->c = c;
     j->k = k;
+    j->flags = fl;
     j->cap = cap;
   }
   j->c[j->n] = *info->cnt;
   j->k[j->n] = info->job->k;
+  j->flags[j->n] = info->flags;
   j->n++;
   return 0;
 }
@@ -361,7 +367,8 @@ int main(int argc, char **argv) {
     }
     host_dev_t dev = tb_dev(&tb);
     run_jobs_t jd = {0}, jg = {0};
-    host_gemm_opts_t opd = {mode, o.thresh, run_on_job, &jd}, opg = {mode, o.thresh, run_on_job, &jg};
+    host_gemm_opts_t opd = {mode, o.thresh, run_on_job, &jd, HOST_GEMM_STREAM_FAST},
+                     opg = {mode, o.thresh, run_on_job, &jg, HOST_GEMM_STREAM_FAST};
     host_gemm_stats_t sd, sg;
     int rc = host_gemm(&dev, &v, &opd, M, N, K, A, B, c_dev, &sd, err, sizeof err);
     tb_free(&tb);
@@ -397,19 +404,24 @@ int main(int argc, char **argv) {
     host_energy_t en = {0};
     for (uint32_t j = 0; j < jd.n; j++) {
       host_energy_t ej;
-      host_energy_job(&v, &host_energy_horowitz45, jd.k[j], jd.c[j].arch.macs_issued,
-                      jd.c[j].arch.macs_gated, &ej);
+      host_energy_in_t ein = {jd.k[j], jd.flags[j], jd.c[j].arch.macs_issued, jd.c[j].arch.macs_gated,
+                              jd.c[j].arch.nnz_a,
+                              host_in_beats_fmt(&v, jd.k[j], jd.flags[j], jd.c[j].arch.nnz_a),
+                              (uint64_t)SG_ROWS * SG_COLS};
+      host_energy_job(&v, &host_energy_horowitz45, &ein, &ej);
+      en.stream_pj += ej.stream_pj;
       en.mac_pj += ej.mac_pj;
       en.a_read_pj += ej.a_read_pj;
       en.b_read_pj += ej.b_read_pj;
       en.load_write_pj += ej.load_write_pj;
       en.total_pj += ej.total_pj;
     }
-    /* bound: DENSE K + R + C, SPARSE max row non-zeros + R + C, per job, by the mode used */
+    /* compute bound: DENSE K + C, SPARSE max row non-zeros + C, per job, by the mode used
+       (the R term of the first design was never paid); end-to-end bound: host_cycles */
     uint64_t bound = 0;
     for (uint32_t j = 0; j < jd.n; j++)
       bound += (jd.c[j].arch.mode_used == GOLD_MODE_SPARSE ? jd.c[j].arch.max_row_nnz : jd.k[j]) +
-               SG_ROWS + SG_COLS;
+               SG_COLS;
     double compute = (double)sd.cyc_compute;
     if (mode == GOLD_MODE_DENSE) dense_compute = compute;
     double util = compute > 0 ? (double)sd.macs_issued / ((double)SG_ROWS * SG_COLS * compute) : 0;
@@ -433,21 +445,28 @@ int main(int argc, char **argv) {
               "\"drain_cycles\": %" PRIu64 ", \"macs_issued\": %" PRIu64 ", \"macs_gated\": %" PRIu64 ", "
               "\"macs_skipped\": %" PRIu64 ", \"bound_cycles\": %" PRIu64 ", \"ratio_to_bound\": %.4f, "
               "\"utilization\": %.4f, \"effective_utilization\": %.4f, \"speedup_vs_dense\": %.4f, "
-              "\"energy_pj\": {\"mac\": %.1f, \"a_read\": %.1f, \"b_read\": %.1f, \"load_write\": %.1f, "
-              "\"total\": %.1f}, \"energy_table\": \"Horowitz ISSCC 2014, 45 nm\", "
+              "\"total_bound_cycles\": %" PRIu64 ", \"total_ratio_to_bound\": %.4f, \"jobs_keep_b\": %" PRIu64 ", "
+              "\"jobs_a_compressed\": %" PRIu64 ", \"in_beats\": %" PRIu64 ", \"out_beats\": %" PRIu64 ", "
+              "\"energy_pj\": %.1f, "
+              "\"energy_parts_pj\": {\"mac\": %.1f, \"a_read\": %.1f, \"b_read\": %.1f, \"load_write\": %.1f, "
+              "\"stream\": %.1f}, \"energy_table\": \"Horowitz ISSCC 2014, 45 nm\", "
               "\"seed\": %" PRIu64 ", \"match\": %s}\n",
               SG_VARIANT, o.label ? o.label : "", o.workload, SG_ROWS, SG_COLS, SG_DATA_W, SG_KMAX,
               SG_WINDOW, gold_mode_name(mode), used, M, N, K, sd.jobs, dA, dB,
               strcmp(o.workload, "random") == 0 ? o.density_a : dA, sd.cyc_compute,
               sd.cyc_total, sd.cyc_load, sd.cyc_drain, sd.macs_issued, sd.macs_gated, sd.macs_skipped,
-              bound, bound ? compute / (double)bound : 0.0, util, useful, speedup, en.mac_pj,
-              en.a_read_pj, en.b_read_pj, en.load_write_pj, en.total_pj, o.seed,
+              bound, bound ? compute / (double)bound : 0.0, util, useful, speedup, sd.bound_cycles,
+              sd.bound_cycles ? (double)sd.cyc_total / (double)sd.bound_cycles : 0.0, sd.jobs_keep_b,
+              sd.jobs_a_compressed, sd.in_beats, sd.out_beats, en.total_pj, en.mac_pj,
+              en.a_read_pj, en.b_read_pj, en.load_write_pj, en.stream_pj, o.seed,
               match ? "true" : "false");
     }
     free(jd.c);
     free(jd.k);
+    free(jd.flags);
     free(jg.c);
     free(jg.k);
+    free(jg.flags);
   }
   if (jf) fclose(jf);
   if (!o.quiet)

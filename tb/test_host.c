@@ -927,7 +927,7 @@ START_TEST(test_run_job)
         ck_assert(cnt.err == 0 && (cnt.status & HOST_STATUS_DONE));
         /* register sequence: ERR cleared first, config, START after config, one send, one recv */
         char clr[32];
-        snprintf(clr, sizeof clr, "W %03x=3f", HOST_REG_ERR);
+        snprintf(clr, sizeof clr, "W %03x=%x", HOST_REG_ERR, GOLD_ERR_ALL);
         ck_assert_msg(strcmp(f.ops[0], clr) == 0, "first op is '%s', expected '%s'", f.ops[0], clr);
         int start = fake_find(&f, "W 020=1", 0);
         ck_assert(start > 0);
@@ -1089,7 +1089,8 @@ START_TEST(test_gemm)
     ref_gemm(M, N, K, A, B, 16, R);
     char err[256];
 
-    for (int which = 0; which < 2; which++) { /* 0: fake device, 1: host_golddev */
+    /* 0: fake device, 1: host_golddev, 2: host_golddev with resident B and compressed A */
+    for (int which = 0; which < 3; which++) {
         fake_t f;
         host_golddev_t g;
         host_dev_t dev;
@@ -1098,7 +1099,8 @@ START_TEST(test_gemm)
         else
             ck_assert_int_eq(host_golddev_init(&g, &v, 0x010203, &dev, err, sizeof err), 0);
         cb_state_t st = {&v, 0, 0, 0, -1};
-        host_gemm_opts_t opt = {which == 0 ? GOLD_MODE_AUTO : GOLD_MODE_SPARSE, 200, on_job, &st};
+        host_gemm_opts_t opt = {which == 0 ? GOLD_MODE_AUTO : GOLD_MODE_SPARSE, 200, on_job, &st,
+                                which == 2 ? HOST_GEMM_STREAM_FAST : 0};
         host_gemm_stats_t gs;
         int rc = host_gemm(&dev, &v, &opt, M, N, K, A, B, C, &gs, err, sizeof err);
         ck_assert_msg(rc == 0, "gemm (%s): %s", which ? "golddev" : "fake", err);
@@ -1122,7 +1124,7 @@ START_TEST(test_gemm)
         ck_assert_msg(gs.nnz_a == 3 * nzA && gs.nnz_b == 3 * nzB, "gemm: summed nnz_a %" PRIu64
                       " (expected %" PRIu64 "), nnz_b %" PRIu64 " (expected %" PRIu64 ")",
                       gs.nnz_a, 3 * nzA, gs.nnz_b, 3 * nzB);
-        if (which == 1) {
+        if (which >= 1) {
             ck_assert_uint_eq(gs.jobs_sparse, 27);
             ck_assert(gs.cyc_total > 0 && gs.cyc_total == gs.cyc_load + gs.cyc_compute + gs.cyc_drain);
             host_variant_t pv;
@@ -1144,7 +1146,7 @@ START_TEST(test_gemm)
 
     /* callback stop, out-of-range element, empty gemm */
     cb_state_t st = {&v, 0, 0, 0, 4};
-    host_gemm_opts_t opt = {GOLD_MODE_DENSE, 256, on_job, &st};
+    host_gemm_opts_t opt = {GOLD_MODE_DENSE, 256, on_job, &st, 0};
     ck_assert_int_eq(host_gemm(&dev, &v, &opt, M, N, K, A, B, C2, NULL, err, sizeof err), HOST_E_CALLBACK);
     ck_assert_msg(strstr(err, "job 4") != NULL, "%s", err);
     A[3 * K + 2] = 128;
@@ -1204,7 +1206,7 @@ START_TEST(test_misc_names)
     char buf[64];
     ck_assert_str_eq(host_errbits_str(0, buf, sizeof buf), "0");
     ck_assert_str_eq(host_errbits_str(GOLD_ERR_K | GOLD_ERR_TLAST, buf, sizeof buf), "K|TLAST");
-    ck_assert_str_eq(host_errbits_str(0x45, buf, sizeof buf), "K|MODE|bit6");
+    ck_assert_str_eq(host_errbits_str(0x145, buf, sizeof buf), "K|MODE|RESIDENT|bit8");
     ck_assert_str_eq(host_status_name(HOST_E_JOB), "HOST_E_JOB");
     ck_assert_str_eq(host_status_name(12345), "HOST_E_?");
     ck_assert_str_eq(host_reg_name(0x044, 4), "ERR");

@@ -1,0 +1,47 @@
+/* host_cycles.h - THE cycle model of the generated machine (docs/architecture.md, "Timing").
+ *
+ * One place gives a job's LOAD / COMPUTE / DRAIN / TOTAL cycles from its counters and the
+ * variant, and the end-to-end bound of a whole GEMM.  The test bench asserts the job model
+ * exactly against the CYC_* registers on every job run without back-pressure, the golden
+ * device reports it as its cycle counters, and the benchmarks compare measured totals with
+ * the bound.
+ */
+#ifndef SPARSEGEN_HOST_CYCLES_H
+#define SPARSEGEN_HOST_CYCLES_H
+
+#include <stdint.h>
+
+#include "host_stream.h"
+
+typedef struct host_cycles {
+    uint64_t load, compute, drain, total;
+} host_cycles_t;
+
+/* What the model needs of one job: its shape, its stream flags and golden's counters. */
+typedef struct host_cycles_job {
+    uint32_t k;
+    uint32_t flags;       /* HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED (other bits ignored) */
+    uint32_t mode_used;   /* GOLD_MODE_DENSE or GOLD_MODE_SPARSE */
+    uint32_t max_row_nnz; /* MAX_ROW_NNZ */
+    uint64_t nnz_a;       /* NNZ_A (sets the compressed A section's length) */
+} host_cycles_job_t;
+
+/* Source latency the model adds to LOAD: cycles from the START write's response to the first
+ * operand beat on the test bench's bus models (tb/bus.c) and the golden device. */
+#define HOST_CYCLES_LOAD_LATENCY 3u
+
+/* Cycles of one job when the source never pauses and the sink is always ready:
+ *   LOAD    = operand beats (host_in_beats_fmt) + HOST_CYCLES_LOAD_LATENCY
+ *   COMPUTE = n + C + 4, n = K (DENSE) or MAX_ROW_NNZ (SPARSE): 2 DECIDE cycles, the cycle
+ *             the registered run pulse reaches the rows, n issue cycles, the cycle in which
+ *             the controller sees no row busy, then C FLUSH cycles
+ *   DRAIN   = R*C result beats
+ *   TOTAL   = LOAD + COMPUTE + DRAIN (the phases do not overlap in this design). */
+void host_cycles_job(const host_variant_t *v, const host_cycles_job_t *j, host_cycles_t *c);
+
+/* Lower bound on the same job: operand beats + compute bound (n + C: the slowest row's tokens
+ * and the trip along the row; the R term of the first design was never paid) + result beats,
+ * summed because this design runs LOAD, COMPUTE and DRAIN one after the other. */
+uint64_t host_cycles_job_bound(const host_variant_t *v, const host_cycles_job_t *j);
+
+#endif
