@@ -367,7 +367,8 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                 if (fast) {
                     if (have_b && res_n0 == n0 && res_k0 == k0 && res_kc == kc)
                         flags |= HOST_FLAGS_KEEP_B;
-                    if (v->a_ents > 0 &&
+                    /* DENSE mode is the dense machine: it moves A as stored (zeros too) */
+                    if (v->a_ents > 0 && opt->mode != GOLD_MODE_DENSE &&
                         host_in_beats_fmt(v, kc, HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_KEEP_B, nnz) <
                             host_in_beats_fmt(v, kc, HOST_FLAGS_KEEP_B, nnz))
                         flags |= HOST_FLAGS_A_COMPRESSED;

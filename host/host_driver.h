@@ -121,8 +121,9 @@ typedef struct host_gemm_opts {
     /* 0: every job streams A and B densely, interleaved (the first format).
      * HOST_GEMM_STREAM_FAST: tiles ordered column block by column block so that B stays
      * resident (FLAGS.KEEP_B) while the row tiles of A stream past it; A compressed
-     * (FLAGS.A_COMPRESSED) when the variant has the format and the job's compressed A section
-     * is shorter than its dense one. */
+     * (FLAGS.A_COMPRESSED) when the variant has the format, the mode is not DENSE (DENSE is
+     * the dense baseline: it moves A as stored, zeros included) and the job's compressed A
+     * section is shorter than its dense one. */
     uint32_t stream;
 } host_gemm_opts_t;
 #define HOST_GEMM_STREAM_FAST 1u
