@@ -19,7 +19,9 @@
   X(acc_w, "acc-width", 32, 4, 64, "accumulator width ACC_W, wraps; at least 2*DATA_W")       \
   X(kmax, "kmax", 1024, 4, 65536, "largest job K (power of two, at least 2*WINDOW)")          \
   X(window, "window", 16, 2, 64, "sparse feeder window along K (power of two)")               \
-  X(stream_w, "stream-width", 64, 8, 1024, "operand stream TDATA width (power of two)")
+  X(stream_w, "stream-width", 64, 8, 1024, "operand stream TDATA width (power of two)")         \
+  X(out_stream_w, "out-stream-width", 64, 8, 1024,                                            \
+    "result stream TDATA width (power of two, at least 8*ceil(acc_width/8)): results per beat")
 
 #define SG_SPARSITY_LIST(X) X(DENSE, "dense") X(WEIGHT, "weight")
 typedef enum {
@@ -59,7 +61,9 @@ typedef struct cfg_derived {
   uint32_t in_lane_w;       /* 8*ceil(data_w/8) */
   uint32_t elems_per_beat;  /* stream_w / in_lane_w */
   uint32_t beats_per_slice; /* ceil((rows+cols)/elems_per_beat) */
-  uint32_t out_w;           /* 8*ceil(acc_w/8) */
+  uint32_t out_w;           /* result lane: 8*ceil(acc_w/8) */
+  uint32_t res_per_beat;    /* results per result beat: out_stream_w / out_w */
+  uint32_t out_beats;       /* result beats per job: ceil(rows*cols / res_per_beat) */
   /* operand stream sections and the compressed A format (docs/data-formats.md) */
   uint32_t beats_a;         /* dense A section: beats per slice, ceil(rows/elems_per_beat) */
   uint32_t beats_b;         /* dense B section: beats per slice, ceil(cols/elems_per_beat) */

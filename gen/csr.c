@@ -32,7 +32,7 @@ static const char *csr_read_expr(gen_ctx_t *g, sg_reg_t r, char *buf, size_t n) 
       break;
     case SG_REG_PARAM3:
       snprintf(buf, n, "32'h%08X",
-               g->d.out_w | (g->d.in_lane_w << 16) | (g->d.elems_per_beat << 24));
+               c->out_stream_w | (g->d.in_lane_w << 16) | (g->d.elems_per_beat << 24));
       break;
     case SG_REG_CTRL: snprintf(buf, n, "32'd0"); break;
     case SG_REG_MODE: snprintf(buf, n, "{30'd0, mode_q}"); break;

@@ -22,20 +22,40 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "TGW", cfg_clog2(R * C + 1));
   tmpl_setu(&hs, "RRW", cfg_clog2(R));
   tmpl_setu(&hs, "CCW", cfg_clog2(C));
-  tmpl_setu(&hs, "R_M1", R - 1);
-  tmpl_setu(&hs, "C_M1", C - 1);
   tmpl_setu(&hs, "C", C);
   tmpl_setu(&hs, "RC", R * C);
   tmpl_setu(&hs, "FCW", cfg_clog2(C));
   tmpl_setu(&hs, "FLUSH_M1", C - 1);
   tmpl_setu(&hs, "DCW", g->d.kw + 10);
   tmpl_setu(&hs, "AW", c->acc_w);
-  tmpl_setu(&hs, "OW", g->d.out_w);
-  if (g->d.out_w > c->acc_w)
-    snprintf(ext, sizeof ext, "{{%u{drain_data_i[%u]}}, drain_data_i}", g->d.out_w - c->acc_w,
-             c->acc_w - 1);
+  /* result lanes */
+  const uint32_t L = g->d.res_per_beat, OW = g->d.out_w, OSW = c->out_stream_w;
+  const uint32_t RRW = cfg_clog2(R), CCW = cfg_clog2(C);
+  static char pad[128];
+  tmpl_setu(&hs, "OW", OW);
+  tmpl_setu(&hs, "OSW", OSW);
+  tmpl_setu(&hs, "L", L);
+  tmpl_setu(&hs, "LRRW", L * RRW);
+  tmpl_setu(&hs, "LCCW", L * CCW);
+  tmpl_setu(&hs, "LAW", L * c->acc_w);
+  tmpl_setu(&hs, "OBW", cfg_clog2(g->d.out_beats));
+  tmpl_setu(&hs, "OB_M1", g->d.out_beats - 1);
+  tmpl_setu(&hs, "RLW", cfg_clog2(R + L + 1));
+  tmpl_setu(&hs, "R", R);
+  tmpl_setu(&hs, "CCW1", CCW + 1);
+  tmpl_setu(&hs, "STEP_C", L % C);
+  tmpl_setu(&hs, "STEP_R", L / C);
+  tmpl_setu(&hs, "STEP_R1", L / C + 1);
+  tmpl_setu(&hs, "C_MOD", C % (1u << CCW));
+  if (OW > c->acc_w)
+    snprintf(ext, sizeof ext, "{{%u{d[%u]}}, d}", OW - c->acc_w, c->acc_w - 1);
   else
-    snprintf(ext, sizeof ext, "drain_data_i");
-  tmpl_set(&hs, "OUT_EXT", ext);
+    snprintf(ext, sizeof ext, "d");
+  tmpl_set(&hs, "LANE_EXT", ext);
+  if (OSW > L * OW)
+    snprintf(pad, sizeof pad, "  assign m_axis_tdata_o[%u:%u] = %u'd0;\n", OSW - 1, L * OW, OSW - L * OW);
+  else
+    pad[0] = '\0';
+  tmpl_set(&hs, "TDATA_PAD", pad);
   return emit_from_template(g, out, "ctrl.v", &hs);
 }

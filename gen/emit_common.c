@@ -10,10 +10,11 @@ void emit_header(const gen_ctx_t *g, sb_t *sb, const char *cm) {
   emit(sb, "%s command: %s", cm, g->cmdline);
   emit(sb, "%s parameters: name=%s rows=%u cols=%u data_width=%u acc_width=%u kmax=%u window=%u",
        cm, c->name, c->rows, c->cols, c->data_w, c->acc_w, c->kmax, c->window);
-  emit(sb, "%s             stream_width=%u sparsity=%s preset=%s", cm, c->stream_w,
-       cfg_sparsity_names[c->sparsity], c->preset);
-  emit(sb, "%s derived: in_lane_w=%u elems_per_beat=%u beats_per_slice=%u out_stream_w=%u", cm,
-       g->d.in_lane_w, g->d.elems_per_beat, g->d.beats_per_slice, g->d.out_w);
+  emit(sb, "%s             stream_width=%u out_stream_width=%u sparsity=%s preset=%s", cm,
+       c->stream_w, c->out_stream_w, cfg_sparsity_names[c->sparsity], c->preset);
+  emit(sb, "%s derived: in_lane_w=%u elems_per_beat=%u beats_per_slice=%u out_lane_w=%u "
+       "results_per_beat=%u", cm, g->d.in_lane_w, g->d.elems_per_beat, g->d.beats_per_slice,
+       g->d.out_w, g->d.res_per_beat);
 }
 
 int emit_from_text(gen_ctx_t *g, sb_t *out, const char *tname, const char *text, void *vholes) {

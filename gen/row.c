@@ -77,13 +77,17 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     emit(&pes, "    %s%s", buf, j + 1 < C ? " +" : ";");
   }
   emit(&pes, "%s", "");
-  emit(&pes, "// result read-back (DRAIN)");
+  emit(&pes, "// result read-back (DRAIN), one multiplexer per result lane");
+  const uint32_t L = g->d.res_per_beat;
   emit(&pes, "always @* begin");
   pes.indent++;
-  emit(&pes, "case (rd_col_i)");
-  for (uint32_t j = 0; j < C; j++) emit(&pes, "  %u'd%u: rd_data_o = acc_c%u;", ccw, j, j);
-  if (C < (1u << ccw)) emit(&pes, "  default: rd_data_o = acc_c0;");
-  emit(&pes, "endcase");
+  for (uint32_t l = 0; l < L; l++) {
+    emit(&pes, "case (rd_col_i[%u +: %u])", l * ccw, ccw);
+    for (uint32_t j = 0; j < C; j++)
+      emit(&pes, "  %u'd%u: rd_data_o[%u +: %u] = acc_c%u;", ccw, j, l * AW, AW, j);
+    if (C < (1u << ccw)) emit(&pes, "  default: rd_data_o[%u +: %u] = acc_c0;", l * AW, AW);
+    emit(&pes, "endcase");
+  }
   pes.indent--;
   emit(&pes, "end");
 
@@ -91,10 +95,10 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "C", C);
   tmpl_setu(&hs, "KW", KW);
   tmpl_setu(&hs, "DW", DW);
-  tmpl_setu(&hs, "AW", AW);
   tmpl_setu(&hs, "BWW", C * DW);
   tmpl_setu(&hs, "GCW", gcw);
-  tmpl_setu(&hs, "CCW", ccw);
+  tmpl_setu(&hs, "LCCW", g->d.res_per_beat * ccw);
+  tmpl_setu(&hs, "LNAW", g->d.res_per_beat * AW);
   /* slots of A elements per beat = banks of the sparse row's entry list (1 on dense-only) */
   const uint32_t E = g->d.a_banks, nb = (c->kmax + E - 1) / E;
   tmpl_setu(&hs, "E", E);

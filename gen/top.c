@@ -29,7 +29,7 @@ int gen_top_ports(const gen_ctx_t *g, gen_port_t *p, int max) {
       {"s_axil_rresp_o", "output", 2}, {"s_axil_rvalid_o", "output", 1},
       {"s_axil_rready_i", "input", 1}, {"s_axis_tdata_i", "input", g->cfg->stream_w},
       {"s_axis_tvalid_i", "input", 1}, {"s_axis_tready_o", "output", 1},
-      {"s_axis_tlast_i", "input", 1},  {"m_axis_tdata_o", "output", g->d.out_w},
+      {"s_axis_tlast_i", "input", 1},  {"m_axis_tdata_o", "output", g->cfg->out_stream_w},
       {"m_axis_tvalid_o", "output", 1}, {"m_axis_tready_i", "input", 1},
       {"m_axis_tlast_o", "output", 1}, {"irq_o", "output", 1},
   };
@@ -49,9 +49,9 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   const uint32_t SW = c->stream_w, LW = g->d.in_lane_w, EPB = g->d.elems_per_beat;
   const uint32_t BW = cfg_clog2(g->d.beats_per_slice), NBW = cfg_clog2(C + 1);
   const uint32_t ICW = cfg_clog2(R + 1), TGW = cfg_clog2(R * C + 1), GCW = cfg_clog2(C + 1);
-  const uint32_t RRW = cfg_clog2(R), CCW = cfg_clog2(C), OW = g->d.out_w, NW = KW + 1;
+  const uint32_t RRW = cfg_clog2(R), CCW = cfg_clog2(C), OW = c->out_stream_w, NW = KW + 1;
   const uint32_t RWB = g->d.a_row_w, EW = g->d.a_ent_w, NE = g->d.a_ents, E = g->d.a_banks;
-  const uint32_t NHW = RWB + KW + 1;
+  const uint32_t NHW = RWB + KW + 1, NL = g->d.res_per_beat;
   char b1[128], b2[64];
 
   emit_header(g, o, "//");
@@ -106,9 +106,9 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, "wire [%u:0]    gated_cnt;", TGW - 1);
   emit(o, "wire [%u:0]    max_row_nnz;", KW);
   emit(o, "wire [%u:0]    row_nnz;", R * NW - 1);
-  emit(o, "wire [%u:0]    drain_row;", RRW - 1);
-  emit(o, "wire [%u:0]    drain_col;", CCW - 1);
-  emit(o, "reg  [%u:0]   drain_data;", AW - 1);
+  emit(o, "wire [%u:0]    drain_row;", NL * RRW - 1);
+  emit(o, "wire [%u:0]    drain_col;", NL * CCW - 1);
+  emit(o, "reg  [%u:0]   drain_data;", NL * AW - 1);
   emit(o, "wire          rows_busy;");
   emit(o, "%s", "");
 
@@ -166,7 +166,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
     emit(o, "wire          busy_r%u, issue_r%u, afmt_r%u;", r, r, r);
     emit(o, "wire [%u:0]    nnz_r%u;", KW, r);
     emit(o, "wire [%u:0]    gcnt_r%u;", GCW - 1, r);
-    emit(o, "wire [%u:0]   rd_r%u;", AW - 1, r);
+    emit(o, "wire [%u:0]   rd_r%u;", NL * AW - 1, r);
     emit(o, "%s_row u_row_%u (", p, r);
     o->indent++;
     emit(o, ".clk_i       (clk_i),");
@@ -257,12 +257,15 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   sb_printf(o, "  assign row_nnz = {");
   for (uint32_t r = R; r-- > 0;) sb_printf(o, "nnz_r%u%s", r, r ? ", " : "};\n");
   emit(o, "%s", "");
-  emit(o, "// result multiplexer (DRAIN)");
+  emit(o, "// result multiplexer (DRAIN), one per result lane");
   emit(o, "always @* begin");
-  emit(o, "  case (drain_row)");
-  for (uint32_t r = 0; r < R; r++) emit(o, "    %u'd%u: drain_data = rd_r%u;", RRW, r, r);
-  if (R < (1u << RRW)) emit(o, "    default: drain_data = rd_r0;");
-  emit(o, "  endcase");
+  for (uint32_t l = 0; l < NL; l++) {
+    emit(o, "  case (drain_row[%u +: %u])", l * RRW, RRW);
+    for (uint32_t r = 0; r < R; r++)
+      emit(o, "    %u'd%u: drain_data[%u +: %u] = rd_r%u[%u +: %u];", RRW, r, l * AW, AW, r, l * AW, AW);
+    if (R < (1u << RRW)) emit(o, "    default: drain_data[%u +: %u] = rd_r0[%u +: %u];", l * AW, AW, l * AW, AW);
+    emit(o, "  endcase");
+  }
   emit(o, "end");
   emit(o, "%s", "");
 

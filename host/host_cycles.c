@@ -10,12 +10,12 @@ void host_cycles_job(const host_variant_t *v, const host_cycles_job_t *j, host_c
 {
     c->load = host_in_beats_fmt(v, j->k, j->flags, j->nnz_a) + HOST_CYCLES_LOAD_LATENCY;
     c->compute = tokens(j) + v->p.cols + 4u;
-    c->drain = (uint64_t)v->p.rows * v->p.cols;
+    c->drain = host_out_beats(v);
     c->total = c->load + c->compute + c->drain;
 }
 
 uint64_t host_cycles_job_bound(const host_variant_t *v, const host_cycles_job_t *j)
 {
     return host_in_beats_fmt(v, j->k, j->flags, j->nnz_a) + tokens(j) + v->p.cols +
-           (uint64_t)v->p.rows * v->p.cols;
+           host_out_beats(v);
 }

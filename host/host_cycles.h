@@ -35,7 +35,7 @@ typedef struct host_cycles_job {
  *   COMPUTE = n + C + 4, n = K (DENSE) or MAX_ROW_NNZ (SPARSE): 2 DECIDE cycles, the cycle
  *             the registered run pulse reaches the rows, n issue cycles, the cycle in which
  *             the controller sees no row busy, then C FLUSH cycles
- *   DRAIN   = R*C result beats
+ *   DRAIN   = result beats, ceil(R*C / results_per_beat)
  *   TOTAL   = LOAD + COMPUTE + DRAIN (the phases do not overlap in this design). */
 void host_cycles_job(const host_variant_t *v, const host_cycles_job_t *j, host_cycles_t *c);
 

@@ -121,6 +121,7 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
     t.window = p2 & 0xffu;
     t.p.sparse_capable = (p2 >> 8) & 1u;
     t.in_stream_w = p2 >> 16;
+    t.out_stream_w = p3 & 0xffffu;
     char msg[256];
     rc = host_variant_derive_msg(&t, msg, sizeof msg);
     if (rc != 0)
@@ -228,7 +229,7 @@ int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const gold_
     /* operands */
     const uint64_t in_beats = host_in_beats_fmt(v, job->k, flags, host_job_nnz_a(v, job));
     const uint32_t iwpb = host_in_words_per_beat(v), owpb = host_out_words_per_beat(v);
-    const uint64_t out_beats = (uint64_t)v->p.rows * v->p.cols;
+    const uint64_t out_beats = host_out_beats(v);
     if (in_beats > UINT32_MAX)
         return host_seterr(err, errlen, HOST_E_ARG, "job too large: %llu operand beats",
                            (unsigned long long)in_beats);
@@ -236,7 +237,7 @@ int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const gold_
     uint8_t *il = malloc((size_t)in_beats);
     uint32_t *ow = malloc((size_t)out_beats * owpb * sizeof *ow);
     uint8_t *ol = calloc((size_t)out_beats, 1);
-    int64_t *res = malloc((size_t)out_beats * sizeof *res);
+    int64_t *res = malloc((size_t)v->p.rows * v->p.cols * sizeof *res);
     if (iw == NULL || il == NULL || ow == NULL || ol == NULL || res == NULL) {
         rc = host_seterr(err, errlen, HOST_E_NOMEM, "out of memory for %llu operand beats",
                          (unsigned long long)in_beats);
@@ -288,7 +289,7 @@ int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const gold_
     rc = host_stream_decode_results(v, ow, ol, out_beats, res, err, errlen);
     if (rc != 0)
         goto out;
-    memcpy(c_out, res, (size_t)out_beats * sizeof *res);
+    memcpy(c_out, res, (size_t)v->p.rows * v->p.cols * sizeof *res);
 out:
     free(iw);
     free(il);
@@ -403,7 +404,7 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                                         cnt.arch.nnz_a};
                 st.bound_cycles += host_cycles_job_bound(v, &cj);
                 st.in_beats += host_in_beats_fmt(v, kc, flags, nnz);
-                st.out_beats += (uint64_t)R * Cc;
+                st.out_beats += host_out_beats(v);
                 st.jobs_keep_b += (flags & HOST_FLAGS_KEEP_B) != 0;
                 st.jobs_a_compressed += (flags & HOST_FLAGS_A_COMPRESSED) != 0;
                 st.jobs++;

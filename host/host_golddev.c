@@ -58,7 +58,7 @@ static int start(host_golddev_t *g)
     /* the most beats this job can have (compressed A: every element a non-zero) */
     g->in_cap = host_in_beats_fmt(v, g->k, g->flags, (uint64_t)v->p.rows * g->k);
     g->in_beats = 0;
-    g->out_beats = (uint64_t)v->p.rows * v->p.cols;
+    g->out_beats = host_out_beats(v);
     g->in_words = calloc((size_t)g->in_cap * host_in_words_per_beat(v), sizeof *g->in_words);
     g->in_last = calloc((size_t)g->in_cap, 1);
     g->out_words = calloc((size_t)g->out_beats * host_out_words_per_beat(v), sizeof *g->out_words);

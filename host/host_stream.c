@@ -76,7 +76,15 @@ int host_variant_derive_msg(host_variant_t *v, char *err, size_t errlen)
     v->in_lane_w = lane;
     v->elems_per_beat = epb;
     v->beats_per_slice = ceil_div(p->rows + p->cols, epb);
-    v->out_stream_w = 8u * ceil_div(p->acc_w, 8u);
+    v->out_lane_w = 8u * ceil_div(p->acc_w, 8u);
+    if (v->out_stream_w == 0)
+        v->out_stream_w = v->out_lane_w;
+    if (v->out_stream_w < v->out_lane_w || v->out_stream_w > 65535u || v->out_stream_w % 8u != 0)
+        return host_seterr(err, errlen, HOST_E_RANGE,
+                           "out_stream_w=%u must be a multiple of 8 in %u..65535 (one %u-bit result "
+                           "lane at least)",
+                           v->out_stream_w, v->out_lane_w, v->out_lane_w);
+    v->results_per_beat = v->out_stream_w / v->out_lane_w;
     v->beats_a = ceil_div(p->rows, epb);
     v->beats_b = ceil_div(p->cols, epb);
     uint32_t rw = 0, kw = 0;
@@ -111,7 +119,8 @@ int host_variant_check(const host_variant_t *v, char *err, size_t errlen)
     CHK_(in_lane_w)
     CHK_(elems_per_beat)
     CHK_(beats_per_slice)
-    CHK_(out_stream_w)
+    CHK_(out_lane_w)
+    CHK_(results_per_beat)
     CHK_(beats_a)
     CHK_(beats_b)
     CHK_(a_row_w)
@@ -124,6 +133,11 @@ int host_variant_check(const host_variant_t *v, char *err, size_t errlen)
 
 uint32_t host_in_words_per_beat(const host_variant_t *v) { return ceil_div(v->in_stream_w, 32u); }
 uint32_t host_out_words_per_beat(const host_variant_t *v) { return ceil_div(v->out_stream_w, 32u); }
+uint64_t host_out_beats(const host_variant_t *v)
+{
+    uint64_t n = (uint64_t)v->p.rows * v->p.cols, rpb = v->results_per_beat ? v->results_per_beat : 1u;
+    return (n + rpb - 1u) / rpb;
+}
 uint64_t host_in_beats(const host_variant_t *v, uint32_t k) { return (uint64_t)k * v->beats_per_slice; }
 
 int host_stream_encode(const host_variant_t *v, const gold_job_t *j, uint32_t *words,
@@ -166,18 +180,21 @@ int host_stream_decode_results(const host_variant_t *v, const uint32_t *words,
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
         return rc;
-    uint64_t n = (uint64_t)v->p.rows * v->p.cols;
-    if (nbeats != n)
+    const uint64_t n = (uint64_t)v->p.rows * v->p.cols, nb = host_out_beats(v);
+    if (nbeats != nb)
         return host_seterr(err, errlen, HOST_E_ARG,
-                           "result stream: %llu beats given, a job has rows*cols = %llu",
-                           (unsigned long long)nbeats, (unsigned long long)n);
-    if (last != NULL && !last[n - 1])
+                           "result stream: %llu beats given, a job has %llu (rows*cols = %llu, %u "
+                           "per beat)",
+                           (unsigned long long)nbeats, (unsigned long long)nb,
+                           (unsigned long long)n, v->results_per_beat);
+    if (last != NULL && !last[nb - 1])
         return host_seterr(err, errlen, HOST_E_PROTO,
                            "result stream: TLAST missing on the last beat (%llu)",
-                           (unsigned long long)(n - 1));
-    const uint32_t wpb = host_out_words_per_beat(v), AW = v->p.acc_w, OW = v->out_stream_w;
+                           (unsigned long long)(nb - 1));
+    const uint32_t wpb = host_out_words_per_beat(v), AW = v->p.acc_w, OW = v->out_lane_w;
+    const uint32_t rpb = v->results_per_beat;
     for (uint64_t i = 0; i < n; i++) {
-        uint64_t raw = get_bits(words + (size_t)i * wpb, 0, OW);
+        uint64_t raw = get_bits(words + (size_t)(i / rpb) * wpb, (uint32_t)(i % rpb) * OW, OW);
         int64_t val = gold_sext(raw, AW);
         if (gold_trunc((uint64_t)val, OW) != raw)
             return host_seterr(err, errlen, HOST_E_PROTO,
@@ -199,14 +216,15 @@ int host_stream_encode_results(const host_variant_t *v, const int64_t *c, uint32
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
         return rc;
-    const uint64_t n = (uint64_t)v->p.rows * v->p.cols;
-    const uint32_t wpb = host_out_words_per_beat(v);
-    memset(words, 0, (size_t)n * wpb * sizeof *words);
+    const uint64_t n = (uint64_t)v->p.rows * v->p.cols, nb = host_out_beats(v);
+    const uint32_t wpb = host_out_words_per_beat(v), rpb = v->results_per_beat, OW = v->out_lane_w;
+    memset(words, 0, (size_t)nb * wpb * sizeof *words);
     for (uint64_t i = 0; i < n; i++) {
-        uint64_t val = gold_trunc((uint64_t)gold_sext((uint64_t)c[i], v->p.acc_w), v->out_stream_w);
-        put_bits(words + (size_t)i * wpb, 0, v->out_stream_w, val);
-        last[i] = i + 1 == n;
+        uint64_t val = gold_trunc((uint64_t)gold_sext((uint64_t)c[i], v->p.acc_w), OW);
+        put_bits(words + (size_t)(i / rpb) * wpb, (uint32_t)(i % rpb) * OW, OW, val);
     }
+    for (uint64_t b = 0; b < nb; b++)
+        last[b] = b + 1 == nb;
     return HOST_OK;
 }
 

@@ -19,7 +19,10 @@ typedef struct host_variant {
     uint32_t in_lane_w;       /* derived: 8*ceil(data_w/8) */
     uint32_t elems_per_beat;  /* derived: in_stream_w / in_lane_w */
     uint32_t beats_per_slice; /* derived: ceil((rows+cols)/elems_per_beat) */
-    uint32_t out_stream_w;    /* derived: 8*ceil(acc_w/8) */
+    uint32_t out_stream_w;    /* result TDATA width (PARAM3[15:0]); 0 before deriving = one
+                                 result lane, 8*ceil(acc_w/8) (the first format) */
+    uint32_t out_lane_w;      /* derived: 8*ceil(acc_w/8), one result */
+    uint32_t results_per_beat; /* derived: out_stream_w / out_lane_w */
     /* derived: operand stream sections and compressed A (docs/data-formats.md) */
     uint32_t beats_a;         /* dense A section: beats per slice, ceil(rows/elems_per_beat) */
     uint32_t beats_b;         /* B section: beats per slice, ceil(cols/elems_per_beat) */
@@ -50,6 +53,8 @@ int host_variant_check(const host_variant_t *v, char *err, size_t errlen);
 
 uint32_t host_in_words_per_beat(const host_variant_t *v);  /* ceil(in_stream_w/32) */
 uint32_t host_out_words_per_beat(const host_variant_t *v); /* ceil(out_stream_w/32) */
+/* Result beats of a job: ceil(rows*cols / results_per_beat). */
+uint64_t host_out_beats(const host_variant_t *v);
 /* Number of operand beats of a job with this K: K * beats_per_slice. */
 uint64_t host_in_beats(const host_variant_t *v, uint32_t k);
 /* Operand beats of a job with stream flags (HOST_FLAGS_KEEP_B, HOST_FLAGS_A_COMPRESSED):
@@ -73,15 +78,18 @@ int host_stream_encode_fmt(const host_variant_t *v, const gold_job_t *j, uint32_
                            uint32_t *words, uint8_t *last, uint64_t cap_beats, char *err,
                            size_t errlen);
 
-/* Decode rows*cols result beats into c (row-major int64, the acc_w-bit value sign-extended).
- * nbeats must equal rows*cols.  last may be NULL; otherwise last[nbeats-1] must be set (other
+/* Decode a job's result beats into c (row-major int64, the acc_w-bit value sign-extended).
+ * Result i is in beat i / results_per_beat, lane i % results_per_beat (TDATA bits
+ * [lane*out_lane_w +: out_lane_w]); lanes past the last result are 0.
+ * nbeats must equal host_out_beats(v).  last may be NULL; otherwise last[nbeats-1] must be set (other
  * TLAST flags are not checked).  Fails with HOST_E_PROTO if the bits acc_w..out_stream_w-1 of
  * a beat are not the sign extension of bit acc_w-1 (names the beat). */
 int host_stream_decode_results(const host_variant_t *v, const uint32_t *words,
                                const uint8_t *last, uint64_t nbeats, int64_t *c, char *err,
                                size_t errlen);
 
-/* Inverse of host_stream_decode_results (for device models): rows*cols beats, TLAST on the last. */
+/* Inverse of host_stream_decode_results (for device models): host_out_beats(v) beats, TLAST on
+ * the last. */
 int host_stream_encode_results(const host_variant_t *v, const int64_t *c, uint32_t *words,
                                uint8_t *last, char *err, size_t errlen);
 

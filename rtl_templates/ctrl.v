@@ -49,11 +49,11 @@ module @@P@@_ctrl (
   input  wire [@@ICW@@-1:0]    issue_cnt_i,   // rows that issued a token this cycle
   input  wire [@@TGW@@-1:0]    gated_cnt_i,   // gated MAC slots this cycle, whole array
   input  wire [@@KW@@:0]       max_row_nnz_i,
-  // result stream
-  output wire [@@RRW@@-1:0]    drain_row_o,
-  output wire [@@CCW@@-1:0]    drain_col_o,
-  input  wire [@@AW@@-1:0]     drain_data_i,
-  output wire [@@OW@@-1:0]     m_axis_tdata_o,
+  // result stream: @@L@@ result lane(s) per beat, lane l reads row/col at [l*RRW], [l*CCW]
+  output wire [@@LRRW@@-1:0]   drain_row_o,
+  output wire [@@LCCW@@-1:0]   drain_col_o,
+  input  wire [@@LAW@@-1:0]    drain_data_i,
+  output wire [@@OSW@@-1:0]    m_axis_tdata_o,
   output wire                  m_axis_tvalid_o,
   input  wire                  m_axis_tready_i,
   output wire                  m_axis_tlast_o,
@@ -92,8 +92,7 @@ module @@P@@_ctrl (
   reg  [@@KW@@-1:0]   ld_k_q, ld_k_d;
   reg  [@@BW@@-1:0]   ld_beat_q, ld_beat_d;
   reg  [@@FCW@@-1:0]  flush_q, flush_d;
-  reg  [@@RRW@@-1:0]  dr_row_q, dr_row_d;
-  reg  [@@CCW@@-1:0]  dr_col_q, dr_col_d;
+  reg  [@@OBW@@-1:0]  dr_beat_q, dr_beat_d;     // result beat within the job
   reg  [31:0]         cyc_total_q, cyc_total_d;
   reg  [31:0]         cyc_load_q, cyc_load_d;
   reg  [31:0]         cyc_compute_q, cyc_compute_d;
@@ -143,7 +142,7 @@ module @@P@@_ctrl (
   wire a_sec      = (sec_q == SEC_AD) || (sec_q == SEC_AH) || (sec_q == SEC_AC);
   wire ld_last    = sec_last && !(a_sec && !keep_b_q);
   wire dr_fire    = (state_q == ST_DRAIN) && m_axis_tready_i;
-  wire dr_last    = (dr_row_q == @@RRW@@'d@@R_M1@@) && (dr_col_q == @@CCW@@'d@@C_M1@@);
+  wire dr_last    = (dr_beat_q == @@OBW@@'d@@OB_M1@@);
 
   // AUTO rule: SPARSE iff 256 * max_r(row_nnz[r]) < THRESH * K (exact integer arithmetic)
   wire [@@DCW@@-1:0] auto_lhs = {{(@@DCW@@-@@KW@@-9){1'b0}}, max_row_nnz_i, 8'd0};
@@ -188,8 +187,7 @@ module @@P@@_ctrl (
     ld_beat_d     = ld_beat_q;
     flush_d       = flush_q;
     decide_d      = 1'b0;
-    dr_row_d      = dr_row_q;
-    dr_col_d      = dr_col_q;
+    dr_beat_d     = dr_beat_q;
     cyc_total_d   = cyc_total_q;
     cyc_load_d    = cyc_load_q;
     cyc_compute_d = cyc_compute_q;
@@ -274,11 +272,8 @@ module @@P@@_ctrl (
           if (dr_last) begin
             state_d = ST_IDLE;
             done_d  = 1'b1;
-          end else if (dr_col_q == @@CCW@@'d@@C_M1@@) begin
-            dr_col_d = {@@CCW@@{1'b0}};
-            dr_row_d = dr_row_q + @@RRW@@'d1;
           end else begin
-            dr_col_d = dr_col_q + @@CCW@@'d1;
+            dr_beat_d = dr_beat_q + @@OBW@@'d1;
           end
         end
       end
@@ -301,8 +296,7 @@ module @@P@@_ctrl (
       end
       ld_k_d        = {@@KW@@{1'b0}};
       ld_beat_d     = {@@BW@@{1'b0}};
-      dr_row_d      = {@@RRW@@{1'b0}};
-      dr_col_d      = {@@CCW@@{1'b0}};
+      dr_beat_d     = {@@OBW@@{1'b0}};
       cyc_total_d   = 32'd0;
       cyc_load_d    = 32'd0;
       cyc_compute_d = 32'd0;
@@ -326,8 +320,7 @@ module @@P@@_ctrl (
       ld_beat_q     <= {@@BW@@{1'b0}};
       flush_q       <= {@@FCW@@{1'b0}};
       decide_q      <= 1'b0;
-      dr_row_q      <= {@@RRW@@{1'b0}};
-      dr_col_q      <= {@@CCW@@{1'b0}};
+      dr_beat_q     <= {@@OBW@@{1'b0}};
       cyc_total_q   <= 32'd0;
       cyc_load_q    <= 32'd0;
       cyc_compute_q <= 32'd0;
@@ -350,8 +343,7 @@ module @@P@@_ctrl (
       ld_beat_q     <= ld_beat_d;
       flush_q       <= flush_d;
       decide_q      <= decide_d;
-      dr_row_q      <= dr_row_d;
-      dr_col_q      <= dr_col_d;
+      dr_beat_q     <= dr_beat_d;
       cyc_total_q   <= cyc_total_d;
       cyc_load_q    <= cyc_load_d;
       cyc_compute_q <= cyc_compute_d;
@@ -386,10 +378,43 @@ module @@P@@_ctrl (
   assign row_run_o       = run_q;
   assign row_sparse_o    = run_sparse_q;
   assign k_len_o         = k_job_q;
-  assign drain_row_o     = dr_row_q;
-  assign drain_col_o     = dr_col_q;
-  assign m_axis_tdata_o  = @@OUT_EXT@@;
-  assign m_axis_tvalid_o = (state_q == ST_DRAIN);
+  // Result lanes: lane l carries result beat*@@L@@ + l (row-major). Each lane keeps its own
+  // (row, col), set in FLUSH to (l / C, l % C) and advanced by @@L@@ results per beat; a lane
+  // past the last result sends 0.
+  genvar gl;
+  generate
+    for (gl = 0; gl < @@L@@; gl = gl + 1) begin : gen_lane
+      localparam integer       INIT_RI = gl / @@C@@;
+      localparam integer       INIT_CI = gl % @@C@@;
+      localparam [@@RLW@@-1:0] INIT_R = INIT_RI[@@RLW@@-1:0];
+      localparam [@@CCW@@-1:0] INIT_C = INIT_CI[@@CCW@@-1:0];
+      reg  [@@RLW@@-1:0] r_q;
+      reg  [@@CCW@@-1:0] c_q;
+      wire [@@CCW@@:0]   c_sum = {1'b0, c_q} + @@CCW1@@'d@@STEP_C@@;
+      wire [@@AW@@-1:0]  d     = drain_data_i[gl*@@AW@@ +: @@AW@@];
+      always @(posedge clk_i) begin
+        if (!rst_ni) begin
+          r_q <= {@@RLW@@{1'b0}};
+          c_q <= {@@CCW@@{1'b0}};
+        end else if (state_q == ST_FLUSH) begin
+          r_q <= INIT_R;
+          c_q <= INIT_C;
+        end else if (dr_fire && !dr_last) begin
+          if (c_sum >= @@CCW1@@'d@@C@@) begin
+            c_q <= c_sum[@@CCW@@-1:0] - @@CCW@@'d@@C_MOD@@;
+            r_q <= r_q + @@RLW@@'d@@STEP_R1@@;
+          end else begin
+            c_q <= c_sum[@@CCW@@-1:0];
+            r_q <= r_q + @@RLW@@'d@@STEP_R@@;
+          end
+        end
+      end
+      assign drain_row_o[gl*@@RRW@@ +: @@RRW@@] = r_q[@@RRW@@-1:0];
+      assign drain_col_o[gl*@@CCW@@ +: @@CCW@@] = c_q;
+      assign m_axis_tdata_o[gl*@@OW@@ +: @@OW@@] = (r_q < @@RLW@@'d@@R@@) ? @@LANE_EXT@@ : @@OW@@'d0;
+    end
+  endgenerate
+@@TDATA_PAD@@  assign m_axis_tvalid_o = (state_q == ST_DRAIN);
   assign m_axis_tlast_o  = dr_last;
   assign busy_o          = (state_q != ST_IDLE);
   assign done_o          = done_d && !abort_i;

@@ -19,6 +19,6 @@ module @@P@@_row (
   output wire [@@KW@@:0]       nnz_o,        // non-zeros of A in this row
   output wire                  afmt_o,       // an A entry past K or out of k order (LOAD)
   output wire [@@GCW@@-1:0]    gated_cnt_o,  // gated MAC slots this cycle
-  input  wire [@@CCW@@-1:0]    rd_col_i,     // result read-back (DRAIN)
-  output reg  [@@AW@@-1:0]     rd_data_o
+  input  wire [@@LCCW@@-1:0]   rd_col_i,     // result read-back (DRAIN), one column per lane
+  output reg  [@@LNAW@@-1:0]   rd_data_o
 );

@@ -165,7 +165,7 @@ int tb_axis_recv(tb_t *tb, uint32_t *words, uint32_t wpb, uint32_t nbeats, uint8
     tb_cycle(tb);
     tb->out_stalls += p->m_tvalid && !p->m_tready;
     if (p->m_tvalid && p->m_tready) {
-      for (uint32_t w = 0; w < wpb; w++) words[(size_t)i * wpb + w] = w < 2 ? p->m_tdata[w] : 0;
+      for (uint32_t w = 0; w < wpb; w++) words[(size_t)i * wpb + w] = w < DUT_MAX_WORDS ? p->m_tdata[w] : 0;
       last[i] = p->m_tlast;
       i++;
       idle = 0;

@@ -337,6 +337,7 @@ int main(int argc, char **argv) {
   v.p = (gold_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE};
   v.window = SG_WINDOW;
   v.in_stream_w = SG_IN_STREAM_W;
+  v.out_stream_w = SG_OUT_STREAM_W;
   host_variant_derive(&v);
 
   if (!o.quiet) {
@@ -407,7 +408,7 @@ int main(int argc, char **argv) {
       host_energy_in_t ein = {jd.k[j], jd.flags[j], jd.c[j].arch.macs_issued, jd.c[j].arch.macs_gated,
                               jd.c[j].arch.nnz_a,
                               host_in_beats_fmt(&v, jd.k[j], jd.flags[j], jd.c[j].arch.nnz_a),
-                              (uint64_t)SG_ROWS * SG_COLS};
+                              host_out_beats(&v)};
       host_energy_job(&v, &host_energy_horowitz45, &ein, &ej);
       en.stream_pj += ej.stream_pj;
       en.mac_pj += ej.mac_pj;

@@ -87,6 +87,7 @@ static void rtl_variant(host_variant_t *v) {
   v->p = rtl_params;
   v->window = SG_WINDOW;
   v->in_stream_w = SG_IN_STREAM_W;
+  v->out_stream_w = SG_OUT_STREAM_W;
   host_variant_derive(v);
 }
 
@@ -264,7 +265,7 @@ static int rtl_check_job_fmt(rtl_state_t *s, const char *tcase, const char *labe
   uint32_t tokens = gc.mode_used == GOLD_MODE_SPARSE ? gc.max_row_nnz : job->k;
   if (hc.cyc_total != hc.cyc_load + hc.cyc_compute + hc.cyc_drain ||
       hc.cyc_load < (uint32_t)host_in_beats_fmt(&s->v, job->k, flags, gc.nnz_a) ||
-      hc.cyc_drain < SG_ROWS * SG_COLS ||
+      hc.cyc_drain < (uint32_t)host_out_beats(&s->v) ||
       hc.cyc_compute < tokens) {
     fprintf(stderr, "FAIL %s: cycle counters total %u load %u compute %u drain %u inconsistent\n",
             label, hc.cyc_total, hc.cyc_load, hc.cyc_compute, hc.cyc_drain);
@@ -578,9 +579,9 @@ START_TEST(test_register_errors) {
     uint32_t owpb = host_out_words_per_beat(&s.v);
     uint32_t *res = calloc((size_t)SG_ROWS * SG_COLS * owpb, sizeof(uint32_t));
     uint8_t *rl = calloc((size_t)SG_ROWS * SG_COLS, 1);
-    ck_assert_int_eq(tb_axis_recv(tb, res, owpb, SG_ROWS * SG_COLS, rl), 0);
+    ck_assert_int_eq(tb_axis_recv(tb, res, owpb, (uint32_t)host_out_beats(&s.v), rl), 0);
     int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS];
-    ck_assert_int_eq(host_stream_decode_results(&s.v, res, rl, SG_ROWS * SG_COLS, dev_c, err, sizeof err), 0);
+    ck_assert_int_eq(host_stream_decode_results(&s.v, res, rl, host_out_beats(&s.v), dev_c, err, sizeof err), 0);
     gold_counters_t gc;
     ck_assert_int_eq(gold_run(&rtl_params, &job, gold_c, &gc), 0);
     ck_assert_msg(memcmp(dev_c, gold_c, sizeof dev_c) == 0, "results wrong after a bad TLAST");
@@ -634,8 +635,8 @@ START_TEST(test_interrupt_mid_job) {
   ck_assert_int_eq(tb_axis_send(tb, words, wpb, sent, last), 0);
   /* wait (bounded) until the job is in the phase to interrupt: LOAD 1, COMPUTE 3/FLUSH 4,
      DRAIN 5; in DRAIN take one result first when there is more than one */
-  if (phase == 2 && SG_ROWS * SG_COLS > 1) {
-    uint32_t res[4];
+  if (phase == 2 && host_out_beats(&s.v) > 1) {
+    uint32_t res[32];
     uint8_t rl[2];
     ck_assert_int_eq(tb_axis_recv(tb, res, host_out_words_per_beat(&s.v), 1, rl), 0);
   }
@@ -838,7 +839,7 @@ START_TEST(test_stream_errors) {
       uint32_t owpb = host_out_words_per_beat(&s.v);
       uint32_t *res = calloc((size_t)SG_ROWS * SG_COLS * owpb, sizeof(uint32_t));
       uint8_t *rl = calloc((size_t)SG_ROWS * SG_COLS, 1);
-      ck_assert_int_eq(tb_axis_recv(tb, res, owpb, SG_ROWS * SG_COLS, rl), 0);
+      ck_assert_int_eq(tb_axis_recv(tb, res, owpb, (uint32_t)host_out_beats(&s.v), rl), 0);
       tb_idle(tb, 2);
       static const char *const what[3] = {"compressed entry with k >= K", "compressed entries out of k order",
                                           "compressed entry of a row past R-1"};
