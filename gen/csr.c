@@ -85,6 +85,7 @@ int emit_csr(gen_ctx_t *g, sb_t *out) {
     tmpl_set(&hs, wn[i], w[i]);
   }
   tmpl_setu(&hs, "KW", g->d.kw);
+  tmpl_setu(&hs, "DCW", g->d.kw + 10);
   tmpl_setu(&hs, "KMAX", c->kmax);
   tmpl_setu(&hs, "NW", nw);
   tmpl_setu(&hs, "RNW", c->rows * nw);

@@ -93,7 +93,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, "wire [%u:0]    hdr_n;", NHW - 1);
   emit(o, "wire [1:0]    cfg_mode, mode_used;");
   emit(o, "wire [%u:0]    cfg_k;", KW);
-  emit(o, "wire [8:0]    cfg_thresh;");
+  emit(o, "wire [%u:0]    cfg_rhs;", KW + 9);
   emit(o, "wire [2:0]    state;");
   emit(o, "wire [31:0]   cyc_total, cyc_load, cyc_compute, cyc_drain;");
   emit(o, "wire [31:0]   macs_issued, macs_gated, macs_skipped, nnz_a, nnz_b;");
@@ -282,7 +282,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
       "s_axil_arready_o", "s_axil_arready_o", "s_axil_rdata_o", "s_axil_rdata_o",
       "s_axil_rresp_o", "s_axil_rresp_o", "s_axil_rvalid_o", "s_axil_rvalid_o",
       "s_axil_rready_i", "s_axil_rready_i", "start_o", "start", "abort_o", "abort",
-      "cfg_mode_o", "cfg_mode", "cfg_k_o", "cfg_k", "cfg_thresh_o", "cfg_thresh", "cfg_acc_o",
+      "cfg_mode_o", "cfg_mode", "cfg_k_o", "cfg_k", "cfg_rhs_o", "cfg_rhs", "cfg_acc_o",
       "cfg_acc", "cfg_keep_b_o", "cfg_keep_b", "cfg_acomp_o", "cfg_acomp", "b_valid_i",
       "b_valid", "b_k_i", "b_k", "afmt_err_i", "afmt_err", "busy_i", "busy", "done_i", "done", "tlast_err_i", "tlast_err", "state_i",
       "state", "mode_used_i", "mode_used", "cyc_total_i", "cyc_total", "cyc_load_i", "cyc_load",
@@ -300,7 +300,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   o->indent++;
   const char *ctrl_pins[] = {
       "clk_i", "clk_i", "rst_ni", "rst_ni", "start_i", "start", "abort_i", "abort",
-      "cfg_mode_i", "cfg_mode", "cfg_k_i", "cfg_k", "cfg_thresh_i", "cfg_thresh", "cfg_acc_i",
+      "cfg_mode_i", "cfg_mode", "cfg_k_i", "cfg_k", "cfg_rhs_i", "cfg_rhs", "cfg_acc_i",
       "cfg_acc", "cfg_keep_b_i", "cfg_keep_b", "cfg_acomp_i", "cfg_acomp", "s_axis_tvalid_i", "s_axis_tvalid_i", "s_axis_tready_o", "s_axis_tready_o",
       "s_axis_tlast_i", "s_axis_tlast_i", "ld_fire_o", "ld_fire", "ld_beat_o", "ld_beat",
       "ld_k_o", "ld_k", "ld_il_o", "ld_il", "ld_ad_o", "ld_ad", "ld_ac_o", "ld_ac", "ld_b_o",

@@ -34,7 +34,7 @@ module @@P@@_csr (
   output wire                abort_o,
   output wire [1:0]          cfg_mode_o,
   output wire [@@KW@@:0]     cfg_k_o,
-  output wire [8:0]          cfg_thresh_o,
+  output wire [@@DCW@@-1:0]  cfg_rhs_o,     // THRESH * K (K's low bits), for the AUTO rule
   output wire                cfg_acc_o,
   output wire                cfg_keep_b_o,
   output wire                cfg_acomp_o,
@@ -89,7 +89,20 @@ module @@P@@_csr (
   reg  [31:0]  rd_val;
   reg          rd_ok;
 
-  wire         wr_en   = s_axil_awvalid_i && s_axil_wvalid_i && !bvalid_q;
+  // THRESH * K by shift-and-add, one THRESH bit per cycle, restarted by every write of K or
+  // THRESH; a CTRL write (START) waits until it is done (at most 9 cycles after such a write).
+  reg  [@@DCW@@-1:0] rhs_q, rhs_d;
+  reg  [@@DCW@@-1:0] rhs_k_q, rhs_k_d;   // K shifted left by the bits done
+  reg  [8:0]         rhs_t_q, rhs_t_d;   // THRESH shifted right by the bits done
+  reg  [3:0]         rhs_n_q, rhs_n_d;   // bits still to add
+  reg                rhs_go_q;           // K or THRESH was written last cycle: restart
+  // START checks precomputed into registers (K is stable while rhs_busy blocks START; the
+  // resident B only changes while a job is busy)
+  reg                k_ok_q;             // K in 1..KMAX
+  reg                res_ok_q;           // a B loaded with this K is resident
+  wire               rhs_busy = rhs_go_q || (rhs_n_q != 4'd0);
+  wire         wr_en   = s_axil_awvalid_i && s_axil_wvalid_i && !bvalid_q &&
+                         !(rhs_busy && (s_axil_awaddr_i[11:2] == 10'h@@W_CTRL@@));
   wire         rd_en   = s_axil_arvalid_i && !rvalid_q;
   wire [9:0]   wr_word = s_axil_awaddr_i[11:2];
   wire [9:0]   rd_word = s_axil_araddr_i[11:2];
@@ -121,9 +134,9 @@ module @@P@@_csr (
             end else if (wd[0]) begin
               if (busy_i) begin
                 err_set = ERR_BUSY;
-              end else if ((k_q == 32'd0) || (k_q > 32'd@@KMAX@@)) begin
+              end else if (!k_ok_q) begin
                 err_set = ERR_K;
-              end else if (keep_b_q && !(b_valid_i && ({{(31-@@KW@@){1'b0}}, b_k_i} == k_q))) begin
+              end else if (keep_b_q && !res_ok_q) begin
                 err_set = ERR_RESIDENT;
               end else if (acomp_q && !@@ACOMP_OK@@) begin
                 err_set = ERR_AFMT;
@@ -221,6 +234,47 @@ module @@P@@_csr (
     end
   end
 
+  always @* begin
+    rhs_d   = rhs_q;
+    rhs_k_d = rhs_k_q;
+    rhs_t_d = rhs_t_q;
+    rhs_n_d = rhs_n_q;
+    if (rhs_busy) begin
+      if (rhs_t_q[0]) begin
+        rhs_d = rhs_q + rhs_k_q;
+      end
+      rhs_k_d = {rhs_k_q[@@DCW@@-2:0], 1'b0};
+      rhs_t_d = {1'b0, rhs_t_q[8:1]};
+      rhs_n_d = rhs_n_q - 4'd1;
+    end
+    if (rhs_go_q) begin
+      rhs_d   = {@@DCW@@{1'b0}};
+      rhs_k_d = {{(@@DCW@@-@@KW@@-1){1'b0}}, k_q[@@KW@@:0]};
+      rhs_t_d = thresh_q;
+      rhs_n_d = 4'd9;
+    end
+  end
+
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      rhs_q   <= {@@DCW@@{1'b0}};
+      rhs_k_q <= {{(@@DCW@@-1){1'b0}}, 1'b1};
+      rhs_t_q <= 9'd256;
+      rhs_n_q <= 4'd9;
+      rhs_go_q <= 1'b0;
+      k_ok_q   <= 1'b0;
+      res_ok_q <= 1'b0;
+    end else begin
+      k_ok_q   <= (k_q != 32'd0) && (k_q <= 32'd@@KMAX@@);
+      res_ok_q <= b_valid_i && ({{(31-@@KW@@){1'b0}}, b_k_i} == k_q);
+      rhs_go_q <= wr_en && ((wr_word == 10'h@@W_K@@) || (wr_word == 10'h@@W_THRESH@@));
+      rhs_q   <= rhs_d;
+      rhs_k_q <= rhs_k_d;
+      rhs_t_q <= rhs_t_d;
+      rhs_n_q <= rhs_n_d;
+    end
+  end
+
   always @(posedge clk_i) begin
     if (!rst_ni) begin
       mode_q   <= 2'd0;
@@ -265,7 +319,7 @@ module @@P@@_csr (
   assign abort_o          = abort_d;
   assign cfg_mode_o       = mode_q;
   assign cfg_k_o          = k_q[@@KW@@:0];
-  assign cfg_thresh_o     = thresh_q;
+  assign cfg_rhs_o        = rhs_q;
   assign cfg_acc_o        = acc_q;
   assign cfg_keep_b_o     = keep_b_q;
   assign cfg_acomp_o      = acomp_q;

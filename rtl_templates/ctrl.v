@@ -19,7 +19,7 @@ module @@P@@_ctrl (
   input  wire                  abort_i,       // ABORT pulse
   input  wire [1:0]            cfg_mode_i,    // 0 DENSE, 1 SPARSE, 2 AUTO
   input  wire [@@KW@@:0]       cfg_k_i,       // K, 1..KMAX (checked by the CSRs)
-  input  wire [8:0]            cfg_thresh_i,  // AUTO threshold, 0..256
+  input  wire [@@DCW@@-1:0]    cfg_rhs_i,     // THRESH * K, computed by the CSRs
   input  wire                  cfg_acc_i,     // ACCUMULATE
   input  wire                  cfg_keep_b_i,  // KEEP_B: no B section, B stays resident
   input  wire                  cfg_acomp_i,   // A_COMPRESSED: A section as entries
@@ -88,7 +88,6 @@ module @@P@@_ctrl (
   reg  [@@KW@@:0]     k_job_q, k_job_d;
   reg  [1:0]          mode_q, mode_d;          // requested mode, latched at START
   reg  [1:0]          mode_used_q, mode_used_d;
-  reg  [8:0]          thresh_q, thresh_d;
   reg  [@@KW@@-1:0]   ld_k_q, ld_k_d;
   reg  [@@BW@@-1:0]   ld_beat_q, ld_beat_d;
   reg  [@@FCW@@-1:0]  flush_q, flush_d;
@@ -146,20 +145,10 @@ module @@P@@_ctrl (
 
   // AUTO rule: SPARSE iff 256 * max_r(row_nnz[r]) < THRESH * K (exact integer arithmetic)
   wire [@@DCW@@-1:0] auto_lhs = {{(@@DCW@@-@@KW@@-9){1'b0}}, max_row_nnz_i, 8'd0};
-  // THRESH * K as nine shifted adds: a multiplier here would take a DSP block that the PEs
-  // need (one SB_MAC16 / DSP48E1 per PE); this is off the critical path of LOAD.
-  reg  [@@DCW@@-1:0] auto_rhs;
-  integer            t;
-  always @* begin
-    auto_rhs = {@@DCW@@{1'b0}};
-    for (t = 0; t < 9; t = t + 1) begin
-      if (thresh_q[t]) begin
-        auto_rhs = auto_rhs + ({{(@@DCW@@-@@KW@@-1){1'b0}}, k_job_q} << t);
-      end
-    end
-  end
-  // Both sides are registered before they meet the row feeders: DECIDE takes two cycles (the
-  // first lets the last row non-zero counts and THRESH*K settle into auto_sparse_q).
+  // THRESH * K comes from the CSRs (a shift-and-add over THRESH's nine bits, one per cycle,
+  // after every write of K or THRESH: no multiplier, no long adder chain) and is latched at
+  // START. DECIDE takes two cycles: the first lets the last row non-zero counts settle into
+  // auto_sparse_q.
   reg  [@@DCW@@-1:0] auto_rhs_q;
   reg                auto_sparse_q;
   reg                decide_q, decide_d;
@@ -171,10 +160,33 @@ module @@P@@_ctrl (
       run_q <= run_d && !abort_i;
     end
   end
+  // The gated-slot count is registered before it is accumulated: it comes from the PEs' B
+  // reads through the row and array sums, and the 32-bit add is a path of its own. The last
+  // gated slot of a job is in its last FLUSH cycle, so it is counted in the first DRAIN cycle.
+  // Likewise the non-zero count of a B beat (from the stream lanes): the last B beat of a job
+  // is counted in the first DECIDE cycle.
+  reg  [@@TGW@@-1:0] gated_q;
+  reg  [@@NBW@@-1:0] nnzb_q;
+  // The accumulators are zeroed one cycle after START (they are next used in COMPUTE), so the
+  // wide fan-out of the clear does not sit behind the CSR's START decode.
+  reg                clear_q;
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      gated_q <= {@@TGW@@{1'b0}};
+      nnzb_q  <= {@@NBW@@{1'b0}};
+      clear_q <= 1'b0;
+    end else begin
+      clear_q <= start_i && !abort_i && !cfg_acc_i;
+      gated_q <= gated_cnt_i;
+      nnzb_q  <= ld_nnzb_i;
+    end
+  end
   always @(posedge clk_i) begin
     run_sparse_q  <= (mode_used_d == MODE_SPARSE);
-    auto_rhs_q    <= auto_rhs;
     auto_sparse_q <= (auto_lhs < auto_rhs_q);
+    if (start_i) begin
+      auto_rhs_q <= cfg_rhs_i;
+    end
   end
 
   always @* begin
@@ -182,7 +194,6 @@ module @@P@@_ctrl (
     k_job_d       = k_job_q;
     mode_d        = mode_q;
     mode_used_d   = mode_used_q;
-    thresh_d      = thresh_q;
     ld_k_d        = ld_k_q;
     ld_beat_d     = ld_beat_q;
     flush_d       = flush_q;
@@ -193,8 +204,8 @@ module @@P@@_ctrl (
     cyc_compute_d = cyc_compute_q;
     cyc_drain_d   = cyc_drain_q;
     macs_issued_d = macs_issued_q + ({{(32-@@ICW@@){1'b0}}, issue_cnt_i} * 32'd@@C@@);
-    macs_gated_d  = macs_gated_q + {{(32-@@TGW@@){1'b0}}, gated_cnt_i};
-    nnz_b_d       = nnz_b_q;
+    macs_gated_d  = macs_gated_q + {{(32-@@TGW@@){1'b0}}, gated_q};
+    nnz_b_d       = nnz_b_q + {{(32-@@NBW@@){1'b0}}, nnzb_q};
     sec_d         = sec_q;
     keep_b_d      = keep_b_q;
     ents_d        = ents_q;
@@ -212,7 +223,6 @@ module @@P@@_ctrl (
       ST_LOAD: begin
         cyc_load_d = cyc_load_q + 32'd1;
         if (ld_fire) begin
-          nnz_b_d = nnz_b_q + {{(32-@@NBW@@){1'b0}}, ld_nnzb_i};
           if (s_axis_tlast_i != ld_last) begin
             tlast_err_d = 1'b1;
           end
@@ -288,7 +298,6 @@ module @@P@@_ctrl (
       k_job_d       = cfg_k_i;
       mode_d        = cfg_mode_i;
       mode_used_d   = (cfg_mode_i == MODE_AUTO) ? MODE_DENSE : cfg_mode_i;
-      thresh_d      = cfg_thresh_i;
       keep_b_d      = cfg_keep_b_i;
       sec_d         = cfg_acomp_i ? SEC_AH : ((cfg_keep_b_i) ? SEC_AD : SEC_IL);
       if (!cfg_keep_b_i) begin
@@ -315,7 +324,6 @@ module @@P@@_ctrl (
       k_job_q       <= {(@@KW@@+1){1'b0}};
       mode_q        <= MODE_DENSE;
       mode_used_q   <= MODE_DENSE;
-      thresh_q      <= 9'd256;
       ld_k_q        <= {@@KW@@{1'b0}};
       ld_beat_q     <= {@@BW@@{1'b0}};
       flush_q       <= {@@FCW@@{1'b0}};
@@ -338,7 +346,6 @@ module @@P@@_ctrl (
       k_job_q       <= k_job_d;
       mode_q        <= mode_d;
       mode_used_q   <= mode_used_d;
-      thresh_q      <= thresh_d;
       ld_k_q        <= ld_k_d;
       ld_beat_q     <= ld_beat_d;
       flush_q       <= flush_d;
@@ -374,7 +381,7 @@ module @@P@@_ctrl (
   assign b_k_o           = b_k_q;
   assign job_start_o     = start_i && !abort_i;
   assign kill_o          = abort_i;
-  assign clear_o         = start_i && !abort_i && !cfg_acc_i;
+  assign clear_o         = clear_q;
   assign row_run_o       = run_q;
   assign row_sparse_o    = run_sparse_q;
   assign k_len_o         = k_job_q;
