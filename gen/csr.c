@@ -38,7 +38,7 @@ static const char *csr_read_expr(gen_ctx_t *g, sg_reg_t r, char *buf, size_t n) 
     case SG_REG_MODE: snprintf(buf, n, "{30'd0, mode_q}"); break;
     case SG_REG_K: snprintf(buf, n, "k_q"); break;
     case SG_REG_THRESH: snprintf(buf, n, "{23'd0, thresh_q}"); break;
-    case SG_REG_FLAGS: snprintf(buf, n, "{29'd0, acomp_q, keep_b_q, acc_q}"); break;
+    case SG_REG_FLAGS: snprintf(buf, n, "{28'd0, trl_q, acomp_q, keep_b_q, acc_q}"); break;
     case SG_REG_STATUS: snprintf(buf, n, "status"); break;
     case SG_REG_ERR: snprintf(buf, n, "{24'd0, err_q}"); break;
     case SG_REG_CYC_TOTAL: snprintf(buf, n, "cyc_total_i"); break;

@@ -53,9 +53,35 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
     snprintf(ext, sizeof ext, "d");
   tmpl_set(&hs, "LANE_EXT", ext);
   if (OSW > L * OW)
-    snprintf(pad, sizeof pad, "  assign m_axis_tdata_o[%u:%u] = %u'd0;\n", OSW - 1, L * OW, OSW - L * OW);
+    snprintf(pad, sizeof pad, "  assign res_data[%u:%u] = %u'd0;\n", OSW - 1, L * OW, OSW - L * OW);
   else
     pad[0] = '\0';
-  tmpl_set(&hs, "TDATA_PAD", pad);
+  tmpl_set(&hs, "RES_PAD", pad);
+  /* trailer: 9 + R 32-bit words in ceil(32*(9+R)/OSW) beats (host_trailer_beats) */
+  const uint32_t NW = g->d.kw + 1, TWB = 32 * (9 + R), TB = (TWB + OSW - 1) / OSW;
+  static char trpad[32];
+  static char trnz[2048];
+  tmpl_setu(&hs, "TB", TB);
+  tmpl_setu(&hs, "TB_M1", TB - 1);
+  tmpl_setu(&hs, "TBW", cfg_clog2(TB));
+  tmpl_setu(&hs, "TRW", TB * OSW);
+  tmpl_setu(&hs, "R_M1", R - 1);
+  tmpl_setu(&hs, "RNW", R * NW);
+  if (TB * OSW > TWB)
+    snprintf(trpad, sizeof trpad, "%u'd0, ", TB * OSW - TWB);
+  else
+    trpad[0] = '\0';
+  tmpl_set(&hs, "TR_PAD", trpad);
+  size_t used = 0;
+  trnz[0] = '\0';
+  for (uint32_t r = R; r-- > 0;) {
+    int n = snprintf(trnz + used, sizeof trnz - used, "{%u'd0, d_rnz_q[%u +: %u]}, ", 32 - NW, r * NW, NW);
+    if (n < 0 || (size_t)n >= sizeof trnz - used) {
+      snprintf(g->errbuf, sizeof g->errbuf, "internal: trailer expression too long");
+      return -1;
+    }
+    used += (size_t)n;
+  }
+  tmpl_set(&hs, "TR_RNZ", trnz);
   return emit_from_template(g, out, "ctrl.v", &hs);
 }

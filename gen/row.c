@@ -53,6 +53,7 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     emit(&pes, ".rst_ni    (rst_ni),");
     emit(&pes, ".kill_i    (kill_i),");
     emit(&pes, ".clear_i   (clear_i),");
+    emit(&pes, ".cap_i     (cap_i),");
     emit(&pes, ".b_we_i    (b_we_i[%u]),", j);
     emit(&pes, ".b_waddr_i (b_waddr_i),");
     emit(&pes, ".b_wdata_i (b_wdata_i[%u +: %u]),", j * DW, DW);
@@ -63,7 +64,7 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     emit(&pes, ".tok_k_o   (tk_c%u),", j);
     emit(&pes, ".tok_a_o   (ta_c%u),", j);
     emit(&pes, ".gated_o   (g_c%u),", j);
-    emit(&pes, ".acc_o     (acc_c%u)", j);
+    emit(&pes, ".out_o     (acc_c%u)", j);
     pes.indent--;
     emit(&pes, ");");
   }

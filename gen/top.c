@@ -83,7 +83,12 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, ");");
   o->indent++;
   emit(o, "%s", "");
-  emit(o, "wire          start, abort, cfg_acc, cfg_keep_b, cfg_acomp, busy, done, tlast_err;");
+  emit(o, "wire          start, abort, cfg_acc, cfg_keep_b, cfg_acomp, cfg_trailer, busy, done, tlast_err;");
+  emit(o, "wire          ready, lfull, lstart, lbuf, cbuf, cap;");
+  emit(o, "wire [%u:0]    lk_len;", KW);
+  emit(o, "wire [31:0]   job_nnz_a;");
+  emit(o, "wire [%u:0]    job_max_row_nnz;", KW);
+  emit(o, "wire [%u:0]    job_row_nnz;", R * NW - 1);
   emit(o, "wire          ld_il, ld_ad, ld_b, b_valid, afmt_err;");
   if (NE == 0) emit(o, "// no compressed A format on this variant: the section flag is never set");
   if (NE == 0) emit(o, "/* verilator lint_off UNUSED */");
@@ -97,7 +102,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, "wire [2:0]    state;");
   emit(o, "wire [31:0]   cyc_total, cyc_load, cyc_compute, cyc_drain;");
   emit(o, "wire [31:0]   macs_issued, macs_gated, macs_skipped, nnz_a, nnz_b;");
-  emit(o, "wire          ld_fire, job_start, kill, clear, row_run, row_sparse;");
+  emit(o, "wire          ld_fire, kill, clear, row_run, row_sparse;");
   emit(o, "wire [%u:0]    ld_beat;", BW - 1);
   emit(o, "wire [%u:0]    ld_k;", KW - 1);
   emit(o, "wire [%u:0]    k_len;", KW);
@@ -171,7 +176,11 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
     o->indent++;
     emit(o, ".clk_i       (clk_i),");
     emit(o, ".rst_ni      (rst_ni),");
-    emit(o, ".job_start_i (job_start),");
+    emit(o, ".lstart_i    (lstart),");
+    emit(o, ".lbuf_i      (lbuf),");
+    emit(o, ".cbuf_i      (cbuf),");
+    emit(o, ".lk_len_i    (lk_len),");
+    emit(o, ".cap_i       (cap),");
     emit(o, ".kill_i      (kill),");
     emit(o, ".clear_i     (clear),");
     /* slot 0: the dense element of this row, or compressed entry 0; slots > 0: entries */
@@ -283,12 +292,14 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
       "s_axil_rresp_o", "s_axil_rresp_o", "s_axil_rvalid_o", "s_axil_rvalid_o",
       "s_axil_rready_i", "s_axil_rready_i", "start_o", "start", "abort_o", "abort",
       "cfg_mode_o", "cfg_mode", "cfg_k_o", "cfg_k", "cfg_rhs_o", "cfg_rhs", "cfg_acc_o",
-      "cfg_acc", "cfg_keep_b_o", "cfg_keep_b", "cfg_acomp_o", "cfg_acomp", "b_valid_i",
-      "b_valid", "b_k_i", "b_k", "afmt_err_i", "afmt_err", "busy_i", "busy", "done_i", "done", "tlast_err_i", "tlast_err", "state_i",
+      "cfg_acc", "cfg_keep_b_o", "cfg_keep_b", "cfg_acomp_o", "cfg_acomp", "cfg_trailer_o",
+      "cfg_trailer", "b_valid_i",
+      "b_valid", "b_k_i", "b_k", "afmt_err_i", "afmt_err", "busy_i", "busy", "ready_i", "ready",
+      "lfull_i", "lfull", "done_i", "done", "tlast_err_i", "tlast_err", "state_i",
       "state", "mode_used_i", "mode_used", "cyc_total_i", "cyc_total", "cyc_load_i", "cyc_load",
       "cyc_compute_i", "cyc_compute", "cyc_drain_i", "cyc_drain", "macs_issued_i", "macs_issued",
-      "macs_gated_i", "macs_gated", "macs_skipped_i", "macs_skipped", "nnz_a_i", "nnz_a",
-      "nnz_b_i", "nnz_b", "max_row_nnz_i", "max_row_nnz", "row_nnz_i", "row_nnz", "irq_o",
+      "macs_gated_i", "macs_gated", "macs_skipped_i", "macs_skipped", "nnz_a_i", "job_nnz_a",
+      "nnz_b_i", "nnz_b", "max_row_nnz_i", "job_max_row_nnz", "row_nnz_i", "job_row_nnz", "irq_o",
       "irq_o"};
   size_t np = sizeof csr_pins / sizeof csr_pins[0];
   for (size_t i = 0; i < np; i += 2)
@@ -301,20 +312,24 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   const char *ctrl_pins[] = {
       "clk_i", "clk_i", "rst_ni", "rst_ni", "start_i", "start", "abort_i", "abort",
       "cfg_mode_i", "cfg_mode", "cfg_k_i", "cfg_k", "cfg_rhs_i", "cfg_rhs", "cfg_acc_i",
-      "cfg_acc", "cfg_keep_b_i", "cfg_keep_b", "cfg_acomp_i", "cfg_acomp", "s_axis_tvalid_i", "s_axis_tvalid_i", "s_axis_tready_o", "s_axis_tready_o",
+      "cfg_acc", "cfg_keep_b_i", "cfg_keep_b", "cfg_acomp_i", "cfg_acomp", "cfg_trailer_i", "cfg_trailer", "s_axis_tvalid_i", "s_axis_tvalid_i", "s_axis_tready_o", "s_axis_tready_o",
       "s_axis_tlast_i", "s_axis_tlast_i", "ld_fire_o", "ld_fire", "ld_beat_o", "ld_beat",
       "ld_k_o", "ld_k", "ld_il_o", "ld_il", "ld_ad_o", "ld_ad", "ld_ac_o", "ld_ac", "ld_b_o",
-      "ld_b", "hdr_n_i", "hdr_n", "b_valid_o", "b_valid", "b_k_o", "b_k", "ld_nnzb_i", "ld_nnzb", "job_start_o", "job_start", "kill_o", "kill",
+      "ld_b", "hdr_n_i", "hdr_n", "b_valid_o", "b_valid", "b_k_o", "b_k", "ld_nnzb_i", "ld_nnzb", "lstart_o", "lstart", "lbuf_o", "lbuf", "lk_len_o", "lk_len", "cbuf_o", "cbuf",
+      "cap_o", "cap", "kill_o", "kill",
       "clear_o", "clear", "row_run_o", "row_run", "row_sparse_o", "row_sparse", "k_len_o",
       "k_len", "rows_busy_i", "rows_busy", "issue_cnt_i", "issue_cnt", "gated_cnt_i",
-      "gated_cnt", "max_row_nnz_i", "max_row_nnz", "drain_row_o", "drain_row", "drain_col_o",
+      "gated_cnt", "max_row_nnz_i", "max_row_nnz", "nnz_a_i", "nnz_a", "row_nnz_i", "row_nnz",
+      "drain_row_o", "drain_row", "drain_col_o",
       "drain_col", "drain_data_i", "drain_data", "m_axis_tdata_o", "m_axis_tdata_o",
       "m_axis_tvalid_o", "m_axis_tvalid_o", "m_axis_tready_i", "m_axis_tready_i",
-      "m_axis_tlast_o", "m_axis_tlast_o", "busy_o", "busy", "done_o", "done", "tlast_err_o",
+      "m_axis_tlast_o", "m_axis_tlast_o", "busy_o", "busy", "ready_o", "ready", "lfull_o",
+      "lfull", "done_o", "done", "tlast_err_o",
       "tlast_err", "state_o", "state", "mode_used_o", "mode_used", "cyc_total_o", "cyc_total",
       "cyc_load_o", "cyc_load", "cyc_compute_o", "cyc_compute", "cyc_drain_o", "cyc_drain",
       "macs_issued_o", "macs_issued", "macs_gated_o", "macs_gated", "macs_skipped_o",
-      "macs_skipped", "nnz_b_o", "nnz_b"};
+      "macs_skipped", "nnz_a_o", "job_nnz_a", "nnz_b_o", "nnz_b", "max_row_nnz_o",
+      "job_max_row_nnz", "row_nnz_o", "job_row_nnz"};
   np = sizeof ctrl_pins / sizeof ctrl_pins[0];
   for (size_t i = 0; i < np; i += 2)
     emit(o, ".%-16s (%s)%s", ctrl_pins[i], ctrl_pins[i + 1], i + 2 < np ? "," : "");

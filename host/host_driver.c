@@ -306,6 +306,258 @@ static int fits(int32_t x, uint32_t w)
     return gold_operand(x, w) == (int64_t)x;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Overlapped GEMM (HOST_GEMM_STREAM_FAST): job n is started and its operands sent while job n-1
+ * computes or drains; job n-1's results and trailer (its counters) are collected during that
+ * send.  Registers are written only when their value changes; no register is read per job. */
+
+typedef struct gemm_job {
+    uint32_t index, m0, n0, k0, mv, nv, kc, flags;
+    int32_t *at, *bt;
+    gold_job_t job;
+} gemm_job_t;
+
+typedef struct gemm_state {
+    const host_dev_t *dev;
+    const host_variant_t *v;
+    const host_gemm_opts_t *opt;
+    uint32_t N;
+    int64_t *C, *prev, *tile;
+    uint32_t *rw;
+    uint8_t *rl;
+    host_gemm_stats_t *st;
+} gemm_state_t;
+
+/* The results and trailer of job j are in gs->rw/rl: check, decode, report, account. */
+static int gemm_finish(gemm_state_t *gs, const gemm_job_t *j, char *err, size_t errlen)
+{
+    const host_variant_t *v = gs->v;
+    const uint32_t R = v->p.rows, Cc = v->p.cols, owpb = host_out_words_per_beat(v);
+    const uint64_t nres = host_out_beats(v), nout = nres + host_trailer_beats(v);
+    char sub[256];
+    for (uint64_t i = 0; i < nout; i++)
+        if ((gs->rl[i] != 0) != (i + 1 == nout))
+            return host_seterr(err, errlen, HOST_E_PROTO,
+                               "gemm job %u: result stream TLAST %s on beat %llu of %llu",
+                               j->index, gs->rl[i] ? "set" : "missing", (unsigned long long)i,
+                               (unsigned long long)nout);
+    host_counters_t cnt;
+    memset(&cnt, 0, sizeof cnt);
+    int rc = host_stream_decode_results(v, gs->rw, NULL, nres, gs->tile, sub, sizeof sub);
+    if (rc == 0)
+        rc = host_stream_decode_trailer(v, gs->rw + (size_t)nres * owpb, &cnt.arch, &cnt.cyc_load,
+                                        &cnt.cyc_compute, sub, sizeof sub);
+    if (rc != 0)
+        return host_seterr(err, errlen, rc, "gemm job %u: %s", j->index, sub);
+    cnt.status = HOST_STATUS_DONE | (cnt.arch.mode_used & 3u) << 4;
+    if (gs->opt->on_job != NULL) {
+        host_job_info_t info = {j->index, j->m0, j->n0, j->k0, j->mv, j->nv, &j->job, j->flags,
+                                j->k0 > 0 ? gs->prev : NULL, gs->tile, &cnt};
+        if (gs->opt->on_job(gs->opt->user, &info) != 0)
+            return host_seterr(err, errlen, HOST_E_CALLBACK,
+                               "gemm stopped by the job callback at job %u (m0=%u n0=%u k0=%u)",
+                               j->index, j->m0, j->n0, j->k0);
+    }
+    memcpy(gs->prev, gs->tile, (size_t)R * Cc * sizeof *gs->tile);
+    host_gemm_stats_t *st = gs->st;
+    host_cycles_job_t cj = {j->kc, j->flags, cnt.arch.mode_used, cnt.arch.max_row_nnz,
+                            cnt.arch.nnz_a};
+    host_cycles_gemm_t one = {0, 0, 0};
+    host_cycles_gemm_add(&one, v, &cj);
+    st->in_beats += one.in_beats;
+    st->out_beats += one.out_beats;
+    st->bound_compute += one.compute;
+    st->jobs_keep_b += (j->flags & HOST_FLAGS_KEEP_B) != 0;
+    st->jobs_a_compressed += (j->flags & HOST_FLAGS_A_COMPRESSED) != 0;
+    st->jobs++;
+    st->jobs_sparse += cnt.arch.mode_used == GOLD_MODE_SPARSE;
+    st->macs_issued += cnt.arch.macs_issued;
+    st->macs_gated += cnt.arch.macs_gated;
+    st->macs_skipped += cnt.arch.macs_skipped;
+    st->nnz_a += cnt.arch.nnz_a;
+    st->nnz_b += cnt.arch.nnz_b;
+    st->cyc_load += cnt.cyc_load;
+    st->cyc_compute += cnt.cyc_compute;
+    if (cnt.arch.max_row_nnz > st->max_row_nnz)
+        st->max_row_nnz = cnt.arch.max_row_nnz;
+    /* the tile after its last K chunk is what the GEMM keeps (later chunks overwrite) */
+    for (uint32_t r = 0; r < j->mv; r++)
+        for (uint32_t c = 0; c < j->nv; c++)
+            gs->C[(size_t)(j->m0 + r) * gs->N + j->n0 + c] = gs->tile[(size_t)r * Cc + c];
+    return HOST_OK;
+}
+
+static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
+                           const host_gemm_opts_t *opt, uint32_t M, uint32_t N, uint32_t K,
+                           const int32_t *A, const int32_t *B, int64_t *C, host_gemm_stats_t *st,
+                           char *err, size_t errlen)
+{
+    const uint32_t R = v->p.rows, Cc = v->p.cols, KM = v->p.kmax;
+    const uint32_t kchunk_max = K < KM ? K : KM;
+    const uint32_t iwpb = host_in_words_per_beat(v), owpb = host_out_words_per_beat(v);
+    const uint64_t nout = host_out_beats(v) + host_trailer_beats(v);
+    /* the largest operand stream of a job: dense A or every element as an entry, plus B */
+    uint64_t in_cap = host_in_beats_fmt(v, kchunk_max, 0, 0);
+    uint64_t alt = host_in_beats_fmt(v, kchunk_max, HOST_FLAGS_A_COMPRESSED,
+                                     (uint64_t)R * kchunk_max);
+    if (v->a_ents > 0 && alt > in_cap)
+        in_cap = alt;
+    alt = host_in_beats_fmt(v, kchunk_max, HOST_FLAGS_KEEP_B, 0);
+    if (alt > in_cap)
+        in_cap = alt;
+    gemm_job_t jb[2];
+    memset(jb, 0, sizeof jb);
+    uint32_t *iw = malloc((size_t)in_cap * iwpb * sizeof *iw);
+    uint8_t *il = malloc((size_t)in_cap);
+    gemm_state_t gs = {dev, v, opt, N, C, malloc((size_t)R * Cc * sizeof(int64_t)),
+                       malloc((size_t)R * Cc * sizeof(int64_t)),
+                       malloc((size_t)nout * owpb * sizeof(uint32_t)), malloc((size_t)nout), st};
+    int rc = HOST_OK;
+    for (int i = 0; i < 2; i++) {
+        jb[i].at = malloc((size_t)R * kchunk_max * sizeof(int32_t));
+        jb[i].bt = malloc((size_t)kchunk_max * Cc * sizeof(int32_t));
+        if (jb[i].at == NULL || jb[i].bt == NULL)
+            rc = HOST_E_NOMEM;
+    }
+    if (rc != 0 || iw == NULL || il == NULL || gs.prev == NULL || gs.tile == NULL ||
+        gs.rw == NULL || gs.rl == NULL) {
+        rc = host_seterr(err, errlen, HOST_E_NOMEM, "host_gemm: out of memory");
+        goto out;
+    }
+    /* registers as last written (UINT32_MAX: not yet) */
+    uint32_t w_mode = UINT32_MAX, w_thresh = UINT32_MAX, w_k = UINT32_MAX, w_flags = UINT32_MAX;
+    if ((rc = wr(dev, HOST_REG_ERR, GOLD_ERR_ALL, err, errlen)) != 0)
+        goto out;
+    int have_b = 0, pending = 0;
+    uint32_t res_n0 = 0, res_k0 = 0, res_kc = 0, njob = 0;
+    const uint32_t n_mt = (M + R - 1) / R, n_nt = (N + Cc - 1) / Cc;
+    for (uint64_t t = 0; t < (uint64_t)n_mt * n_nt; t++) {
+        const uint32_t m0 = (uint32_t)(t % n_mt) * R, n0 = (uint32_t)(t / n_mt) * Cc;
+        const uint32_t mv = M - m0 < R ? M - m0 : R, nv = N - n0 < Cc ? N - n0 : Cc;
+        for (uint32_t k0 = 0; k0 < K; k0 += KM) {
+            const uint32_t kc = K - k0 < KM ? K - k0 : KM;
+            gemm_job_t *j = &jb[njob % 2];
+            for (uint32_t r = 0; r < R; r++)
+                for (uint32_t kk = 0; kk < kc; kk++)
+                    j->at[(size_t)r * kc + kk] = r < mv ? A[(size_t)(m0 + r) * K + k0 + kk] : 0;
+            for (uint32_t kk = 0; kk < kc; kk++)
+                for (uint32_t c = 0; c < Cc; c++)
+                    j->bt[(size_t)kk * Cc + c] = c < nv ? B[(size_t)(k0 + kk) * N + n0 + c] : 0;
+            j->index = njob;
+            j->m0 = m0;
+            j->n0 = n0;
+            j->k0 = k0;
+            j->mv = mv;
+            j->nv = nv;
+            j->kc = kc;
+            j->job = (gold_job_t){kc, opt->mode, opt->thresh, k0 > 0, j->at, j->bt};
+            uint32_t flags = 0;
+            uint64_t nnz = host_job_nnz_a(v, &j->job);
+            if (have_b && res_n0 == n0 && res_k0 == k0 && res_kc == kc)
+                flags |= HOST_FLAGS_KEEP_B;
+            /* DENSE mode is the dense machine: it moves A as stored (zeros too) */
+            if (v->a_ents > 0 && opt->mode != GOLD_MODE_DENSE &&
+                host_in_beats_fmt(v, kc, HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_KEEP_B, nnz) <
+                    host_in_beats_fmt(v, kc, HOST_FLAGS_KEEP_B, nnz))
+                flags |= HOST_FLAGS_A_COMPRESSED;
+            j->flags = flags;
+            const uint64_t nin = host_in_beats_fmt(v, kc, flags, nnz);
+            char sub[256];
+            if ((rc = host_stream_encode_fmt(v, &j->job, flags, iw, il, in_cap, sub, sizeof sub)) != 0) {
+                host_seterr(err, errlen, rc, "gemm job %u: %s", njob, sub);
+                goto out;
+            }
+            const uint32_t fl = flags | HOST_FLAGS_TRAILER | (k0 > 0 ? HOST_FLAGS_ACCUMULATE : 0u);
+            if ((w_mode != opt->mode && (rc = wr(dev, HOST_REG_MODE, opt->mode, err, errlen)) != 0) ||
+                (w_thresh != opt->thresh &&
+                 (rc = wr(dev, HOST_REG_THRESH, opt->thresh, err, errlen)) != 0) ||
+                (w_k != kc && (rc = wr(dev, HOST_REG_K, kc, err, errlen)) != 0) ||
+                (w_flags != fl && (rc = wr(dev, HOST_REG_FLAGS, fl, err, errlen)) != 0) ||
+                (rc = wr(dev, HOST_REG_CTRL, HOST_CTRL_START, err, errlen)) != 0)
+                goto out;
+            w_mode = opt->mode;
+            w_thresh = opt->thresh;
+            w_k = kc;
+            w_flags = fl;
+            if (njob == 0) {
+                uint32_t e = 0;
+                if ((rc = rd(dev, HOST_REG_ERR, &e, err, errlen)) != 0)
+                    goto out;
+                if (e != 0) {
+                    char bits[64];
+                    rc = host_seterr(err, errlen, HOST_E_JOB,
+                                     "gemm job 0: START rejected (K=%u): ERR=0x%x (%s)", kc, e,
+                                     host_errbits_str(e, bits, sizeof bits));
+                    goto out;
+                }
+            }
+            /* send this job while the previous one's results come back */
+            int drc;
+            if (pending && dev->stream_xfer != NULL) {
+                drc = dev->stream_xfer(dev->ctx, iw, iwpb, (uint32_t)nin, il, gs.rw, owpb,
+                                       (uint32_t)nout, gs.rl);
+            } else {
+                drc = dev->stream_send(dev->ctx, iw, iwpb, (uint32_t)nin, il);
+                if (drc == 0 && pending)
+                    drc = dev->stream_recv(dev->ctx, gs.rw, owpb, (uint32_t)nout, gs.rl);
+            }
+            if (drc != 0) {
+                uint32_t e = 0;
+                char bits[64];
+                (void)rd(dev, HOST_REG_ERR, &e, NULL, 0);
+                rc = host_seterr(err, errlen, drc < 0 ? HOST_E_TIMEOUT : HOST_E_DEV,
+                                 "gemm job %u (m0=%u n0=%u k0=%u): streams stalled (%d); ERR=0x%x (%s)",
+                                 njob, m0, n0, k0, drc, e, host_errbits_str(e, bits, sizeof bits));
+                goto out;
+            }
+            if (!(flags & HOST_FLAGS_KEEP_B)) {
+                have_b = 1;
+                res_n0 = n0;
+                res_k0 = k0;
+                res_kc = kc;
+            }
+            if (pending && (rc = gemm_finish(&gs, &jb[(njob + 1) % 2], err, errlen)) != 0)
+                goto out;
+            pending = 1;
+            njob++;
+        }
+    }
+    if (pending) {
+        int drc = dev->stream_recv(dev->ctx, gs.rw, owpb, (uint32_t)nout, gs.rl);
+        if (drc != 0) {
+            rc = host_seterr(err, errlen, drc < 0 ? HOST_E_TIMEOUT : HOST_E_DEV,
+                             "gemm job %u: receiving its results failed (%d)", njob - 1, drc);
+            goto out;
+        }
+        if ((rc = gemm_finish(&gs, &jb[(njob + 1) % 2], err, errlen)) != 0)
+            goto out;
+    }
+    {
+        uint32_t e = 0;
+        char bits[64];
+        if ((rc = rd(dev, HOST_REG_ERR, &e, err, errlen)) != 0)
+            goto out;
+        if (e != 0) {
+            rc = host_seterr(err, errlen, HOST_E_JOB, "gemm finished with ERR=0x%x (%s)", e,
+                             host_errbits_str(e, bits, sizeof bits));
+            goto out;
+        }
+    }
+    rc = HOST_OK;
+out:
+    for (int i = 0; i < 2; i++) {
+        free(jb[i].at);
+        free(jb[i].bt);
+    }
+    free(iw);
+    free(il);
+    free(gs.prev);
+    free(gs.tile);
+    free(gs.rw);
+    free(gs.rl);
+    return rc;
+}
+
 int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_opts_t *opt,
               uint32_t M, uint32_t N, uint32_t K, const int32_t *A, const int32_t *B, int64_t *C,
               host_gemm_stats_t *stats, char *err, size_t errlen)
@@ -334,6 +586,14 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
 
     host_gemm_stats_t st;
     memset(&st, 0, sizeof st);
+    if (opt->stream == HOST_GEMM_STREAM_FAST) {
+        rc = gemm_overlapped(dev, v, opt, M, N, K, A, B, C, &st, err, errlen);
+        host_cycles_gemm_t gb = {st.in_beats, st.bound_compute, st.out_beats};
+        st.bound_cycles = host_cycles_gemm_bound(&gb);
+        if (stats != NULL)
+            *stats = st;
+        return rc;
+    }
     const uint32_t kchunk_max = K < KM ? K : KM;
     int32_t *at = malloc((size_t)R * kchunk_max * sizeof *at);
     int32_t *bt = malloc((size_t)kchunk_max * Cc * sizeof *bt);

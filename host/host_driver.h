@@ -33,6 +33,7 @@ const char *host_reg_name(uint32_t addr, uint32_t rows);
 #define HOST_STATUS_BUSY 0x1u
 #define HOST_STATUS_DONE 0x2u
 #define HOST_STATUS_ERROR 0x4u
+#define HOST_STATUS_READY 0x8u /* the LOAD stage is free: a START is accepted */
 #define HOST_STATUS_MODE_USED(s) (((s) >> 4) & 0x3u)
 #define HOST_STATUS_STATE(s) (((s) >> 8) & 0x7u)
 /* ERR bits: GOLD_ERR_K, GOLD_ERR_BUSY, GOLD_ERR_MODE, GOLD_ERR_THRESH, GOLD_ERR_ADDR,
@@ -53,6 +54,13 @@ typedef struct host_dev {
     int (*stream_recv)(void *ctx, uint32_t *words, uint32_t words_per_beat, uint32_t nbeats,
                        uint8_t *last);
     uint32_t done_polls; /* STATUS polls for DONE; 0 = HOST_DEFAULT_DONE_POLLS */
+    /* Optional (may be NULL): send nsend operand beats while receiving nrecv result beats, both
+     * streams moving at once (what a DMA engine does); returns when both are done. 0 ok, < 0
+     * timeout/error.  host_gemm's overlapped path uses it to collect job n-1's results while it
+     * sends job n's operands; without it, it sends, then receives. */
+    int (*stream_xfer)(void *ctx, const uint32_t *swords, uint32_t swpb, uint32_t nsend,
+                       const uint8_t *slast, uint32_t *rwords, uint32_t rwpb, uint32_t nrecv,
+                       uint8_t *rlast);
 } host_dev_t;
 
 typedef struct host_counters {
@@ -118,9 +126,12 @@ typedef struct host_gemm_opts {
     uint32_t thresh; /* THRESH for every job */
     host_job_cb_t on_job; /* may be NULL */
     void *user;
-    /* 0: every job streams A and B densely, interleaved (the first format).
-     * HOST_GEMM_STREAM_FAST: tiles ordered column block by column block so that B stays
-     * resident (FLAGS.KEEP_B) while the row tiles of A stream past it; A compressed
+    /* 0: every job streams A and B densely, interleaved (the first format), one job at a time.
+     * HOST_GEMM_STREAM_FAST: jobs overlapped (job n+1 is started and its operands sent while
+     * job n computes and job n-1's results come back; every job's counters come back on the
+     * result stream, FLAGS.TRAILER, so no register is read per job); tiles ordered column block
+     * by column block so that B stays resident (FLAGS.KEEP_B) while the row tiles of A stream
+     * past it; A compressed
      * (FLAGS.A_COMPRESSED) when the variant has the format, the mode is not DENSE (DENSE is
      * the dense baseline: it moves A as stored, zeros included) and the job's compressed A
      * section is shorter than its dense one. */
@@ -132,14 +143,19 @@ typedef struct host_gemm_stats {
     uint64_t jobs, jobs_sparse; /* jobs run, jobs whose MODE_USED was SPARSE */
     uint64_t macs_issued, macs_gated, macs_skipped, nnz_a, nnz_b; /* summed over jobs */
     uint64_t cyc_total, cyc_load, cyc_compute, cyc_drain;         /* summed over jobs */
-    uint64_t bound_cycles;   /* sum of host_cycles_job_bound over the jobs */
+    uint64_t bound_cycles;   /* end-to-end bound: stream 0, the sum of host_cycles_job_bound;
+                                overlapped, host_cycles_gemm_bound over the jobs */
+    uint64_t bound_compute;  /* sum of the jobs' compute bounds (n + C) */
     uint64_t in_beats, out_beats; /* stream beats moved */
     uint64_t jobs_keep_b, jobs_a_compressed;
     uint32_t max_row_nnz;                                         /* max over jobs */
 } host_gemm_stats_t;
 
 /* Tile order: stream 0: row tiles outer, column tiles inner; HOST_GEMM_STREAM_FAST: column
- * blocks outer, row tiles inner (B reused).  opt may be NULL (DENSE, thresh 256, no callback,
+ * blocks outer, row tiles inner (B reused).  Overlapped (FAST), the per-job counters come from
+ * the trailer: the architectural ones, CYC_LOAD and CYC_COMPUTE (cyc_drain and cyc_total are 0
+ * in host_counters_t and in the stats: with jobs overlapped they are not per job; measure the
+ * whole GEMM's cycles on the device side).  opt may be NULL (DENSE, thresh 256, no callback,
  * stream 0); stats may be NULL. */
 int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_opts_t *opt,
               uint32_t M, uint32_t N, uint32_t K, const int32_t *A, const int32_t *B, int64_t *C,

@@ -10,29 +10,47 @@ enum { ST_IDLE = 0, ST_LOAD = 1, ST_DRAIN = 5 };
 
 static uint32_t status_of(const host_golddev_t *g)
 {
-    return (g->state != ST_IDLE ? HOST_STATUS_BUSY : 0u) | (g->done ? HOST_STATUS_DONE : 0u) |
-           (g->err != 0 ? HOST_STATUS_ERROR : 0u) | (g->mode_used & 3u) << 4 |
-           (g->state & 7u) << 8;
+    uint32_t st = g->state == ST_LOAD ? ST_LOAD : g->npend ? ST_DRAIN : ST_IDLE;
+    return (st != ST_IDLE ? HOST_STATUS_BUSY : 0u) | (g->done ? HOST_STATUS_DONE : 0u) |
+           (g->err != 0 ? HOST_STATUS_ERROR : 0u) |
+           (g->state != ST_LOAD ? HOST_STATUS_READY : 0u) | (g->mode_used & 3u) << 4 | st << 8;
+}
+
+/* the operand side of the job in LOAD */
+static void free_load(host_golddev_t *g)
+{
+    free(g->in_words);
+    free(g->in_last);
+    free(g->a);
+    free(g->b);
+    g->in_words = NULL;
+    g->in_last = NULL;
+    g->a = g->b = NULL;
+    g->in_beats = g->in_got = 0;
+    if (g->state == ST_LOAD)
+        g->state = ST_IDLE;
+}
+
+static void free_out(host_golddev_t *g)
+{
+    free(g->out_words);
+    free(g->out_last);
+    g->out_words = NULL;
+    g->out_last = NULL;
+    g->out_beats = g->out_sent = g->out_cap = 0;
+    g->npend = 0;
 }
 
 static void free_job(host_golddev_t *g)
 {
-    free(g->in_words);
-    free(g->in_last);
-    free(g->out_words);
-    free(g->out_last);
-    free(g->a);
-    free(g->b);
-    g->in_words = g->out_words = NULL;
-    g->in_last = g->out_last = NULL;
-    g->a = g->b = NULL;
-    g->in_beats = g->in_got = g->out_beats = g->out_sent = 0;
+    free_load(g);
+    free_out(g);
 }
 
 static int start(host_golddev_t *g)
 {
     const host_variant_t *v = &g->v;
-    if (g->state != ST_IDLE) {
+    if (g->state == ST_LOAD || g->npend == sizeof g->pend / sizeof g->pend[0]) {
         g->err |= GOLD_ERR_BUSY;
         return 0;
     }
@@ -48,36 +66,56 @@ static int start(host_golddev_t *g)
         g->err |= GOLD_ERR_AFMT;
         return 0;
     }
-    free_job(g);
+    free_load(g);
     g->done = 0;
-    g->mode_used = 0;
-    memset(&g->cnt, 0, sizeof g->cnt);
     g->job_flags = g->flags;
+    g->job_k = g->k;
+    g->job_mode = g->mode;
+    g->job_thresh = g->thresh;
     if (!(g->flags & HOST_FLAGS_KEEP_B))
         g->b_valid = 0; /* B is being replaced */
     /* the most beats this job can have (compressed A: every element a non-zero) */
     g->in_cap = host_in_beats_fmt(v, g->k, g->flags, (uint64_t)v->p.rows * g->k);
     g->in_beats = 0;
-    g->out_beats = host_out_beats(v);
     g->in_words = calloc((size_t)g->in_cap * host_in_words_per_beat(v), sizeof *g->in_words);
     g->in_last = calloc((size_t)g->in_cap, 1);
-    g->out_words = calloc((size_t)g->out_beats * host_out_words_per_beat(v), sizeof *g->out_words);
-    g->out_last = calloc((size_t)g->out_beats, 1);
     g->a = calloc((size_t)v->p.rows * g->k, sizeof *g->a);
     g->b = calloc((size_t)g->k * v->p.cols, sizeof *g->b);
-    if (!g->in_words || !g->in_last || !g->out_words || !g->out_last || !g->a || !g->b) {
-        free_job(g);
+    if (!g->in_words || !g->in_last || !g->a || !g->b) {
+        free_load(g);
         return -1;
     }
     g->state = ST_LOAD;
     return 0;
 }
 
-/* All operand beats are in: compute, fill counters and the result beats. */
+/* Append n beats to the result queue. */
+static int out_push(host_golddev_t *g, const uint32_t *words, const uint8_t *last, uint64_t n)
+{
+    const uint32_t wpb = host_out_words_per_beat(&g->v);
+    if (g->out_beats + n > g->out_cap) {
+        uint64_t cap = 2 * (g->out_beats + n);
+        uint32_t *w = realloc(g->out_words, (size_t)cap * wpb * sizeof *w);
+        if (w == NULL)
+            return -1;
+        g->out_words = w;
+        uint8_t *l = realloc(g->out_last, (size_t)cap);
+        if (l == NULL)
+            return -1;
+        g->out_last = l;
+        g->out_cap = cap;
+    }
+    memcpy(g->out_words + (size_t)g->out_beats * wpb, words, (size_t)n * wpb * sizeof *words);
+    memcpy(g->out_last + g->out_beats, last, (size_t)n);
+    g->out_beats += n;
+    return 0;
+}
+
+/* All operand beats are in: compute, fill counters and queue the result beats. */
 static int compute(host_golddev_t *g)
 {
     const host_variant_t *v = &g->v;
-    const uint32_t R = v->p.rows, C = v->p.cols, K = g->k;
+    const uint32_t C = v->p.cols, K = g->job_k;
     for (uint64_t i = 0; i < g->in_beats; i++)
         if ((g->in_last[i] != 0) != (i + 1 == g->in_beats))
             g->err |= GOLD_ERR_TLAST;
@@ -95,23 +133,48 @@ static int compute(host_golddev_t *g)
         g->b_valid = 1;
         g->b_k = K;
     }
-    gold_job_t job = {K, g->mode, g->thresh, (g->job_flags & HOST_FLAGS_ACCUMULATE) != 0, g->a,
-                      g->b};
-    if (gold_run(&v->p, &job, g->acc, &g->cnt.arch) != 0)
+    gold_job_t job = {K, g->job_mode, g->job_thresh,
+                      (g->job_flags & HOST_FLAGS_ACCUMULATE) != 0, g->a, g->b};
+    host_counters_t cnt;
+    memset(&cnt, 0, sizeof cnt);
+    if (gold_run(&v->p, &job, g->acc, &cnt.arch) != 0)
         return -1;
-    g->mode_used = g->cnt.arch.mode_used;
-    host_cycles_job_t cj = {K, g->job_flags, g->mode_used, g->cnt.arch.max_row_nnz,
-                            g->cnt.arch.nnz_a};
+    host_cycles_job_t cj = {K, g->job_flags, cnt.arch.mode_used, cnt.arch.max_row_nnz,
+                            cnt.arch.nnz_a};
     host_cycles_t cy;
     host_cycles_job(v, &cj, &cy);
-    (void)R;
-    g->cnt.cyc_load = (uint32_t)cy.load;
-    g->cnt.cyc_compute = (uint32_t)cy.compute;
-    g->cnt.cyc_drain = (uint32_t)cy.drain;
-    g->cnt.cyc_total = (uint32_t)cy.total;
-    if (host_stream_encode_results(v, g->acc, g->out_words, g->out_last, NULL, 0) != 0)
+    cnt.cyc_load = (uint32_t)cy.load;
+    cnt.cyc_compute = (uint32_t)cy.compute;
+    cnt.cyc_drain = (uint32_t)cy.drain;
+    cnt.cyc_total = (uint32_t)cy.total;
+    /* result beats, then with TRAILER the counters */
+    const uint64_t nres = host_out_beats(v), ntr = host_trailer_beats(v);
+    const uint32_t wpb = host_out_words_per_beat(v);
+    uint32_t *w = calloc((size_t)(nres + ntr) * wpb, sizeof *w);
+    uint8_t *l = calloc((size_t)(nres + ntr), 1);
+    int rc = -1;
+    if (w != NULL && l != NULL &&
+        host_stream_encode_results(v, g->acc, w, l, NULL, 0) == 0) {
+        uint64_t n = nres;
+        if (g->job_flags & HOST_FLAGS_TRAILER) {
+            host_stream_encode_trailer(v, &cnt.arch, cnt.cyc_load, cnt.cyc_compute,
+                                       w + (size_t)nres * wpb);
+            l[nres - 1] = 0;
+            l[nres + ntr - 1] = 1;
+            n += ntr;
+        }
+        rc = out_push(g, w, l, n);
+        if (rc == 0) {
+            g->pend[g->npend].end = g->out_beats;
+            g->pend[g->npend].cnt = cnt;
+            g->npend++;
+        }
+    }
+    free(w);
+    free(l);
+    if (rc != 0)
         return -1;
-    g->state = ST_DRAIN;
+    free_load(g);
     return 0;
 }
 
@@ -148,7 +211,7 @@ static int gd_write(void *ctx, uint32_t addr, uint32_t data)
             g->thresh = data;
         return 0;
     case HOST_REG_FLAGS:
-        g->flags = data & (HOST_FLAGS_ACCUMULATE | HOST_FLAGS_STREAM);
+        g->flags = data & (HOST_FLAGS_ACCUMULATE | HOST_FLAGS_STREAM | HOST_FLAGS_TRAILER);
         return 0;
     case HOST_REG_ERR:
         g->err &= ~data;
@@ -221,7 +284,7 @@ static int gd_send(void *ctx, const uint32_t *words, uint32_t wpb, uint32_t nbea
     /* how many beats this job has (known once the compressed header is in) */
     uint64_t need = 0;
     int afmt = 0;
-    int drc = host_stream_decode_fmt(&g->v, g->k, g->job_flags, g->in_words, g->in_got, g->a,
+    int drc = host_stream_decode_fmt(&g->v, g->job_k, g->job_flags, g->in_words, g->in_got, g->a,
                                      g->b, &need, &afmt);
     if (drc < 0)
         return -3;
@@ -240,15 +303,21 @@ static int gd_recv(void *ctx, uint32_t *words, uint32_t wpb, uint32_t nbeats, ui
     const uint32_t mywpb = host_out_words_per_beat(&g->v);
     if (wpb != mywpb)
         return -2;
-    if (g->state != ST_DRAIN || nbeats > g->out_beats - g->out_sent)
+    if (nbeats > g->out_beats - g->out_sent)
         return -1; /* TVALID low: a real receiver would time out */
     memcpy(words, g->out_words + (size_t)g->out_sent * wpb, (size_t)nbeats * wpb * sizeof *words);
     memcpy(last, g->out_last + g->out_sent, nbeats);
     g->out_sent += nbeats;
-    if (g->out_sent == g->out_beats) {
-        free_job(g);
-        g->state = ST_IDLE;
+    /* jobs whose last beat is in: done, their counters become the readable ones */
+    while (g->npend > 0 && g->pend[0].end <= g->out_sent) {
+        g->cnt = g->pend[0].cnt;
+        g->mode_used = g->cnt.arch.mode_used;
         g->done = 1;
+        memmove(g->pend, g->pend + 1, (g->npend - 1) * sizeof g->pend[0]);
+        g->npend--;
+    }
+    if (g->npend == 0 && g->out_sent == g->out_beats) {
+        g->out_beats = g->out_sent = 0; /* queue empty: reuse the buffer from its start */
     }
     return 0;
 }

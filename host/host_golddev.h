@@ -7,6 +7,10 @@
  * send fails as a timeout would), TLAST mismatch -> ERR.TLAST, results computed by gold_run
  * (accumulators kept between jobs for FLAGS.ACCUMULATE), DONE after the last result beat.
  *
+ * Jobs overlap as on the hardware: a START is accepted once the previous job's operands are
+ * all in (STATUS.READY); its results wait in a queue until received, and a job's counters
+ * become readable (and DONE is set) when its last result beat is received.  FLAGS.TRAILER
+ * appends the job's counters to its results.
  * Stream sections (FLAGS.KEEP_B, FLAGS.A_COMPRESSED) as the hardware: a resident B kept
  * between jobs (ERR.RESIDENT at START when it is missing or was loaded with another K),
  * compressed A entries checked (ERR.AFMT), A_COMPRESSED without the format: ERR.AFMT at START.
@@ -35,11 +39,19 @@ typedef struct host_golddev {
     uint32_t *in_words;
     uint8_t *in_last;
     uint64_t in_beats, in_got;
+    /* result queue: the result (and trailer) beats of computed jobs not yet received, in order;
+       a job is done (DONE, its counters readable) once its last beat is received */
     uint32_t *out_words;
     uint8_t *out_last;
-    uint64_t out_beats, out_sent;
+    uint64_t out_beats, out_sent, out_cap;
+    struct host_golddev_pending {
+        uint64_t end;        /* out_sent value at which the job's last beat has been received */
+        host_counters_t cnt; /* its counters (cyc_* from the cycle model) */
+    } pend[4];
+    uint32_t npend;
     int32_t *a, *b;
     uint32_t job_flags;     /* FLAGS latched at START */
+    uint32_t job_k, job_mode, job_thresh; /* K, MODE, THRESH latched at START */
     uint64_t in_cap;        /* operand beats the buffer holds */
     int32_t *b_res;         /* resident B (kmax x cols) */
     int b_valid;

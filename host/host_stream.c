@@ -419,3 +419,71 @@ int host_stream_decode_fmt(const host_variant_t *v, uint32_t k, uint32_t flags,
                              c % v->elems_per_beat);
     return 0;
 }
+
+/* ------------------------------------------------------------------ trailer */
+
+uint32_t host_trailer_words(const host_variant_t *v) { return HOST_TRAILER_FIXED_WORDS + v->p.rows; }
+
+uint32_t host_trailer_beats(const host_variant_t *v)
+{
+    return ceil_div(32u * host_trailer_words(v), v->out_stream_w);
+}
+
+/* Trailer word i lives at trailer bit 32*i: beat (32*i) / out_stream_w, bit (32*i) % width. */
+static void trailer_put(const host_variant_t *v, uint32_t *words, uint32_t i, uint32_t val)
+{
+    const uint32_t wpb = host_out_words_per_beat(v), bit = 32u * i;
+    for (uint32_t b = 0; b < 32; b++) {
+        uint32_t tb = bit + b, beat = tb / v->out_stream_w, off = tb % v->out_stream_w;
+        put_bits(words + (size_t)beat * wpb, off, 1, (val >> b) & 1u);
+    }
+}
+
+static uint32_t trailer_get(const host_variant_t *v, const uint32_t *words, uint32_t i)
+{
+    const uint32_t wpb = host_out_words_per_beat(v), bit = 32u * i;
+    uint32_t val = 0;
+    for (uint32_t b = 0; b < 32; b++) {
+        uint32_t tb = bit + b, beat = tb / v->out_stream_w, off = tb % v->out_stream_w;
+        val |= (uint32_t)get_bits(words + (size_t)beat * wpb, off, 1) << b;
+    }
+    return val;
+}
+
+void host_stream_encode_trailer(const host_variant_t *v, const gold_counters_t *c,
+                                uint32_t cyc_load, uint32_t cyc_compute, uint32_t *words)
+{
+    memset(words, 0, (size_t)host_trailer_beats(v) * host_out_words_per_beat(v) * sizeof *words);
+    const uint32_t w[HOST_TRAILER_FIXED_WORDS] = {c->mode_used, c->macs_issued, c->macs_gated,
+                                                  c->macs_skipped, c->nnz_a, c->nnz_b,
+                                                  c->max_row_nnz, cyc_load, cyc_compute};
+    for (uint32_t i = 0; i < HOST_TRAILER_FIXED_WORDS; i++)
+        trailer_put(v, words, i, w[i]);
+    for (uint32_t r = 0; r < v->p.rows; r++)
+        trailer_put(v, words, HOST_TRAILER_FIXED_WORDS + r, c->row_nnz[r]);
+}
+
+int host_stream_decode_trailer(const host_variant_t *v, const uint32_t *words, gold_counters_t *c,
+                               uint32_t *cyc_load, uint32_t *cyc_compute, char *err,
+                               size_t errlen)
+{
+    if (v == NULL || words == NULL || c == NULL)
+        return host_seterr(err, errlen, HOST_E_ARG, "host_stream_decode_trailer: NULL argument");
+    memset(c, 0, sizeof *c);
+    c->mode_used = trailer_get(v, words, 0);
+    c->macs_issued = trailer_get(v, words, 1);
+    c->macs_gated = trailer_get(v, words, 2);
+    c->macs_skipped = trailer_get(v, words, 3);
+    c->nnz_a = trailer_get(v, words, 4);
+    c->nnz_b = trailer_get(v, words, 5);
+    c->max_row_nnz = trailer_get(v, words, 6);
+    if (cyc_load != NULL)
+        *cyc_load = trailer_get(v, words, 7);
+    if (cyc_compute != NULL)
+        *cyc_compute = trailer_get(v, words, 8);
+    for (uint32_t r = 0; r < v->p.rows; r++)
+        c->row_nnz[r] = trailer_get(v, words, HOST_TRAILER_FIXED_WORDS + r);
+    if (c->mode_used > GOLD_MODE_SPARSE)
+        return host_seterr(err, errlen, HOST_E_PROTO, "trailer: MODE_USED word is %u", c->mode_used);
+    return HOST_OK;
+}

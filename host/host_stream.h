@@ -39,6 +39,23 @@ typedef struct host_variant {
 #define HOST_FLAGS_KEEP_B 0x2u       /* no B section: the job uses the resident B */
 #define HOST_FLAGS_A_COMPRESSED 0x4u /* A section as non-zero entries */
 #define HOST_FLAGS_STREAM (HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED)
+/* FLAGS bit 3: the job's counters follow its results on the result stream (the trailer). */
+#define HOST_FLAGS_TRAILER 0x8u
+/* Trailer words: MODE_USED, MACS_ISSUED, MACS_GATED, MACS_SKIPPED, NNZ_A, NNZ_B, MAX_ROW_NNZ,
+ * CYC_LOAD, CYC_COMPUTE, then ROW_NNZ[0..rows-1]; word i at bits [32*i +: 32] of the trailer,
+ * cut into beats of out_stream_w bits. */
+#define HOST_TRAILER_FIXED_WORDS 9u
+uint32_t host_trailer_words(const host_variant_t *v); /* 9 + rows */
+uint32_t host_trailer_beats(const host_variant_t *v); /* ceil(32 * words / out_stream_w) */
+/* Decode a trailer (host_trailer_beats(v) beats of host_out_words_per_beat(v) words) into
+ * the architectural counters and the LOAD/COMPUTE cycle counts (cyc_load, cyc_compute may be
+ * NULL). */
+int host_stream_decode_trailer(const host_variant_t *v, const uint32_t *words, gold_counters_t *c,
+                               uint32_t *cyc_load, uint32_t *cyc_compute, char *err,
+                               size_t errlen);
+/* Its inverse (device models); words holds host_trailer_beats * host_out_words_per_beat. */
+void host_stream_encode_trailer(const host_variant_t *v, const gold_counters_t *c,
+                                uint32_t cyc_load, uint32_t cyc_compute, uint32_t *words);
 
 /* Fill in_lane_w, elems_per_beat, beats_per_slice, out_stream_w from p, window and
  * in_stream_w.  Returns 0, or 1 if the inputs are inconsistent (see host_variant_derive_msg):

@@ -38,11 +38,14 @@ module @@P@@_csr (
   output wire                cfg_acc_o,
   output wire                cfg_keep_b_o,
   output wire                cfg_acomp_o,
+  output wire                cfg_trailer_o, // FLAGS.TRAILER
   input  wire                b_valid_i,     // B resident ...
   input  wire [@@KW@@:0]     b_k_i,         // ... loaded with this K
   input  wire                afmt_err_i,    // pulse: a compressed A entry broke the format
   // status and counters
   input  wire                busy_i,
+  input  wire                ready_i,       // the LOAD stage is free
+  input  wire                lfull_i,       // the LOAD stage holds a loaded job (it frees soon)
   input  wire                done_i,
   input  wire                tlast_err_i,
   input  wire [2:0]          state_i,
@@ -76,6 +79,7 @@ module @@P@@_csr (
   reg          acc_q, acc_d;
   reg          keep_b_q, keep_b_d;
   reg          acomp_q, acomp_d;
+  reg          trl_q, trl_d;
   reg  [7:0]   err_q, err_d;
   reg          done_q, done_d;
   reg          bvalid_q, bvalid_d;
@@ -101,15 +105,20 @@ module @@P@@_csr (
   reg                k_ok_q;             // K in 1..KMAX
   reg                res_ok_q;           // a B loaded with this K is resident
   wire               rhs_busy = rhs_go_q || (rhs_n_q != 4'd0);
+  // A CTRL write also waits while the LOAD stage holds a loaded job (it moves on as soon as the
+  // COMPUTE stage frees, so a host can START the next job right after its last operand beat)
+  // and for one cycle after the resident B changed (res_ok_q catches up).
+  reg          bvs_q;
+  wire         wr_hold = rhs_busy || lfull_i || (bvs_q != b_valid_i);
   wire         wr_en   = s_axil_awvalid_i && s_axil_wvalid_i && !bvalid_q &&
-                         !(rhs_busy && (s_axil_awaddr_i[11:2] == 10'h@@W_CTRL@@));
+                         !(wr_hold && (s_axil_awaddr_i[11:2] == 10'h@@W_CTRL@@));
   wire         rd_en   = s_axil_arvalid_i && !rvalid_q;
   wire [9:0]   wr_word = s_axil_awaddr_i[11:2];
   wire [9:0]   rd_word = s_axil_araddr_i[11:2];
   wire         wr_alig = (s_axil_awaddr_i[1:0] == 2'b00) && (s_axil_wstrb_i == 4'hF);
   wire         rd_alig = (s_axil_araddr_i[1:0] == 2'b00);
   wire [31:0]  wd      = s_axil_wdata_i;
-  wire [31:0]  status  = {21'd0, state_i, 2'd0, mode_used_i, 1'b0, (err_q != 8'd0), done_q, busy_i};
+  wire [31:0]  status  = {21'd0, state_i, 2'd0, mode_used_i, ready_i, (err_q != 8'd0), done_q, busy_i};
 
   // ---------------------------------------------------------------- writes
   always @* begin
@@ -119,6 +128,7 @@ module @@P@@_csr (
     acc_d    = acc_q;
     keep_b_d = keep_b_q;
     acomp_d  = acomp_q;
+    trl_d    = trl_q;
     err_set  = 8'd0;
     wr_ok    = 1'b1;
     start_d  = 1'b0;
@@ -132,7 +142,7 @@ module @@P@@_csr (
             if (wd[1]) begin
               abort_d = 1'b1;
             end else if (wd[0]) begin
-              if (busy_i) begin
+              if (!ready_i) begin
                 err_set = ERR_BUSY;
               end else if (!k_ok_q) begin
                 err_set = ERR_K;
@@ -166,6 +176,7 @@ module @@P@@_csr (
             acc_d    = wd[0];
             keep_b_d = wd[1];
             acomp_d  = wd[2];
+            trl_d    = wd[3];
           end
           10'h@@W_ERR@@: begin
           end
@@ -264,7 +275,9 @@ module @@P@@_csr (
       rhs_go_q <= 1'b0;
       k_ok_q   <= 1'b0;
       res_ok_q <= 1'b0;
+      bvs_q    <= 1'b0;
     end else begin
+      bvs_q    <= b_valid_i;
       k_ok_q   <= (k_q != 32'd0) && (k_q <= 32'd@@KMAX@@);
       res_ok_q <= b_valid_i && ({{(31-@@KW@@){1'b0}}, b_k_i} == k_q);
       rhs_go_q <= wr_en && ((wr_word == 10'h@@W_K@@) || (wr_word == 10'h@@W_THRESH@@));
@@ -283,6 +296,7 @@ module @@P@@_csr (
       acc_q    <= 1'b0;
       keep_b_q <= 1'b0;
       acomp_q  <= 1'b0;
+      trl_q    <= 1'b0;
       err_q    <= 8'd0;
       done_q   <= 1'b0;
       bvalid_q <= 1'b0;
@@ -297,6 +311,7 @@ module @@P@@_csr (
       acc_q    <= acc_d;
       keep_b_q <= keep_b_d;
       acomp_q  <= acomp_d;
+      trl_q    <= trl_d;
       err_q    <= err_d;
       done_q   <= done_d;
       bvalid_q <= bvalid_d;
@@ -323,6 +338,7 @@ module @@P@@_csr (
   assign cfg_acc_o        = acc_q;
   assign cfg_keep_b_o     = keep_b_q;
   assign cfg_acomp_o      = acomp_q;
+  assign cfg_trailer_o    = trl_q;
   assign irq_o            = done_q || (err_q != 8'd0);
 
 endmodule

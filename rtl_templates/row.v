@@ -4,8 +4,9 @@
 // One row r of the PE array: the row's A as a list of its non-zeros (k, A[r][k]) in k order,
 // the row feeder and the @@C@@ PEs of the row.
 //
-// Storage: the list lives in @@E@@ bank(s) of @@NB@@ entries; entry i is in bank i % @@E@@ at word
-// i / @@E@@. A beat of the compressed A stream carries up to @@E@@ entries, so it appends at most
+// Storage: two lists (the one the LOAD stage fills and the one the COMPUTE stage reads, so the
+// next job loads while this one computes), each in @@E@@ bank(s) of @@NB@@ entries; entry i is in
+// bank i % @@E@@ at word i / @@E@@. A beat of the compressed A stream carries up to @@E@@ entries, so it appends at most
 // @@E@@ consecutive entries to a row, which land in distinct banks: one write port per bank is
 // enough and LOAD never stalls. Dense A (one element per row per beat) appends its non-zeros.
 //
@@ -22,7 +23,10 @@
   localparam [EBW-1:0] E_M1 = @@E_M1@@;
 
   // ---------------------------------------------------------------- append (LOAD)
-  reg  [@@KW@@:0]   n_q, n_d;          // entries in the list = ROW_NNZ
+  reg  [@@KW@@:0]   n0_q, n0_d;        // entries in list 0
+  reg  [@@KW@@:0]   n1_q, n1_d;        // entries in list 1
+  wire [@@KW@@:0]   n_l = lbuf_i ? n1_q : n0_q;   // the list being loaded
+  wire [@@KW@@:0]   n_q = cbuf_i ? n1_q : n0_q;   // the list being computed (= ROW_NNZ)
   reg  [LAW-1:0]    wword_q, wword_d;  // next free entry: word
   reg  [EBW-1:0]    wbank_q, wbank_d;  //                  bank
   reg  [@@KW@@-1:0] lastk_q, lastk_d;  // k of the last entry appended
@@ -38,7 +42,7 @@
 
   always @* begin
     cnt     = {(EBW+1){1'b0}};
-    hp      = (n_q != {(@@KW@@+1){1'b0}});
+    hp      = (n_l != {(@@KW@@+1){1'b0}});
     pk      = lastk_q;
     fmt_err = 1'b0;
     bwe     = {E{1'b0}};
@@ -51,7 +55,7 @@
       sk = ent_k_i[s*@@KW@@ +: @@KW@@];
       sa = ent_a_i[s*@@DW@@ +: @@DW@@];
       if (ent_v_i[s] && (sa != @@DW@@'d0)) begin
-        if (({1'b0, sk} >= k_len_i) || (hp && (sk <= pk))) begin
+        if (({1'b0, sk} >= lk_len_i) || (hp && (sk <= pk))) begin
           fmt_err = 1'b1;
         end
         hp  = 1'b1;
@@ -70,8 +74,15 @@
   end
 
   wire [EBW:0] wend = {1'b0, wbank_q} + cnt;
+  wire [@@KW@@:0] n_add = n_l + {{(@@KW@@-EBW){1'b0}}, cnt};
   always @* begin
-    n_d     = n_q + {{(@@KW@@-EBW){1'b0}}, cnt};
+    n0_d    = n0_q;
+    n1_d    = n1_q;
+    if (lbuf_i) begin
+      n1_d = n_add;
+    end else begin
+      n0_d = n_add;
+    end
     lastk_d = pk;
     if (wend >= E_W) begin
       wbank_d = wend[EBW-1:0] - E_W[EBW-1:0];
@@ -80,8 +91,12 @@
       wbank_d = wend[EBW-1:0];
       wword_d = wword_q;
     end
-    if (job_start_i) begin
-      n_d     = {(@@KW@@+1){1'b0}};
+    if (lstart_i) begin
+      if (lbuf_i) begin
+        n1_d = {(@@KW@@+1){1'b0}};
+      end else begin
+        n0_d = {(@@KW@@+1){1'b0}};
+      end
       wbank_d = {EBW{1'b0}};
       wword_d = {LAW{1'b0}};
     end
@@ -97,24 +112,28 @@
   reg               s1_v_q, s1_v_d;
   reg  [@@KW@@-1:0] s1_k_q;
   reg  [@@DW@@-1:0] s1_a_q;
-  wire [E*ENW-1:0]  brd;
+  wire [2*E*ENW-1:0] brd2;              // both lists' read data
+  wire [E*ENW-1:0]  brd = cbuf_i ? brd2[2*E*ENW-1:E*ENW] : brd2[E*ENW-1:0];
   reg  [ENW-1:0]    head;
   integer           h;
 
   // Memory idiom per bank (write port and registered read in one clocked block) so that
-  // synthesis infers a RAM; every bank reads the head's word, the head's bank is selected.
+  // synthesis infers a RAM; every bank reads the head's word, the head's list and bank are
+  // selected. Bank gb belongs to list gb / E.
   genvar gb;
   generate
-    for (gb = 0; gb < E; gb = gb + 1) begin : gen_bank
+    for (gb = 0; gb < 2*E; gb = gb + 1) begin : gen_bank
+      localparam integer B  = gb % E;
+      localparam         LB = (gb >= E);
       reg [ENW-1:0] lmem [0:@@NB@@-1];
       reg [ENW-1:0] rd_q;
       always @(posedge clk_i) begin
-        if (bwe[gb]) begin
-          lmem[bwa[gb*LAW +: LAW]] <= bwd[gb*ENW +: ENW];
+        if (bwe[B] && (lbuf_i == LB)) begin
+          lmem[bwa[B*LAW +: LAW]] <= bwd[B*ENW +: ENW];
         end
         rd_q <= lmem[rword_d];
       end
-      assign brd[gb*ENW +: ENW] = rd_q;
+      assign brd2[gb*ENW +: ENW] = rd_q;
     end
   endgenerate
 
@@ -176,7 +195,8 @@
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
-      n_q      <= {(@@KW@@+1){1'b0}};
+      n0_q     <= {(@@KW@@+1){1'b0}};
+      n1_q     <= {(@@KW@@+1){1'b0}};
       wword_q  <= {LAW{1'b0}};
       wbank_q  <= {EBW{1'b0}};
       lastk_q  <= {@@KW@@{1'b0}};
@@ -188,7 +208,8 @@
       dk_q     <= {@@KW@@{1'b0}};
       s1_v_q   <= 1'b0;
     end else begin
-      n_q      <= n_d;
+      n0_q     <= n0_d;
+      n1_q     <= n1_d;
       wword_q  <= wword_d;
       wbank_q  <= wbank_d;
       lastk_q  <= lastk_d;

@@ -371,7 +371,11 @@ int main(int argc, char **argv) {
     host_gemm_opts_t opd = {mode, o.thresh, run_on_job, &jd, HOST_GEMM_STREAM_FAST},
                      opg = {mode, o.thresh, run_on_job, &jg, HOST_GEMM_STREAM_FAST};
     host_gemm_stats_t sd, sg;
+    /* jobs overlap: the GEMM's cycles are the device's, from before the first register write to
+       the last result beat */
+    uint64_t t0 = dut_cycles(tb.dut);
     int rc = host_gemm(&dev, &v, &opd, M, N, K, A, B, c_dev, &sd, err, sizeof err);
+    sd.cyc_total = dut_cycles(tb.dut) - t0;
     tb_free(&tb);
     if (rc) {
       fprintf(stderr, "sim_run: %s: device run failed: %s\n", gold_mode_name(mode), err);
@@ -395,7 +399,13 @@ int main(int argc, char **argv) {
           x->macs_gated != y->macs_gated || x->macs_skipped != y->macs_skipped ||
           x->nnz_a != y->nnz_a || x->nnz_b != y->nnz_b || x->max_row_nnz != y->max_row_nnz ||
           memcmp(x->row_nnz, y->row_nnz, sizeof x->row_nnz) != 0) {
-        if (bad < 5) fprintf(stderr, "sim_run: %s: job %u counters differ from golden\n", gold_mode_name(mode), j);
+        if (bad < 5)
+          fprintf(stderr,
+                  "sim_run: %s: job %u counters differ from golden: mode_used %u/%u issued %u/%u "
+                  "gated %u/%u skipped %u/%u nnz_a %u/%u nnz_b %u/%u max_row_nnz %u/%u\n",
+                  gold_mode_name(mode), j, x->mode_used, y->mode_used, x->macs_issued, y->macs_issued,
+                  x->macs_gated, y->macs_gated, x->macs_skipped, y->macs_skipped, x->nnz_a, y->nnz_a,
+                  x->nnz_b, y->nnz_b, x->max_row_nnz, y->max_row_nnz);
         bad++;
       }
     }
@@ -408,7 +418,7 @@ int main(int argc, char **argv) {
       host_energy_in_t ein = {jd.k[j], jd.flags[j], jd.c[j].arch.macs_issued, jd.c[j].arch.macs_gated,
                               jd.c[j].arch.nnz_a,
                               host_in_beats_fmt(&v, jd.k[j], jd.flags[j], jd.c[j].arch.nnz_a),
-                              host_out_beats(&v)};
+                              host_out_beats(&v) + host_trailer_beats(&v)};
       host_energy_job(&v, &host_energy_horowitz45, &ein, &ej);
       en.stream_pj += ej.stream_pj;
       en.mac_pj += ej.mac_pj;

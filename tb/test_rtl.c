@@ -15,7 +15,10 @@
  *   and sectioned jobs mixed, a resident B that is missing or has another K (ERR.RESIDENT),
  *   malformed compressed entries (ERR.AFMT), ABORT while B loads;
  * - on every job run without back-pressure, the cycle model (host_cycles.h) exactly against
- *   CYC_LOAD, CYC_COMPUTE, CYC_DRAIN and CYC_TOTAL.
+ *   CYC_LOAD, CYC_COMPUTE, CYC_DRAIN and CYC_TOTAL;
+ * - overlapped jobs (host_gemm's HOST_GEMM_STREAM_FAST: the next job loads while the previous
+ *   computes and drains, counters on the result stream) with random back-pressure on both
+ *   streams, every job against golden; ABORT and reset while jobs overlap.
  * Every job compares every result word and every architectural counter with golden.
  * Seeds: SG_SEED (default: time-based); every failure prints a one-line reproduce command.
  */
@@ -51,7 +54,8 @@ static const gold_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, 
   X(result_stall) X(err_k) X(err_busy) X(err_mode) X(err_thresh) X(err_addr) X(err_tlast)  \
   X(abort_in_load) X(abort_in_compute) X(abort_in_drain) X(reset_in_load)                  \
   X(reset_in_compute) X(reset_in_drain) X(keep_b) X(a_compressed) X(a_dense_section)     \
-  X(err_resident) X(err_afmt) X(cycles_exact)
+  X(err_resident) X(err_afmt) X(cycles_exact) X(overlapped_job) X(trailer_job)              \
+  X(abort_overlapped) X(reset_overlapped)
 enum {
 #define X(b) COV_##b,
   RTL_COV_BINS(X)
@@ -473,7 +477,7 @@ START_TEST(test_probe) {
   /* reset values */
   uint32_t val;
   ck_assert_int_eq(tb_axil_read(&s.tb, HOST_REG_STATUS, &val), 0);
-  ck_assert_msg(val == 0, "STATUS after reset = 0x%x", val);
+  ck_assert_msg(val == HOST_STATUS_READY, "STATUS after reset = 0x%x (expected READY only)", val);
   ck_assert_int_eq(tb_axil_read(&s.tb, HOST_REG_K, &val), 0);
   ck_assert_msg(val == 1, "K after reset = %u", val);
   ck_assert_int_eq(tb_axil_read(&s.tb, HOST_REG_THRESH, &val), 0);
@@ -879,6 +883,168 @@ START_TEST(test_stream_errors) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------ overlapped jobs */
+typedef struct rtl_ovl {
+  int bad;
+  uint32_t jobs;
+} rtl_ovl_t;
+
+/* every job of an overlapped GEMM against golden: the tile and every counter of the trailer */
+static int rtl_ovl_job(void *user, const host_job_info_t *info) {
+  rtl_ovl_t *o = user;
+  int64_t g[SG_ROWS * SG_COLS] = {0};
+  if (info->c_prev) memcpy(g, info->c_prev, sizeof g);
+  gold_counters_t gc;
+  if (gold_run(&rtl_params, info->job, g, &gc) != 0) {
+    o->bad++;
+    return 0;
+  }
+  const gold_counters_t *x = &info->cnt->arch;
+  int bad = memcmp(g, info->c_tile, sizeof g) != 0 || x->mode_used != gc.mode_used ||
+            x->macs_issued != gc.macs_issued || x->macs_gated != gc.macs_gated ||
+            x->macs_skipped != gc.macs_skipped || x->nnz_a != gc.nnz_a || x->nnz_b != gc.nnz_b ||
+            x->max_row_nnz != gc.max_row_nnz ||
+            memcmp(x->row_nnz, gc.row_nnz, sizeof gc.row_nnz) != 0;
+  uint32_t tokens = gc.mode_used == GOLD_MODE_SPARSE ? gc.max_row_nnz : info->job->k;
+  if (info->cnt->cyc_compute < tokens + SG_COLS + 4u || info->cnt->cyc_load < 2u) bad = 1;
+  if (bad && o->bad < 5)
+    fprintf(stderr,
+            "FAIL overlapped job %u (m0=%u n0=%u k0=%u k=%u flags 0x%x): tile %s, issued %u/%u "
+            "gated %u/%u nnz_a %u/%u nnz_b %u/%u max %u/%u mode %u/%u cyc_compute %u\n",
+            info->index, info->m0, info->n0, info->k0, info->job->k, info->flags,
+            memcmp(g, info->c_tile, sizeof g) ? "differs" : "ok", x->macs_issued, gc.macs_issued,
+            x->macs_gated, gc.macs_gated, x->nnz_a, gc.nnz_a, x->nnz_b, gc.nnz_b, x->max_row_nnz,
+            gc.max_row_nnz, x->mode_used, gc.mode_used, info->cnt->cyc_compute);
+  o->bad += bad;
+  o->jobs++;
+  rtl_cov[COV_overlapped_job] += info->index > 0;
+  rtl_cov[COV_trailer_job]++;
+  rtl_cov[COV_keep_b] += (info->flags & HOST_FLAGS_KEEP_B) != 0;
+  rtl_cov[COV_a_compressed] += (info->flags & HOST_FLAGS_A_COMPRESSED) != 0;
+  return 0;
+}
+
+/* _i: A density index. GEMMs of several row tiles, column blocks and K chunks, overlapped, in
+ * every mode, with random back-pressure on both streams; the GEMM result against a plain
+ * reference as well. */
+START_TEST(test_overlapped) {
+  rtl_state_t s;
+  rtl_open(&s, 800 + (uint64_t)_i, 70, 70);
+  unsigned dA = rtl_densities[_i];
+  const uint32_t M = 3 * SG_ROWS - (SG_ROWS > 1), N = 2 * SG_COLS, kmx = SG_KMAX < 96 ? SG_KMAX : 96;
+  const uint32_t K = 1 + (uint32_t)(tb_rand(&s.tb) % (2 * kmx));
+  int32_t *A = calloc((size_t)M * K, sizeof(int32_t)), *B = calloc((size_t)K * N, sizeof(int32_t));
+  int64_t *C = calloc((size_t)M * N, sizeof(int64_t)), *R = calloc((size_t)M * N, sizeof(int64_t));
+  ck_assert_msg(A && B && C && R, "out of memory");
+  rtl_fill(&s.tb, A, (size_t)M * K, dA);
+  rtl_fill(&s.tb, B, (size_t)K * N, rtl_densities[tb_rand(&s.tb) % RTL_NDENS]);
+  for (uint32_t i = 0; i < M; i++)
+    for (uint32_t j = 0; j < N; j++) {
+      int64_t acc = 0;
+      for (uint32_t k = 0; k < K; k++)
+        acc += gold_operand(A[(size_t)i * K + k], SG_DATA_W) * gold_operand(B[(size_t)k * N + j], SG_DATA_W);
+      R[(size_t)i * N + j] = gold_sext((uint64_t)acc, SG_ACC_W);
+    }
+  int bad = 0;
+  for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
+    rtl_ovl_t o = {0, 0};
+    host_gemm_opts_t opt = {rtl_modes[mi].mode, rtl_modes[mi].thresh, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST};
+    host_gemm_stats_t st;
+    char err[384];
+    int rc = host_gemm(&s.dev, &s.v, &opt, M, N, K, A, B, C, &st, err, sizeof err);
+    if (rc != 0) {
+      fprintf(stderr, "FAIL overlapped GEMM %ux%ux%u mode %s: %s\n", M, N, K, gold_mode_name(opt.mode), err);
+      bad++;
+    } else {
+      size_t nb = 0;
+      for (size_t i = 0; i < (size_t)M * N; i++) nb += C[i] != R[i];
+      if (nb) fprintf(stderr, "FAIL overlapped GEMM %ux%ux%u mode %s: %zu results differ from the reference\n",
+                      M, N, K, gold_mode_name(opt.mode), nb);
+      bad += (int)nb + o.bad;
+    }
+  }
+  if (bad) rtl_repro("overlapped");
+  free(A);
+  free(B);
+  free(C);
+  free(R);
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "overlapped jobs, A density %.3f: %d mismatches (details above)", dA / 1000.0, bad);
+}
+END_TEST
+
+/* _i: 0 ABORT, 1 reset, while job 1 loads, job 0 computes or drains (its results not taken). */
+START_TEST(test_overlap_interrupt) {
+  rtl_state_t s;
+  rtl_open(&s, 900 + (uint64_t)_i, 100, 100);
+  tb_t *tb = &s.tb;
+  const int use_reset = _i == 1;
+  uint32_t k = SG_KMAX < 48 ? SG_KMAX : 48;
+  rtl_mat_t m;
+  rtl_mat_alloc(&m, k);
+  rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 300);
+  rtl_fill(tb, m.b, (size_t)k * SG_COLS, 900);
+  gold_job_t job = {k, GOLD_MODE_DENSE, 256, false, m.a, m.b};
+  uint32_t wpb = host_in_words_per_beat(&s.v);
+  uint64_t nb = host_in_beats_fmt(&s.v, k, HOST_FLAGS_KEEP_B, 0), nb0 = host_in_beats(&s.v, k);
+  uint64_t cap = nb > nb0 ? nb : nb0;
+  uint32_t *words = calloc(cap * wpb, sizeof(uint32_t));
+  uint8_t *last = calloc(cap, 1);
+  char err[256];
+  /* job 0 (loads B), all its beats in; then STATUS.READY: the next START is accepted */
+  ck_assert_int_eq(host_stream_encode(&s.v, &job, words, last, cap, err, sizeof err), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, k, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_MODE, GOLD_MODE_DENSE, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_FLAGS, HOST_FLAGS_TRAILER, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, HOST_CTRL_START, 0xF), 0);
+  ck_assert_msg((rtl_read(&s, HOST_REG_STATUS) & HOST_STATUS_READY) == 0, "READY while a job loads");
+  ck_assert_int_eq(tb_axis_send(tb, words, wpb, (uint32_t)nb0, last), 0);
+  uint32_t st = 0;
+  for (int polls = 0; polls < 50 && !(st & HOST_STATUS_READY); polls++) st = rtl_read(&s, HOST_REG_STATUS);
+  ck_assert_msg(st & HOST_STATUS_READY, "STATUS 0x%x: not READY after the job's last operand beat", st);
+  /* job 1 keeps B: half its beats, while job 0 computes (DENSE, K cycles) or waits to drain */
+  ck_assert_int_eq(host_stream_encode_fmt(&s.v, &job, HOST_FLAGS_KEEP_B, words, last, cap, err, sizeof err), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_FLAGS, HOST_FLAGS_TRAILER | HOST_FLAGS_KEEP_B, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, HOST_CTRL_START, 0xF), 0);
+  ck_assert_int_eq(rtl_read(&s, HOST_REG_ERR), 0);
+  ck_assert_int_eq(tb_axis_send(tb, words, wpb, (uint32_t)(nb / 2), last), 0);
+  st = rtl_read(&s, HOST_REG_STATUS);
+  int overlapped = (st & HOST_STATUS_BUSY) && !(st & HOST_STATUS_READY) && HOST_STATUS_STATE(st) >= 2;
+  ck_assert_msg(overlapped, "STATUS 0x%x: expected job 0 past LOAD and job 1 loading", st);
+  rtl_cov[use_reset ? COV_reset_overlapped : COV_abort_overlapped] += overlapped;
+  if (use_reset)
+    tb_reset(tb, 1);
+  else
+    ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, HOST_CTRL_ABORT, 0xF), 0);
+  st = rtl_read(&s, HOST_REG_STATUS);
+  ck_assert_msg((st & (HOST_STATUS_BUSY | HOST_STATUS_DONE)) == 0 && (st & HOST_STATUS_READY) &&
+                    HOST_STATUS_STATE(st) == 0,
+                "%s while jobs overlap: STATUS 0x%x, expected idle and READY", use_reset ? "reset" : "ABORT", st);
+  ck_assert_msg(tb->pins.s_tready == 0 && tb->pins.m_tvalid == 0, "streams still active");
+  /* the device runs fresh jobs and an overlapped GEMM (B must be reloaded after a reset;
+     after ABORT job 0's B is still resident) */
+  s.have_prev = 0;
+  int bad = rtl_check_job(&s, "overlap_interrupt", "job after interruption", &job);
+  bad += rtl_check_job_fmt(&s, "overlap_interrupt", "job keeping B after interruption", &job, HOST_FLAGS_KEEP_B);
+  rtl_ovl_t o = {0, 0};
+  host_gemm_opts_t opt = {SG_SPARSE_CAPABLE ? GOLD_MODE_AUTO : GOLD_MODE_DENSE, 256, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST};
+  int64_t c[2 * SG_ROWS * SG_COLS];
+  int32_t *a2 = calloc((size_t)2 * SG_ROWS * k, sizeof(int32_t));
+  ck_assert_msg(a2 != NULL, "out of memory");
+  rtl_fill(tb, a2, (size_t)2 * SG_ROWS * k, 300);
+  ck_assert_msg(host_gemm(&s.dev, &s.v, &opt, 2 * SG_ROWS, SG_COLS, k, a2, m.b, c, NULL, err, sizeof err) == 0,
+                "overlapped GEMM after interruption: %s", err);
+  bad += o.bad;
+  if (bad) rtl_repro("overlap_interrupt");
+  free(a2);
+  free(words);
+  free(last);
+  rtl_mat_free(&m);
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "%s while jobs overlap: %d mismatches", use_reset ? "reset" : "ABORT", bad);
+}
+END_TEST
+
 Suite *make_rtl_suite(void) {
   Suite *s = suite_create("rtl");
   TCase *tc;
@@ -908,6 +1074,14 @@ Suite *make_rtl_suite(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("stream_errors");
   tcase_add_test(tc, test_stream_errors);
+  tcase_set_timeout(tc, 120);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("overlapped");
+  tcase_add_loop_test(tc, test_overlapped, 0, (int)RTL_NDENS);
+  tcase_set_timeout(tc, 600);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("overlap_interrupt");
+  tcase_add_loop_test(tc, test_overlap_interrupt, 0, 2);
   tcase_set_timeout(tc, 120);
   suite_add_tcase(s, tc);
   tc = tcase_create("no_backpressure");
