@@ -84,7 +84,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   o->indent++;
   emit(o, "%s", "");
   emit(o, "wire          start, abort, cfg_acc, cfg_keep_b, cfg_acomp, cfg_trailer, busy, done, tlast_err;");
-  emit(o, "wire          ready, lfull, lstart, lbuf, cbuf, cap;");
+  emit(o, "wire          ready, hold_nxt, lstart, lbuf, cbuf, cap;");
   emit(o, "wire [%u:0]    lk_len;", KW);
   emit(o, "wire [31:0]   job_nnz_a;");
   emit(o, "wire [%u:0]    job_max_row_nnz;", KW);
@@ -295,7 +295,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
       "cfg_acc", "cfg_keep_b_o", "cfg_keep_b", "cfg_acomp_o", "cfg_acomp", "cfg_trailer_o",
       "cfg_trailer", "b_valid_i",
       "b_valid", "b_k_i", "b_k", "afmt_err_i", "afmt_err", "busy_i", "busy", "ready_i", "ready",
-      "lfull_i", "lfull", "done_i", "done", "tlast_err_i", "tlast_err", "state_i",
+      "hold_nxt_i", "hold_nxt", "done_i", "done", "tlast_err_i", "tlast_err", "state_i",
       "state", "mode_used_i", "mode_used", "cyc_total_i", "cyc_total", "cyc_load_i", "cyc_load",
       "cyc_compute_i", "cyc_compute", "cyc_drain_i", "cyc_drain", "macs_issued_i", "macs_issued",
       "macs_gated_i", "macs_gated", "macs_skipped_i", "macs_skipped", "nnz_a_i", "job_nnz_a",
@@ -323,8 +323,8 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
       "drain_row_o", "drain_row", "drain_col_o",
       "drain_col", "drain_data_i", "drain_data", "m_axis_tdata_o", "m_axis_tdata_o",
       "m_axis_tvalid_o", "m_axis_tvalid_o", "m_axis_tready_i", "m_axis_tready_i",
-      "m_axis_tlast_o", "m_axis_tlast_o", "busy_o", "busy", "ready_o", "ready", "lfull_o",
-      "lfull", "done_o", "done", "tlast_err_o",
+      "m_axis_tlast_o", "m_axis_tlast_o", "busy_o", "busy", "ready_o", "ready", "hold_nxt_o",
+      "hold_nxt", "done_o", "done", "tlast_err_o",
       "tlast_err", "state_o", "state", "mode_used_o", "mode_used", "cyc_total_o", "cyc_total",
       "cyc_load_o", "cyc_load", "cyc_compute_o", "cyc_compute", "cyc_drain_o", "cyc_drain",
       "macs_issued_o", "macs_issued", "macs_gated_o", "macs_gated", "macs_skipped_o",

@@ -26,9 +26,10 @@ typedef struct host_cycles_job {
     uint64_t nnz_a;       /* NNZ_A (sets the compressed A section's length) */
 } host_cycles_job_t;
 
-/* Source latency the model adds to LOAD: cycles from the START write's response to the first
- * operand beat on the test bench's bus models (tb/bus.c) and the golden device. */
-#define HOST_CYCLES_LOAD_LATENCY 3u
+/* Source latency the model adds to LOAD: cycles from the job's START reaching the controller
+ * (one cycle after the CSR takes the CTRL write) to its first operand beat with the test
+ * bench's bus models (tb/bus.c), which present it 3 cycles after the write. */
+#define HOST_CYCLES_LOAD_LATENCY 2u
 
 /* Cycles of one job, alone in the pipeline, when the source never pauses and the sink is
  * always ready:

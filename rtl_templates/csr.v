@@ -45,7 +45,8 @@ module @@P@@_csr (
   // status and counters
   input  wire                busy_i,
   input  wire                ready_i,       // the LOAD stage is free
-  input  wire                lfull_i,       // the LOAD stage holds a loaded job (it frees soon)
+  input  wire                hold_nxt_i,    // a START must wait next cycle (the LOAD stage holds a
+                                            // loaded job, which moves on soon; or B just changed)
   input  wire                done_i,
   input  wire                tlast_err_i,
   input  wire [2:0]          state_i,
@@ -88,6 +89,10 @@ module @@P@@_csr (
   reg  [1:0]   rresp_q, rresp_d;
   reg  [31:0]  rdata_q, rdata_d;
   reg          start_d, abort_d;
+  // START and ABORT reach the controller from registers, one cycle after the write (the
+  // START decode is then not on a path into the whole controller); a START in flight counts
+  // as busy for the next CTRL write (which cannot come earlier anyway: B is still pending)
+  reg          start_q, abort_q;
   reg  [7:0]   err_set;
   reg          wr_ok;
   reg  [31:0]  rd_val;
@@ -100,6 +105,7 @@ module @@P@@_csr (
   reg  [8:0]         rhs_t_q, rhs_t_d;   // THRESH shifted right by the bits done
   reg  [3:0]         rhs_n_q, rhs_n_d;   // bits still to add
   reg                rhs_go_q;           // K or THRESH was written last cycle: restart
+  wire               rhs_go_d;
   // START checks precomputed into registers (K is stable while rhs_busy blocks START; the
   // resident B only changes while a job is busy)
   reg                k_ok_q;             // K in 1..KMAX
@@ -107,13 +113,15 @@ module @@P@@_csr (
   wire               rhs_busy = rhs_go_q || (rhs_n_q != 4'd0);
   // A CTRL write also waits while the LOAD stage holds a loaded job (it moves on as soon as the
   // COMPUTE stage frees, so a host can START the next job right after its last operand beat)
-  // and for one cycle after the resident B changed (res_ok_q catches up).
-  reg          bvs_q;
-  wire         wr_hold = rhs_busy || lfull_i || (bvs_q != b_valid_i);
+  // and for one cycle after the resident B changed (res_ok_q catches up). The hold is a
+  // register, computed a cycle ahead, so the write decode has no long path behind it.
+  reg          hold_q;
+  wire         wr_hold = hold_q;
   wire         wr_en   = s_axil_awvalid_i && s_axil_wvalid_i && !bvalid_q &&
                          !(wr_hold && (s_axil_awaddr_i[11:2] == 10'h@@W_CTRL@@));
   wire         rd_en   = s_axil_arvalid_i && !rvalid_q;
   wire [9:0]   wr_word = s_axil_awaddr_i[11:2];
+  assign       rhs_go_d = wr_en && ((wr_word == 10'h@@W_K@@) || (wr_word == 10'h@@W_THRESH@@));
   wire [9:0]   rd_word = s_axil_araddr_i[11:2];
   wire         wr_alig = (s_axil_awaddr_i[1:0] == 2'b00) && (s_axil_wstrb_i == 4'hF);
   wire         rd_alig = (s_axil_araddr_i[1:0] == 2'b00);
@@ -142,7 +150,7 @@ module @@P@@_csr (
             if (wd[1]) begin
               abort_d = 1'b1;
             end else if (wd[0]) begin
-              if (!ready_i) begin
+              if (!ready_i || start_q) begin
                 err_set = ERR_BUSY;
               end else if (!k_ok_q) begin
                 err_set = ERR_K;
@@ -273,14 +281,18 @@ module @@P@@_csr (
       rhs_t_q <= 9'd256;
       rhs_n_q <= 4'd9;
       rhs_go_q <= 1'b0;
+      start_q  <= 1'b0;
+      abort_q  <= 1'b0;
       k_ok_q   <= 1'b0;
       res_ok_q <= 1'b0;
-      bvs_q    <= 1'b0;
+      hold_q   <= 1'b1;
     end else begin
-      bvs_q    <= b_valid_i;
+      hold_q   <= hold_nxt_i || rhs_go_d || (rhs_n_d != 4'd0);
       k_ok_q   <= (k_q != 32'd0) && (k_q <= 32'd@@KMAX@@);
       res_ok_q <= b_valid_i && ({{(31-@@KW@@){1'b0}}, b_k_i} == k_q);
-      rhs_go_q <= wr_en && ((wr_word == 10'h@@W_K@@) || (wr_word == 10'h@@W_THRESH@@));
+      rhs_go_q <= rhs_go_d;
+      start_q  <= start_d;
+      abort_q  <= abort_d;
       rhs_q   <= rhs_d;
       rhs_k_q <= rhs_k_d;
       rhs_t_q <= rhs_t_d;
@@ -330,8 +342,8 @@ module @@P@@_csr (
   assign s_axil_rdata_o   = rdata_q;
   assign s_axil_rresp_o   = rresp_q;
   assign s_axil_rvalid_o  = rvalid_q;
-  assign start_o          = start_d;
-  assign abort_o          = abort_d;
+  assign start_o          = start_q;
+  assign abort_o          = abort_q;
   assign cfg_mode_o       = mode_q;
   assign cfg_k_o          = k_q[@@KW@@:0];
   assign cfg_rhs_o        = rhs_q;

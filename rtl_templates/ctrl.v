@@ -71,7 +71,8 @@ module @@P@@_ctrl (
   // status and the counters of the last completed job
   output wire                  busy_o,        // a job in any stage
   output wire                  ready_o,       // the LOAD stage is free: START is accepted
-  output wire                  lfull_o,       // the LOAD stage holds a loaded job
+  output wire                  hold_nxt_o,    // next cycle, a START must wait (LOAD holds a loaded
+                                              // job, or the resident B just changed)
   output wire                  done_o,        // pulse: last beat of a job accepted
   output wire                  tlast_err_o,   // pulse: TLAST disagrees with the job's last beat
   output wire [2:0]            state_o,
@@ -218,7 +219,7 @@ module @@P@@_ctrl (
   // ================================================================ the last completed job
   reg  [1:0]          o_used_q;
   reg  [@@KW@@:0]     o_k_q;
-  reg  [31:0]         o_cyl_q, o_cyc_q, o_cyd_q, o_nnzb_q, o_iss_q, o_gat_q, o_nnza_q;
+  reg  [31:0]         o_cyl_q, o_cyc_q, o_cyd_q, o_tot_q, o_nnzb_q, o_iss_q, o_gat_q, o_nnza_q;
   reg  [@@KW@@:0]     o_max_q;
   reg  [@@RNW@@-1:0]  o_rnz_q;
   reg                 done_d;
@@ -237,10 +238,12 @@ module @@P@@_ctrl (
   wire tr_fire    = d_busy_q && d_tr_q && m_axis_tready_i;
   wire tr_last    = (tr_beat_q == @@TBW@@'d@@TB_M1@@);
   wire d_end      = (dr_fire && dr_last && !d_trl_q) || (tr_fire && tr_last);
-  wire d_free     = !d_busy_q || d_end;
+  // A stage takes a job only when it was free in the previous cycle (no chained hand-offs in one
+  // cycle: the result stream's TREADY does not reach the LOAD stage's registers).
+  wire d_free     = !d_busy_q;
   wire c_done     = (cs_q == CS_WAIT) || ((cs_q == CS_FLUSH) && (flush_q == {@@FCW@@{1'b0}}));
   wire c2d        = c_busy_q && c_done && d_free;
-  wire c_free     = !c_busy_q || c2d;
+  wire c_free     = !c_busy_q;
   wire l2c        = l_busy_q && l_full_q && c_free;
 
   always @(posedge clk_i) begin
@@ -525,6 +528,7 @@ module @@P@@_ctrl (
       o_cyl_q    <= 32'd0;
       o_cyc_q    <= 32'd0;
       o_cyd_q    <= 32'd0;
+      o_tot_q    <= 32'd0;
       o_nnzb_q   <= 32'd0;
       o_iss_q    <= 32'd0;
       o_gat_q    <= 32'd0;
@@ -586,6 +590,7 @@ module @@P@@_ctrl (
         o_cyl_q  <= d_cyl_q;
         o_cyc_q  <= d_cyc_q;
         o_cyd_q  <= d_cyd_q + 32'd1;
+        o_tot_q  <= d_cyl_q + d_cyc_q + d_cyd_q + 32'd1;
         o_nnzb_q <= d_nnzb_q;
         o_iss_q  <= d_iss_q;
         o_gat_q  <= d_gat_now;
@@ -673,7 +678,7 @@ module @@P@@_ctrl (
   assign m_axis_tlast_o  = d_tr_q ? tr_last : (dr_last && !d_trl_q);
   assign busy_o          = l_busy_q || c_busy_q || d_busy_q;
   assign ready_o         = !l_busy_q;
-  assign lfull_o         = l_busy_q && l_full_q;
+  assign hold_nxt_o      = (l_busy_d && l_full_d) || l2c;
   assign done_o          = done_d && !abort_i;
   assign tlast_err_o     = tlast_err_d && !abort_i;
   assign state_o         = d_busy_q ? ST_DRAIN :
@@ -681,7 +686,7 @@ module @@P@@_ctrl (
                                        (cs_q == CS_RUN) ? ST_COMPUTE : ST_FLUSH) :
                            l_busy_q ? ST_LOAD : ST_IDLE;
   assign mode_used_o     = o_used_q;
-  assign cyc_total_o     = o_cyl_q + o_cyc_q + o_cyd_q;
+  assign cyc_total_o     = o_tot_q;
   assign cyc_load_o      = o_cyl_q;
   assign cyc_compute_o   = o_cyc_q;
   assign cyc_drain_o     = o_cyd_q;

@@ -105,7 +105,8 @@
   // ---------------------------------------------------------------- feeder
   reg               run_q, run_d;
   reg               sparse_q, sparse_d;
-  reg  [@@KW@@:0]   rp_q, rp_d;        // entries issued
+  reg  [@@KW@@:0]   rem_q, rem_d;      // entries not issued yet (a down-counter: no compare
+                                       // with the list count on the read-address path)
   reg  [LAW-1:0]    rword_q, rword_d;  // head entry: word (read address)
   reg  [EBW-1:0]    rbank_q, rbank_d;  //             bank (selects the read data)
   reg  [@@KW@@-1:0] dk_q, dk_d;        // DENSE: the k issued this cycle
@@ -148,24 +149,24 @@
 
   wire [@@KW@@-1:0] head_k  = head[ENW-1:@@DW@@];
   wire [@@DW@@-1:0] head_a  = head[@@DW@@-1:0];
-  wire              head_v  = (rp_q < n_q);
+  wire              head_v  = (rem_q != {(@@KW@@+1){1'b0}});
   wire              take    = run_q && head_v && (sparse_q || (head_k == dk_q));
   wire              emit_v  = run_q;
   wire [@@KW@@-1:0] emit_k  = sparse_q ? head_k : dk_q;
   wire [@@DW@@-1:0] emit_a  = take ? head_a : @@DW@@'d0;
-  wire [@@KW@@:0]   rp_inc  = rp_q + {{@@KW@@{1'b0}}, 1'b1};
+  wire              rem_one = (rem_q == {{@@KW@@{1'b0}}, 1'b1});
   wire              dk_last = ({1'b0, dk_q} == k_len_i - @@KW1@@'d1);
 
   always @* begin
     run_d    = run_q;
     sparse_d = sparse_q;
-    rp_d     = rp_q;
+    rem_d    = rem_q;
     rword_d  = rword_q;
     rbank_d  = rbank_q;
     dk_d     = dk_q;
     s1_v_d   = emit_v;
     if (take) begin
-      rp_d = rp_inc;
+      rem_d = rem_q - {{@@KW@@{1'b0}}, 1'b1};
       if (rbank_q == E_M1) begin
         rbank_d = {EBW{1'b0}};
         rword_d = rword_q + {{(LAW-1){1'b0}}, 1'b1};
@@ -175,7 +176,7 @@
     end
     if (run_q) begin
       dk_d = dk_q + @@KW@@'d1;
-      if (sparse_q ? (rp_inc >= n_q) : dk_last) begin
+      if (sparse_q ? rem_one : dk_last) begin
         run_d = 1'b0;
       end
     end
@@ -186,7 +187,7 @@
       // the head (entry 0) is read in this cycle; SPARSE with no entry has nothing to issue
       run_d    = !sparse_i || (n_q != {(@@KW@@+1){1'b0}});
       sparse_d = sparse_i;
-      rp_d     = {(@@KW@@+1){1'b0}};
+      rem_d    = n_q;
       rword_d  = {LAW{1'b0}};
       rbank_d  = {EBW{1'b0}};
       dk_d     = {@@KW@@{1'b0}};
@@ -202,7 +203,7 @@
       lastk_q  <= {@@KW@@{1'b0}};
       run_q    <= 1'b0;
       sparse_q <= 1'b0;
-      rp_q     <= {(@@KW@@+1){1'b0}};
+      rem_q    <= {(@@KW@@+1){1'b0}};
       rword_q  <= {LAW{1'b0}};
       rbank_q  <= {EBW{1'b0}};
       dk_q     <= {@@KW@@{1'b0}};
@@ -215,7 +216,7 @@
       lastk_q  <= lastk_d;
       run_q    <= run_d;
       sparse_q <= sparse_d;
-      rp_q     <= rp_d;
+      rem_q    <= rem_d;
       rword_q  <= rword_d;
       rbank_q  <= rbank_d;
       dk_q     <= dk_d;
