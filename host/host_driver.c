@@ -360,8 +360,8 @@ static int gemm_finish(gemm_state_t *gs, const gemm_job_t *j, char *err, size_t 
     }
     memcpy(gs->prev, gs->tile, (size_t)R * Cc * sizeof *gs->tile);
     host_gemm_stats_t *st = gs->st;
-    host_cycles_job_t cj = {j->kc, j->flags, cnt.arch.mode_used, cnt.arch.max_row_nnz,
-                            cnt.arch.nnz_a};
+    host_cycles_job_t cj = {j->kc, j->flags | HOST_FLAGS_TRAILER, cnt.arch.mode_used,
+                            cnt.arch.max_row_nnz, cnt.arch.nnz_a};
     host_cycles_gemm_t one = {0, 0, 0};
     host_cycles_gemm_add(&one, v, &cj);
     st->in_beats += one.in_beats;
