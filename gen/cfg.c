@@ -315,6 +315,13 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
     VIOL("%s: stream-width = %u must be a power of two (allowed 8..1024)\n", o,
          (unsigned)c->stream_w);
   }
+  uint32_t olane = 8 * ((c->acc_w + 7) / 8);
+  if (!is_pow2(c->out_stream_w) || c->out_stream_w < olane) {
+    origin_text(&c->out_stream_w_from, "--out-stream-width", o, sizeof o);
+    VIOL("%s: out-stream-width = %u must be a power of two of at least one %u-bit result lane "
+         "(8*ceil(acc-width/8); allowed up to 1024)\n",
+         o, (unsigned)c->out_stream_w, (unsigned)olane);
+  }
   uint32_t lane = 8 * ((c->data_w + 7) / 8);
   if (IN_RANGE(data_w, 2, 16) && IN_RANGE(stream_w, 8, 1024) && c->stream_w < lane) {
     origin_text(&c->stream_w_from, "--stream-width", o, sizeof o);
@@ -348,6 +355,15 @@ void cfg_derive(const cfg_t *c, cfg_derived_t *d) {
   d->elems_per_beat = c->stream_w / d->in_lane_w;
   d->beats_per_slice = (c->rows + c->cols + d->elems_per_beat - 1) / d->elems_per_beat;
   d->out_w = 8 * ((c->acc_w + 7) / 8);
+  d->res_per_beat = c->out_stream_w / d->out_w;
+  if (d->res_per_beat == 0) d->res_per_beat = 1;
+  d->out_beats = (c->rows * c->cols + d->res_per_beat - 1) / d->res_per_beat;
+  d->beats_a = (c->rows + d->elems_per_beat - 1) / d->elems_per_beat;
+  d->beats_b = (c->cols + d->elems_per_beat - 1) / d->elems_per_beat;
+  d->a_row_w = cfg_clog2(c->rows);
+  d->a_ent_w = d->a_row_w + d->kw + c->data_w;
+  d->a_ents = c->sparsity == SG_SPARSITY_WEIGHT ? c->stream_w / d->a_ent_w : 0;
+  d->a_banks = d->a_ents ? d->a_ents : 1;
 }
 
 void cfg_print_help(void *fp) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gen.h"
+#include "sg_contract.h"
 
 void gen_widths(const gen_ctx_t *g, gen_widths_t *w) {
   const cfg_t *c = g->cfg;
@@ -25,6 +26,17 @@ void gen_widths(const gen_ctx_t *g, gen_widths_t *w) {
   w->aw = c->acc_w;
   w->ow = g->d.out_w;
   w->bww = C * c->data_w;                    /* one B slice row, C operands */
+  w->dcw = w->nw + SG_THRESH_THRESH_WIDTH;   /* THRESH * K */
+  w->rnw = R * w->nw;
+  w->nhw = g->d.a_row_w + g->d.kw + 1;       /* compressed A header: entries 0..R*KMAX */
+  w->e = g->d.a_banks;                       /* A element slots per beat */
+  w->ekw = w->e * w->kw;
+  w->edw = w->e * c->data_w;
+  w->osw = c->out_stream_w;
+  w->l = g->d.res_per_beat;
+  w->lrrw = w->l * w->rrw;
+  w->lccw = w->l * w->ccw;
+  w->law = w->l * c->acc_w;
 }
 
 /* Value of a constant expression of decimal numbers, '+' and '-' (what templates leave in a

@@ -100,9 +100,9 @@ START_TEST(test_mode_rejects_golddev)
 }
 END_TEST
 
-/* Values measured on the RTL of the default 8x8 preset (docs/architecture.md, worked example:
- * K = 512, BEATS_PER_SLICE 2, 3 cycles from START to the first beat) and on a dense-only
- * variant (K + C + 4). */
+/* The model's arithmetic on the default 8x8 preset (K = 512 interleaved: 1024 operand beats;
+ * 64 results two per 64-bit beat: 32 result beats; 2 cycles of source latency), which tb_rtl
+ * checks against the RTL's CYC_* registers on every full-speed job, and a dense-only 2x3. */
 START_TEST(test_cycle_model)
 {
     const sg_params_t p = {8, 8, 8, 32, 1024, true};
@@ -110,21 +110,30 @@ START_TEST(test_cycle_model)
     memset(&c, 0, sizeof c);
     c.mode_used = SG_MODE_DENSE;
     c.max_row_nnz = 56;
-    sg_cycles_t y = sg_cycle_model(&p, 2, 512, &c, 3);
-    ck_assert_msg(y.load == 1027 && y.compute == 525 && y.drain == 64 && y.total == 1616,
-                  "DENSE: %u %u %u %u", y.load, y.compute, y.drain, y.total);
+    sg_cycles_t y = sg_cycle_model(&p, 1024, 32, 512, &c, 2);
+    ck_assert_msg(y.load == 1027 && y.compute == 524 && y.drain == 32 && y.total == 1583,
+                  "DENSE: %llu %llu %llu %llu", (unsigned long long)y.load,
+                  (unsigned long long)y.compute, (unsigned long long)y.drain,
+                  (unsigned long long)y.total);
+    ck_assert_uint_eq(sg_compute_bound(&p, 512, &c), 520);
     c.mode_used = SG_MODE_SPARSE;
-    y = sg_cycle_model(&p, 2, 512, &c, 3);
-    ck_assert_msg(y.load == 1027 && y.compute == 69 && y.drain == 64 && y.total == 1160,
-                  "SPARSE: %u %u %u %u", y.load, y.compute, y.drain, y.total);
+    y = sg_cycle_model(&p, 1024, 32, 512, &c, 2);
+    ck_assert_msg(y.load == 1027 && y.compute == 68 && y.drain == 32 && y.total == 1127,
+                  "SPARSE: %llu %llu %llu %llu", (unsigned long long)y.load,
+                  (unsigned long long)y.compute, (unsigned long long)y.drain,
+                  (unsigned long long)y.total);
+    ck_assert_uint_eq(sg_cycle_bound(&p, 1024, 32, 512, &c), 1024 + 56 + 8 + 32);
     c.max_row_nnz = 0;
-    y = sg_cycle_model(&p, 2, 1, &c, 3);
-    ck_assert_msg(y.compute == 13 && y.load == 5, "SPARSE all-zero K=1: %u %u", y.compute, y.load);
+    y = sg_cycle_model(&p, 2, 32, 1, &c, 2);
+    ck_assert_msg(y.compute == 12 && y.load == 5, "SPARSE all-zero K=1: %llu %llu",
+                  (unsigned long long)y.compute, (unsigned long long)y.load);
     const sg_params_t d = {2, 3, 8, 32, 64, false};
     c.mode_used = SG_MODE_DENSE;
-    y = sg_cycle_model(&d, 1, 10, &c, 0);
-    ck_assert_msg(y.load == 10 && y.compute == 17 && y.drain == 6 && y.total == 33,
-                  "dense-only: %u %u %u %u", y.load, y.compute, y.drain, y.total);
+    y = sg_cycle_model(&d, 10, 6, 10, &c, 0);
+    ck_assert_msg(y.load == 11 && y.compute == 17 && y.drain == 6 && y.total == 34,
+                  "dense-only: %llu %llu %llu %llu", (unsigned long long)y.load,
+                  (unsigned long long)y.compute, (unsigned long long)y.drain,
+                  (unsigned long long)y.total);
 }
 END_TEST
 
@@ -150,7 +159,7 @@ START_TEST(test_golddev_regs)
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_MODE, &d), 0);
     ck_assert_uint_eq(d, 0);
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_STATUS, &d), 0);
-    ck_assert_uint_eq(d, SG_FMASK(STATUS, ERROR));
+    ck_assert_uint_eq(d, SG_FMASK(STATUS, ERROR) | SG_FMASK(STATUS, READY));
     ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_ERR, SG_ERR(ADDR)), 0); /* W1C, one bit */
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_ERR, &d), 0);
     ck_assert_uint_eq(d, SG_ERR(MODE));
@@ -177,7 +186,7 @@ START_TEST(test_misc_names)
     char buf[64];
     ck_assert_str_eq(sg_err_str(0, buf, sizeof buf), "0");
     ck_assert_str_eq(sg_err_str(SG_ERR(K) | SG_ERR(TLAST), buf, sizeof buf), "K|TLAST");
-    ck_assert_str_eq(sg_err_str(0x45, buf, sizeof buf), "K|MODE|bit6");
+    ck_assert_str_eq(sg_err_str(0x145, buf, sizeof buf), "K|MODE|RESIDENT|bit8");
     ck_assert_str_eq(host_status_name(HOST_E_JOB), "HOST_E_JOB");
     ck_assert_str_eq(host_status_name(12345), "HOST_E_?");
     ck_assert_str_eq(sg_reg_name(0x044, 4), "ERR");
