@@ -269,6 +269,7 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
     if (net_use(g, t, own[i].net, own[i].width, "top-level logic", 1)) return -1;
   net_find(t, "drain_data")->is_reg = 1;
   net_find(t, "b_we")->indexed = net_find(t, "b_wdata")->indexed = 1;
+  net_find(t, "drain_row")->indexed = 1; /* one row index per result lane, part-selected */
   if (gcw > net_w(t, "gated_cnt")) {
     snprintf(g->errbuf, sizeof g->errbuf, "internal: the array-wide gated count is narrower than a row's");
     return -1;

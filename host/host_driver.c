@@ -272,6 +272,37 @@ static int fits(int32_t x, uint32_t w)
  * computes or drains; job n-1's results and trailer (its counters) are collected during that
  * send.  Registers are written only when their value changes; no register is read per job. */
 
+/* The B the device holds: the column block n0 and K chunk (k0, kc) of the job that loaded it. */
+typedef struct gemm_resb {
+    int have;
+    uint32_t n0, k0, kc;
+} gemm_resb_t;
+
+static int resb_keeps(const gemm_resb_t *r, uint32_t n0, uint32_t k0, uint32_t kc)
+{
+    return r->have && r->n0 == n0 && r->k0 == k0 && r->kc == kc;
+}
+
+static void resb_note(gemm_resb_t *r, uint32_t flags, uint32_t n0, uint32_t k0, uint32_t kc)
+{
+    if (!(flags & HOST_FLAGS_KEEP_B))
+        *r = (gemm_resb_t){1, n0, k0, kc};
+}
+
+/* Stream flags of a GEMM job sent fast: KEEP_B when the resident B is this job's, and
+ * A_COMPRESSED when that is shorter (DENSE mode is the dense machine: it moves A as stored,
+ * zeros too). */
+static uint32_t gemm_flags(const host_variant_t *v, uint32_t mode, uint32_t kc, uint64_t nnz,
+                           int keep_b)
+{
+    uint32_t flags = keep_b ? HOST_FLAGS_KEEP_B : 0u;
+    if (v->a_ents > 0 && mode != SG_MODE_DENSE &&
+        host_in_beats_fmt(v, kc, HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_KEEP_B, nnz) <
+            host_in_beats_fmt(v, kc, HOST_FLAGS_KEEP_B, nnz))
+        flags |= HOST_FLAGS_A_COMPRESSED;
+    return flags;
+}
+
 typedef struct gemm_job {
     uint32_t index, m0, n0, k0, mv, nv, kc, flags;
     int32_t *at, *bt;
@@ -389,8 +420,9 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
     uint32_t w_mode = UINT32_MAX, w_thresh = UINT32_MAX, w_k = UINT32_MAX, w_flags = UINT32_MAX;
     if ((rc = wr(dev, SG_ADDR_ERR, SG_ERR_ALL, err, errlen)) != 0)
         goto out;
-    int have_b = 0, pending = 0;
-    uint32_t res_n0 = 0, res_k0 = 0, res_kc = 0, njob = 0;
+    int pending = 0;
+    uint32_t njob = 0;
+    gemm_resb_t resb = {0, 0, 0, 0};
     const uint32_t n_mt = (M + R - 1) / R, n_nt = (N + Cc - 1) / Cc;
     for (uint64_t t = 0; t < (uint64_t)n_mt * n_nt; t++) {
         const uint32_t m0 = (uint32_t)(t % n_mt) * R, n0 = (uint32_t)(t / n_mt) * Cc;
@@ -412,15 +444,9 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
             j->nv = nv;
             j->kc = kc;
             j->job = (sg_job_t){kc, opt->mode, opt->thresh, k0 > 0, j->at, j->bt};
-            uint32_t flags = 0;
-            uint64_t nnz = host_job_nnz_a(v, &j->job);
-            if (have_b && res_n0 == n0 && res_k0 == k0 && res_kc == kc)
-                flags |= HOST_FLAGS_KEEP_B;
-            /* DENSE mode is the dense machine: it moves A as stored (zeros too) */
-            if (v->a_ents > 0 && opt->mode != SG_MODE_DENSE &&
-                host_in_beats_fmt(v, kc, HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_KEEP_B, nnz) <
-                    host_in_beats_fmt(v, kc, HOST_FLAGS_KEEP_B, nnz))
-                flags |= HOST_FLAGS_A_COMPRESSED;
+            const uint64_t nnz = host_job_nnz_a(v, &j->job);
+            const uint32_t flags = gemm_flags(v, opt->mode, kc, nnz,
+                                              resb_keeps(&resb, n0, k0, kc));
             j->flags = flags;
             const uint64_t nin = host_in_beats_fmt(v, kc, flags, nnz);
             char sub[256];
@@ -471,12 +497,7 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
                                  njob, m0, n0, k0, drc, e, sg_err_str(e, bits, sizeof bits));
                 goto out;
             }
-            if (!(flags & HOST_FLAGS_KEEP_B)) {
-                have_b = 1;
-                res_n0 = n0;
-                res_k0 = k0;
-                res_kc = kc;
-            }
+            resb_note(&resb, flags, n0, k0, kc);
             if (pending && (rc = gemm_finish(&gs, &jb[(njob + 1) % 2], err, errlen)) != 0)
                 goto out;
             pending = 1;
@@ -566,8 +587,7 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
     }
     const int fast = opt->stream == HOST_GEMM_STREAM_FAST;
     /* the B chunk resident in the device: (n0, k0, kc) of the last job that loaded B */
-    int have_b = 0;
-    uint32_t res_n0 = 0, res_k0 = 0, res_kc = 0;
+    gemm_resb_t resb = {0, 0, 0, 0};
     const uint32_t n_mt = (M + R - 1) / R, n_nt = (N + Cc - 1) / Cc;
     for (uint64_t t = 0; t < (uint64_t)n_mt * n_nt; t++) {
         /* stream 0: row tiles outer; fast: column blocks outer, so B stays resident */
@@ -584,17 +604,11 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                     for (uint32_t c = 0; c < Cc; c++)
                         bt[(size_t)kk * Cc + c] = c < nv ? B[(size_t)(k0 + kk) * N + n0 + c] : 0;
                 sg_job_t job = {kc, opt->mode, opt->thresh, k0 > 0, at, bt};
-                uint32_t flags = 0;
-                uint64_t nnz = host_job_nnz_a(v, &job);
-                if (fast) {
-                    if (have_b && res_n0 == n0 && res_k0 == k0 && res_kc == kc)
-                        flags |= HOST_FLAGS_KEEP_B;
-                    /* DENSE mode is the dense machine: it moves A as stored (zeros too) */
-                    if (v->a_ents > 0 && opt->mode != SG_MODE_DENSE &&
-                        host_in_beats_fmt(v, kc, HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_KEEP_B, nnz) <
-                            host_in_beats_fmt(v, kc, HOST_FLAGS_KEEP_B, nnz))
-                        flags |= HOST_FLAGS_A_COMPRESSED;
-                }
+                const uint64_t nnz = host_job_nnz_a(v, &job);
+                const uint32_t flags =
+                    fast ? gemm_flags(v, opt->mode, kc, nnz,
+                                      resb_keeps(&resb, n0, k0, kc))
+                         : 0u;
                 host_counters_t cnt;
                 char sub[384];
                 rc = host_run_job_fmt(dev, v, &job, flags, tile, &cnt, sub, sizeof sub);
@@ -603,12 +617,7 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                                 (unsigned long long)st.jobs, m0, n0, k0, kc, sub);
                     goto out;
                 }
-                if (!(flags & HOST_FLAGS_KEEP_B)) {
-                    have_b = 1;
-                    res_n0 = n0;
-                    res_k0 = k0;
-                    res_kc = kc;
-                }
+                resb_note(&resb, flags, n0, k0, kc);
                 if (opt->on_job != NULL) {
                     host_job_info_t info = {(uint32_t)st.jobs, m0, n0, k0, mv, nv, &job, flags,
                                             k0 > 0 ? prev : NULL, tile, &cnt};

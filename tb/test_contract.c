@@ -100,6 +100,17 @@ START_TEST(test_mode_rejects_golddev)
 }
 END_TEST
 
+/* One cycle-model case: the four phases expected. */
+static void cycles_is(const char *what, sg_cycles_t y, uint64_t load, uint64_t compute,
+                      uint64_t drain)
+{
+    ck_assert_msg(y.load == load && y.compute == compute && y.drain == drain &&
+                      y.total == load + compute + drain,
+                  "%s: %llu %llu %llu %llu", what, (unsigned long long)y.load,
+                  (unsigned long long)y.compute, (unsigned long long)y.drain,
+                  (unsigned long long)y.total);
+}
+
 /* The model's arithmetic on the default 8x8 preset (K = 512 interleaved: 1024 operand beats;
  * 64 results two per 64-bit beat: 32 result beats; 2 cycles of source latency), which tb_rtl
  * checks against the RTL's CYC_* registers on every full-speed job, and a dense-only 2x3. */
@@ -110,30 +121,16 @@ START_TEST(test_cycle_model)
     memset(&c, 0, sizeof c);
     c.mode_used = SG_MODE_DENSE;
     c.max_row_nnz = 56;
-    sg_cycles_t y = sg_cycle_model(&p, 1024, 32, 512, &c, 2);
-    ck_assert_msg(y.load == 1027 && y.compute == 524 && y.drain == 32 && y.total == 1583,
-                  "DENSE: %llu %llu %llu %llu", (unsigned long long)y.load,
-                  (unsigned long long)y.compute, (unsigned long long)y.drain,
-                  (unsigned long long)y.total);
+    cycles_is("DENSE", sg_cycle_model(&p, 1024, 32, 512, &c, 2), 1027, 524, 32);
     ck_assert_uint_eq(sg_compute_bound(&p, 512, &c), 520);
     c.mode_used = SG_MODE_SPARSE;
-    y = sg_cycle_model(&p, 1024, 32, 512, &c, 2);
-    ck_assert_msg(y.load == 1027 && y.compute == 68 && y.drain == 32 && y.total == 1127,
-                  "SPARSE: %llu %llu %llu %llu", (unsigned long long)y.load,
-                  (unsigned long long)y.compute, (unsigned long long)y.drain,
-                  (unsigned long long)y.total);
+    cycles_is("SPARSE", sg_cycle_model(&p, 1024, 32, 512, &c, 2), 1027, 68, 32);
     ck_assert_uint_eq(sg_cycle_bound(&p, 1024, 32, 512, &c), 1024 + 56 + 8 + 32);
     c.max_row_nnz = 0;
-    y = sg_cycle_model(&p, 2, 32, 1, &c, 2);
-    ck_assert_msg(y.compute == 12 && y.load == 5, "SPARSE all-zero K=1: %llu %llu",
-                  (unsigned long long)y.compute, (unsigned long long)y.load);
+    cycles_is("SPARSE all-zero K=1", sg_cycle_model(&p, 2, 32, 1, &c, 2), 5, 12, 32);
     const sg_params_t d = {2, 3, 8, 32, 64, false};
     c.mode_used = SG_MODE_DENSE;
-    y = sg_cycle_model(&d, 10, 6, 10, &c, 0);
-    ck_assert_msg(y.load == 11 && y.compute == 17 && y.drain == 6 && y.total == 34,
-                  "dense-only: %llu %llu %llu %llu", (unsigned long long)y.load,
-                  (unsigned long long)y.compute, (unsigned long long)y.drain,
-                  (unsigned long long)y.total);
+    cycles_is("dense-only", sg_cycle_model(&d, 10, 6, 10, &c, 0), 11, 17, 6);
 }
 END_TEST
 
