@@ -95,6 +95,22 @@ typedef struct sg_counters {
     uint32_t row_nnz[SG_MAX_ROWS]; /* entries >= rows are 0 */
 } sg_counters_t;
 
+/* ------------------------------------------------------------------ trailer */
+/* With FLAGS.TRAILER a job's counters follow its results on the result stream
+ * (docs/data-formats.md): 32-bit words, word i at trailer bits [32*i +: 32], cut into beats of
+ * OUT_STREAM_W bits; these words in this order (each the register of that name), then
+ * ROW_NNZ[0..rows-1].  CYC_DRAIN and CYC_TOTAL are not final while the trailer is sent: read
+ * them from the registers after DONE.  X(REGISTER) */
+#define SG_TRAILER_WORDS(X)                                                                    \
+    X(MODE_USED) X(MACS_ISSUED) X(MACS_GATED) X(MACS_SKIPPED) X(NNZ_A) X(NNZ_B)                \
+    X(MAX_ROW_NNZ) X(CYC_LOAD) X(CYC_COMPUTE)
+enum {
+#define SG_TRL_ENUM_(N) SG_TRL_##N,
+    SG_TRAILER_WORDS(SG_TRL_ENUM_)
+#undef SG_TRL_ENUM_
+    SG_TRAILER_FIXED_WORDS
+};
+
 /* ------------------------------------------------------------------ registers */
 typedef enum {
 #define SG_REG(n, o, a, d) SG_REG_##n,

@@ -2,7 +2,32 @@
 #include <stdio.h>
 
 #include "gen.h"
+#include "sg_contract.h"
 #include "tmpl.h"
+
+/* The trailer's fixed words (SG_TRAILER_WORDS) as the RTL holds them for the job in DRAIN:
+ * the concatenation, last word first, and their names in order. */
+static void trailer_words(uint32_t kw, char *cat, size_t ncat, char *names, size_t nnames) {
+  static const char *const names_[] = {
+#define X(N) #N,
+      SG_TRAILER_WORDS(X)
+#undef X
+  };
+  char maxw[48];
+  snprintf(maxw, sizeof maxw, "{%u'd0, d_max_q}", 31 - kw);
+  const char *rtl[SG_TRAILER_FIXED_WORDS] = {
+      [SG_TRL_MODE_USED] = "{30'd0, d_used_q}", [SG_TRL_MACS_ISSUED] = "d_iss_q",
+      [SG_TRL_MACS_GATED] = "d_gat_q",          [SG_TRL_MACS_SKIPPED] = "d_skip",
+      [SG_TRL_NNZ_A] = "d_nnza_q",              [SG_TRL_NNZ_B] = "d_nnzb_q",
+      [SG_TRL_MAX_ROW_NNZ] = maxw,              [SG_TRL_CYC_LOAD] = "d_cyl_q",
+      [SG_TRL_CYC_COMPUTE] = "d_cyc_q"};
+  size_t uc = 0, un = 0;
+  cat[0] = names[0] = '\0';
+  for (int i = SG_TRAILER_FIXED_WORDS - 1; i >= 0 && uc < ncat; i--)
+    uc += (size_t)snprintf(cat + uc, ncat - uc, "%s%s", rtl[i], i ? ", " : "");
+  for (int i = 0; i < SG_TRAILER_FIXED_WORDS && un < nnames; i++)
+    un += (size_t)snprintf(names + un, nnames - un, "%s%s", i ? ", " : "", names_[i]);
+}
 
 int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   const cfg_t *c = g->cfg;
@@ -58,8 +83,13 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   else
     pad[0] = '\0';
   tmpl_set(&hs, "RES_PAD", pad);
-  /* trailer: 9 + R 32-bit words in ceil(32*(9+R)/OSW) beats (host_trailer_beats) */
-  const uint32_t NW = w.nw, TWB = 32 * (9 + R), TB = (TWB + OSW - 1) / OSW;
+  /* trailer: SG_TRAILER_FIXED_WORDS + R 32-bit words in ceil(32*words/OSW) beats
+     (host_trailer_beats) */
+  const uint32_t NW = w.nw, TWB = 32 * (SG_TRAILER_FIXED_WORDS + R), TB = (TWB + OSW - 1) / OSW;
+  static char trfix[512], trnames[256];
+  trailer_words(w.kw, trfix, sizeof trfix, trnames, sizeof trnames);
+  tmpl_set(&hs, "TR_FIXED", trfix);
+  tmpl_set(&hs, "TR_NAMES", trnames);
   static char trpad[32];
   static char trnz[2048];
   tmpl_setu(&hs, "TB", TB);

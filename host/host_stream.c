@@ -422,7 +422,7 @@ int host_stream_decode_fmt(const host_variant_t *v, uint32_t k, uint32_t flags,
 
 /* ------------------------------------------------------------------ trailer */
 
-uint32_t host_trailer_words(const host_variant_t *v) { return HOST_TRAILER_FIXED_WORDS + v->p.rows; }
+uint32_t host_trailer_words(const host_variant_t *v) { return SG_TRAILER_FIXED_WORDS + v->p.rows; }
 
 uint32_t host_trailer_beats(const host_variant_t *v)
 {
@@ -454,13 +454,16 @@ void host_stream_encode_trailer(const host_variant_t *v, const sg_counters_t *c,
                                 uint32_t cyc_load, uint32_t cyc_compute, uint32_t *words)
 {
     memset(words, 0, (size_t)host_trailer_beats(v) * host_out_words_per_beat(v) * sizeof *words);
-    const uint32_t w[HOST_TRAILER_FIXED_WORDS] = {c->mode_used, c->macs_issued, c->macs_gated,
-                                                  c->macs_skipped, c->nnz_a, c->nnz_b,
-                                                  c->max_row_nnz, cyc_load, cyc_compute};
-    for (uint32_t i = 0; i < HOST_TRAILER_FIXED_WORDS; i++)
+    const uint32_t w[SG_TRAILER_FIXED_WORDS] = {
+        [SG_TRL_MODE_USED] = c->mode_used,     [SG_TRL_MACS_ISSUED] = c->macs_issued,
+        [SG_TRL_MACS_GATED] = c->macs_gated,   [SG_TRL_MACS_SKIPPED] = c->macs_skipped,
+        [SG_TRL_NNZ_A] = c->nnz_a,             [SG_TRL_NNZ_B] = c->nnz_b,
+        [SG_TRL_MAX_ROW_NNZ] = c->max_row_nnz, [SG_TRL_CYC_LOAD] = cyc_load,
+        [SG_TRL_CYC_COMPUTE] = cyc_compute};
+    for (uint32_t i = 0; i < SG_TRAILER_FIXED_WORDS; i++)
         trailer_put(v, words, i, w[i]);
     for (uint32_t r = 0; r < v->p.rows; r++)
-        trailer_put(v, words, HOST_TRAILER_FIXED_WORDS + r, c->row_nnz[r]);
+        trailer_put(v, words, SG_TRAILER_FIXED_WORDS + r, c->row_nnz[r]);
 }
 
 int host_stream_decode_trailer(const host_variant_t *v, const uint32_t *words, sg_counters_t *c,
@@ -470,19 +473,19 @@ int host_stream_decode_trailer(const host_variant_t *v, const uint32_t *words, s
     if (v == NULL || words == NULL || c == NULL)
         return host_seterr(err, errlen, HOST_E_ARG, "host_stream_decode_trailer: NULL argument");
     memset(c, 0, sizeof *c);
-    c->mode_used = trailer_get(v, words, 0);
-    c->macs_issued = trailer_get(v, words, 1);
-    c->macs_gated = trailer_get(v, words, 2);
-    c->macs_skipped = trailer_get(v, words, 3);
-    c->nnz_a = trailer_get(v, words, 4);
-    c->nnz_b = trailer_get(v, words, 5);
-    c->max_row_nnz = trailer_get(v, words, 6);
+    c->mode_used = trailer_get(v, words, SG_TRL_MODE_USED);
+    c->macs_issued = trailer_get(v, words, SG_TRL_MACS_ISSUED);
+    c->macs_gated = trailer_get(v, words, SG_TRL_MACS_GATED);
+    c->macs_skipped = trailer_get(v, words, SG_TRL_MACS_SKIPPED);
+    c->nnz_a = trailer_get(v, words, SG_TRL_NNZ_A);
+    c->nnz_b = trailer_get(v, words, SG_TRL_NNZ_B);
+    c->max_row_nnz = trailer_get(v, words, SG_TRL_MAX_ROW_NNZ);
     if (cyc_load != NULL)
-        *cyc_load = trailer_get(v, words, 7);
+        *cyc_load = trailer_get(v, words, SG_TRL_CYC_LOAD);
     if (cyc_compute != NULL)
-        *cyc_compute = trailer_get(v, words, 8);
+        *cyc_compute = trailer_get(v, words, SG_TRL_CYC_COMPUTE);
     for (uint32_t r = 0; r < v->p.rows; r++)
-        c->row_nnz[r] = trailer_get(v, words, HOST_TRAILER_FIXED_WORDS + r);
+        c->row_nnz[r] = trailer_get(v, words, SG_TRAILER_FIXED_WORDS + r);
     if (c->mode_used > SG_MODE_SPARSE)
         return host_seterr(err, errlen, HOST_E_PROTO, "trailer: MODE_USED word is %u", c->mode_used);
     return HOST_OK;

@@ -41,11 +41,9 @@ typedef struct host_variant {
 #define HOST_FLAGS_STREAM (HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED)
 /* FLAGS bit 3: the job's counters follow its results on the result stream (the trailer). */
 #define HOST_FLAGS_TRAILER SG_FMASK(FLAGS, TRAILER)
-/* Trailer words: MODE_USED, MACS_ISSUED, MACS_GATED, MACS_SKIPPED, NNZ_A, NNZ_B, MAX_ROW_NNZ,
- * CYC_LOAD, CYC_COMPUTE, then ROW_NNZ[0..rows-1]; word i at bits [32*i +: 32] of the trailer,
- * cut into beats of out_stream_w bits. */
-#define HOST_TRAILER_FIXED_WORDS 9u
-uint32_t host_trailer_words(const host_variant_t *v); /* 9 + rows */
+/* Trailer words: SG_TRAILER_WORDS (sg_contract.h), then ROW_NNZ[0..rows-1]; word i at bits
+ * [32*i +: 32] of the trailer, cut into beats of out_stream_w bits. */
+uint32_t host_trailer_words(const host_variant_t *v); /* SG_TRAILER_FIXED_WORDS + rows */
 uint32_t host_trailer_beats(const host_variant_t *v); /* ceil(32 * words / out_stream_w) */
 /* Decode a trailer (host_trailer_beats(v) beats of host_out_words_per_beat(v) words) into
  * the architectural counters and the LOAD/COMPUTE cycle counts (cyc_load, cyc_compute may be

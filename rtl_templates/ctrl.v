@@ -643,12 +643,10 @@ module @@P@@_ctrl (
 @@RES_PAD@@
   // ---------------------------------------------------------------- trailer (FLAGS.TRAILER)
   // The job's counters as 32-bit words, word i at bits [32*i +: 32], @@TB@@ beat(s) of
-  // @@OSW@@ bits: MODE_USED, MACS_ISSUED, MACS_GATED, MACS_SKIPPED, NNZ_A, NNZ_B,
-  // MAX_ROW_NNZ, CYC_LOAD, CYC_COMPUTE, ROW_NNZ[0..@@R_M1@@] (CYC_DRAIN and CYC_TOTAL are
-  // not final while the trailer is sent: read them from the CSRs after DONE).
+  // @@OSW@@ bits: @@TR_NAMES@@, ROW_NNZ[0..@@R_M1@@]
+  // (SG_TRAILER_WORDS in contract/sg_contract.h).
   wire [31:0] d_skip = ({{(32-@@KW@@-1){1'b0}}, d_k_q} * 32'd@@RC@@) - d_iss_q;
-  wire [@@TRW@@-1:0] trailer = {@@TR_PAD@@@@TR_RNZ@@d_cyc_q, d_cyl_q, {{(31-@@KW@@){1'b0}}, d_max_q}, d_nnzb_q, d_nnza_q,
-                                d_skip, d_gat_q, d_iss_q, {30'd0, d_used_q}};
+  wire [@@TRW@@-1:0] trailer = {@@TR_PAD@@@@TR_RNZ@@@@TR_FIXED@@};
   wire [@@OSW@@-1:0] tr_data = trailer[tr_beat_q*@@OSW@@ +: @@OSW@@];
 
   // R*C*K - MACS_ISSUED: the work the sparse schedule never issued

@@ -805,13 +805,13 @@ START_TEST(test_stream_errors) {
   ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
   ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_KEEP_B, 0xF), 0);
   ck_assert_msg(rtl_read(&s, SG_ADDR_FLAGS) == HOST_FLAGS_KEEP_B, "FLAGS does not read back");
-  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, 1, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
   rtl_expect_err(&s, SG_ERR(RESIDENT), "KEEP_B with no resident B");
   ck_assert_msg((rtl_read(&s, SG_ADDR_STATUS) & SG_FMASK(STATUS, BUSY)) == 0, "busy after a refused START");
   /* compressed A without the format */
   if (SG_A_ENTS_PER_BEAT == 0) {
     ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_A_COMPRESSED, 0xF), 0);
-    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, 1, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
     rtl_expect_err(&s, SG_ERR(AFMT), "A_COMPRESSED on a variant without the format");
   }
   /* load B with K = k, then KEEP_B with another K is refused */
@@ -820,7 +820,7 @@ START_TEST(test_stream_errors) {
   if (k > 1) {
     ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k - 1, 0xF), 0);
     ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_KEEP_B, 0xF), 0);
-    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, 1, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
     rtl_expect_err(&s, SG_ERR(RESIDENT), "KEEP_B with another K than the resident B");
   }
   bad += rtl_check_job_fmt(&s, "stream_errors", "job keeping B", &job, HOST_FLAGS_KEEP_B);
@@ -861,7 +861,7 @@ START_TEST(test_stream_errors) {
       ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
       ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_MODE, 0, 0xF), 0);
       ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED, 0xF), 0);
-      ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, 1, 0xF), 0);
+      ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
       ck_assert_int_eq(tb_axis_send(tb, words, wpb, nb, lst), 0);
       uint32_t owpb = host_out_words_per_beat(&s.v);
       uint32_t *res = calloc((size_t)SG_ROWS * SG_COLS * owpb, sizeof(uint32_t));
@@ -886,11 +886,11 @@ START_TEST(test_stream_errors) {
     ck_assert_int_eq(host_stream_encode(&s.v, &job, words, last, nb, err, sizeof err), 0);
     ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
     ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, 0, 0xF), 0);
-    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, 1, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
     ck_assert_int_eq(tb_axis_send(tb, words, wpb, (uint32_t)(nb / 2), last), 0);
-    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, 2, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, ABORT), 0xF), 0);
     ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_KEEP_B, 0xF), 0);
-    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, 1, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
     rtl_expect_err(&s, SG_ERR(RESIDENT), "KEEP_B after an ABORT while B loaded");
     free(words);
     free(last);
