@@ -481,12 +481,15 @@ int main(int argc, char **argv) {
   }
   if (jf) fclose(jf);
   if (!o.quiet)
-    printf("\ncycles: 'compute' is the array's work (what SPARSE shortens); 'total' adds LOAD, one\n"
-           "beat per %u-bit operand word (%u beats per k), and DRAIN, one result per beat.\n",
-           SG_IN_STREAM_W, SG_BEATS_PER_SLICE);
+    printf("\ncycles: 'compute' is the array's work (what SPARSE shortens, summed over jobs); 'total'\n"
+           "is the whole GEMM on the device's clock: jobs overlapped (the next job's operands, %u-bit\n"
+           "beats, B kept resident per column block, A compressed in SPARSE/AUTO, stream while this\n"
+           "job computes and the previous one's results, %u per beat, and counters come back).\n",
+           SG_IN_STREAM_W, SG_RESULTS_PER_BEAT);
   if (!o.quiet)
     printf("\nenergy: estimate from event counts x Horowitz 45 nm table (host/host_energy.h): MACs that\n"
-           "are skipped cost nothing, gated MACs cost their B read only; load writes included.\n");
+           "are skipped cost nothing, gated MACs cost their B read only; load writes and every bit\n"
+           "crossing the streams (priced as DRAM traffic) included.\n");
   if (!o.quiet) printf("\n%s\n", all_ok ? "all modes bit-exact against the golden model (results and counters)"
                                       : "MISMATCH against the golden model");
   free(A);
