@@ -927,15 +927,15 @@ static void run_report_mode(const run_opts_t *o, const run_data_t *d, const run_
 static void run_footer(const run_opts_t *o, const uint64_t *jobs, const uint64_t *bad, int traced) {
   if (o->quiet) return;
   if (!traced)
-    printf("\ncycles: 'compute' is the array's work (what SPARSE shortens); 'total' is the whole GEMM\n"
-         "on the device's clock, jobs overlapped (LOAD of the next job while one computes and\n"
-         "drains): %u-bit operand beats (A compressed where it is shorter, B resident across\n"
-         "jobs that share it) and %u results per %u-bit result beat.\n",
-         SG_IN_STREAM_W, SG_RESULTS_PER_BEAT, SG_OUT_STREAM_W);
+    printf("\ncycles: 'compute' is the array's work (what SPARSE shortens, summed over jobs); 'total'\n"
+         "is the whole GEMM on the device's clock: jobs overlapped (the next job's operands, %u-bit\n"
+         "beats, B kept resident per column block, A compressed in SPARSE/AUTO, stream while this\n"
+         "job computes and the previous one's results, %u per beat, and counters come back).\n",
+         SG_IN_STREAM_W, SG_RESULTS_PER_BEAT);
   if (!traced)
     printf("\nenergy: estimate from event counts x Horowitz 45 nm table (host/host_energy.h): MACs that\n"
-         "are skipped cost nothing, gated MACs cost their B read only; load writes and the bits\n"
-         "crossing both streams (at the DRAM price) included.\n\n");
+         "are skipped cost nothing, gated MACs cost their B read only; load writes and every bit\n"
+         "crossing the streams (priced as DRAM traffic) included.\n\n");
   for (uint32_t m = 0; m < SG_MODE_COUNT; m++)
     if (o->modes[m])
       printf("golden: %s: %s: %" PRIu64 " jobs, %" PRIu64 " mismatches (every result word and counter of every job)\n",
