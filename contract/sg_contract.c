@@ -469,6 +469,38 @@ int64_t sg_operand(int32_t x, uint32_t data_w)
     return sg_sext((uint64_t)(uint32_t)x, data_w);
 }
 
+/* ------------------------------------------------------------------ stream format */
+static uint32_t ceil_div(uint32_t a, uint32_t b)
+{
+    return (a + b - 1u) / b;
+}
+
+static uint32_t clog2(uint32_t v)
+{
+    uint32_t n = 0;
+    while ((UINT64_C(1) << n) < v)
+        n++;
+    return n;
+}
+
+void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stream_w,
+                   sg_stream_fmt_t *f)
+{
+    f->in_lane_w = 8u * ceil_div(p->data_w, 8u);
+    f->elems_per_beat = in_stream_w / f->in_lane_w;
+    const uint32_t epb = f->elems_per_beat ? f->elems_per_beat : 1u; /* 0: caller rejects */
+    f->beats_per_slice = ceil_div(p->rows + p->cols, epb);
+    f->beats_a = ceil_div(p->rows, epb);
+    f->beats_b = ceil_div(p->cols, epb);
+    f->a_row_w = p->rows > 1 ? clog2(p->rows) : 1u;
+    f->a_k_w = clog2(p->kmax);
+    f->a_ent_w = f->a_row_w + f->a_k_w + p->data_w;
+    f->a_ents = p->sparse_capable ? in_stream_w / f->a_ent_w : 0u;
+    f->out_lane_w = 8u * ceil_div(p->acc_w, 8u);
+    f->results_per_beat = out_stream_w >= f->out_lane_w ? out_stream_w / f->out_lane_w : 1u;
+    f->out_beats = ceil_div(p->rows * p->cols, f->results_per_beat);
+}
+
 /* ------------------------------------------------------------------ cycle model */
 static uint64_t tokens(uint32_t k, const sg_counters_t *c)
 {

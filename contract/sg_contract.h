@@ -95,6 +95,33 @@ typedef struct sg_counters {
     uint32_t row_nnz[SG_MAX_ROWS]; /* entries >= rows are 0 */
 } sg_counters_t;
 
+/* ------------------------------------------------------------------ stream format */
+/* Version of the stream format (docs/data-formats.md; manifest.json "stream_format_version"). */
+#define SG_STREAM_FORMAT 1u
+
+/* The stream format of a variant (docs/data-formats.md), derived from its parameters and its
+ * two stream widths: the generator (its RTL and manifest) and host/ (encoder, decoder, cycle
+ * model) both take it from here. */
+typedef struct sg_stream_fmt {
+    uint32_t in_lane_w;        /* operand lane: 8*ceil(data_w/8) */
+    uint32_t elems_per_beat;   /* in_stream_w / in_lane_w */
+    uint32_t beats_per_slice;  /* interleaved slice: ceil((rows+cols)/elems_per_beat) */
+    uint32_t beats_a, beats_b; /* A / B section: beats per slice, ceil(rows or cols/elems_per_beat) */
+    uint32_t a_row_w, a_k_w;   /* compressed A entry: row field clog2(rows) (at least 1), k field
+                                  clog2(kmax) */
+    uint32_t a_ent_w;          /* entry bits: a_row_w + a_k_w + data_w */
+    uint32_t a_ents;           /* entries per beat: in_stream_w / a_ent_w on a sparse-capable
+                                  variant, else 0 (no compressed format) */
+    uint32_t out_lane_w;       /* one result: 8*ceil(acc_w/8) */
+    uint32_t results_per_beat; /* out_stream_w / out_lane_w (at least 1) */
+    uint32_t out_beats;        /* result beats of a job: ceil(rows*cols / results_per_beat) */
+} sg_stream_fmt_t;
+/* p as sg_check_params accepts; in_stream_w below one operand lane gives elems_per_beat 0 (and
+ * the beat counts as if it were 1), out_stream_w below one result lane results_per_beat 1:
+ * callers reject such widths. */
+void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stream_w,
+                   sg_stream_fmt_t *f);
+
 /* ------------------------------------------------------------------ trailer */
 /* With FLAGS.TRAILER a job's counters follow its results on the result stream
  * (docs/data-formats.md): 32-bit words, word i at trailer bits [32*i +: 32], cut into beats of

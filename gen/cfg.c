@@ -351,18 +351,22 @@ void cfg_derive(const cfg_t *c, cfg_derived_t *d) {
   d->kw = cfg_log2(c->kmax);
   d->wb = cfg_log2(c->window);
   d->nwin = c->kmax / c->window;
-  d->in_lane_w = 8 * ((c->data_w + 7) / 8);
-  d->elems_per_beat = c->stream_w / d->in_lane_w;
-  d->beats_per_slice = (c->rows + c->cols + d->elems_per_beat - 1) / d->elems_per_beat;
-  d->out_w = 8 * ((c->acc_w + 7) / 8);
-  d->res_per_beat = c->out_stream_w / d->out_w;
-  if (d->res_per_beat == 0) d->res_per_beat = 1;
-  d->out_beats = (c->rows * c->cols + d->res_per_beat - 1) / d->res_per_beat;
-  d->beats_a = (c->rows + d->elems_per_beat - 1) / d->elems_per_beat;
-  d->beats_b = (c->cols + d->elems_per_beat - 1) / d->elems_per_beat;
-  d->a_row_w = cfg_clog2(c->rows);
-  d->a_ent_w = d->a_row_w + d->kw + c->data_w;
-  d->a_ents = c->sparsity == SG_SPARSITY_WEIGHT ? c->stream_w / d->a_ent_w : 0;
+  /* the stream format: the contract's rules (sg_stream_fmt), shared with host/ */
+  const sg_params_t p = {c->rows, c->cols, c->data_w, c->acc_w, c->kmax,
+                         c->sparsity == SG_SPARSITY_WEIGHT};
+  sg_stream_fmt_t f;
+  sg_stream_fmt(&p, c->stream_w, c->out_stream_w, &f);
+  d->in_lane_w = f.in_lane_w;
+  d->elems_per_beat = f.elems_per_beat;
+  d->beats_per_slice = f.beats_per_slice;
+  d->out_w = f.out_lane_w;
+  d->res_per_beat = f.results_per_beat;
+  d->out_beats = f.out_beats;
+  d->beats_a = f.beats_a;
+  d->beats_b = f.beats_b;
+  d->a_row_w = f.a_row_w;
+  d->a_ent_w = f.a_ent_w;
+  d->a_ents = f.a_ents;
   d->a_banks = d->a_ents ? d->a_ents : 1;
 }
 

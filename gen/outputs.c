@@ -36,7 +36,7 @@ int emit_params_h(gen_ctx_t *g, sb_t *o) {
   emit(o, "#define SG_OUT_LANE_W %uu", g->d.out_w);
   emit(o, "#define SG_RESULTS_PER_BEAT %uu", g->d.res_per_beat);
   /* operand stream sections and compressed A (docs/data-formats.md, format version 1) */
-  emit(o, "#define SG_STREAM_FORMAT_VERSION 1u");
+  emit(o, "#define SG_STREAM_FORMAT_VERSION %uu", SG_STREAM_FORMAT);
   emit(o, "#define SG_BEATS_A %uu", g->d.beats_a);
   emit(o, "#define SG_BEATS_B %uu", g->d.beats_b);
   emit(o, "#define SG_A_ENT_W %uu", g->d.a_ent_w);
@@ -82,11 +82,11 @@ int emit_manifest(gen_ctx_t *g, sb_t *o, const char *const *files, int nfiles) {
   sb_printf(o, "    \"sparsity\": \"%s\"\n  },\n", cfg_sparsity_names[c->sparsity]);
   sb_printf(o,
             "  \"derived\": {\"in_lane_w\": %u, \"elems_per_beat\": %u, \"beats_per_slice\": %u, "
-            "\"out_stream_w\": %u, \"kw\": %u, \"stream_format_version\": 1, \"beats_a\": %u, "
+            "\"out_stream_w\": %u, \"kw\": %u, \"stream_format_version\": %u, \"beats_a\": %u, "
             "\"beats_b\": %u, \"a_ent_w\": %u, \"a_ents_per_beat\": %u, \"out_lane_w\": %u, "
             "\"results_per_beat\": %u},\n",
             g->d.in_lane_w, g->d.elems_per_beat, g->d.beats_per_slice, c->out_stream_w, g->d.kw,
-            g->d.beats_a, g->d.beats_b, g->d.a_ent_w, g->d.a_ents, g->d.out_w, g->d.res_per_beat);
+            SG_STREAM_FORMAT, g->d.beats_a, g->d.beats_b, g->d.a_ent_w, g->d.a_ents, g->d.out_w, g->d.res_per_beat);
   sb_puts(o, "  \"ports\": [\n");
   gen_port_t ports[40];
   int n = gen_top_ports(g, ports, 40);

@@ -63,20 +63,22 @@ int host_variant_derive_msg(host_variant_t *v, char *err, size_t errlen)
     if (p->sparse_capable && v->window == 0)
         return host_seterr(err, errlen, HOST_E_RANGE,
                            "window=0 on a sparse-capable variant (must be 1..255)");
-    uint32_t lane = 8u * ceil_div(p->data_w, 8u);
+    sg_stream_fmt_t f;
+    sg_stream_fmt(p, v->in_stream_w, v->out_stream_w, &f);
+    const uint32_t lane = f.in_lane_w;
     if (v->in_stream_w < lane || v->in_stream_w > 65535u || v->in_stream_w % 8u != 0)
         return host_seterr(err, errlen, HOST_E_RANGE,
                            "in_stream_w=%u must be a multiple of 8 in %u..65535", v->in_stream_w,
                            lane);
-    uint32_t epb = v->in_stream_w / lane;
+    const uint32_t epb = f.elems_per_beat;
     if (epb > 255u)
         return host_seterr(err, errlen, HOST_E_RANGE,
                            "in_stream_w=%u gives %u elements per beat (max 255)", v->in_stream_w,
                            epb);
-    v->in_lane_w = lane;
-    v->elems_per_beat = epb;
-    v->beats_per_slice = ceil_div(p->rows + p->cols, epb);
-    v->out_lane_w = 8u * ceil_div(p->acc_w, 8u);
+    v->in_lane_w = f.in_lane_w;
+    v->elems_per_beat = f.elems_per_beat;
+    v->beats_per_slice = f.beats_per_slice;
+    v->out_lane_w = f.out_lane_w;
     if (v->out_stream_w == 0)
         v->out_stream_w = v->out_lane_w;
     if (v->out_stream_w < v->out_lane_w || v->out_stream_w > 65535u || v->out_stream_w % 8u != 0)
@@ -84,18 +86,14 @@ int host_variant_derive_msg(host_variant_t *v, char *err, size_t errlen)
                            "out_stream_w=%u must be a multiple of 8 in %u..65535 (one %u-bit result "
                            "lane at least)",
                            v->out_stream_w, v->out_lane_w, v->out_lane_w);
-    v->results_per_beat = v->out_stream_w / v->out_lane_w;
-    v->beats_a = ceil_div(p->rows, epb);
-    v->beats_b = ceil_div(p->cols, epb);
-    uint32_t rw = 0, kw = 0;
-    while ((1u << rw) < p->rows)
-        rw++;
-    while ((1u << kw) < p->kmax)
-        kw++;
-    v->a_row_w = rw ? rw : 1u;
-    v->a_k_w = kw;
-    v->a_ent_w = v->a_row_w + kw + p->data_w;
-    v->a_ents = p->sparse_capable ? v->in_stream_w / v->a_ent_w : 0u;
+    sg_stream_fmt(p, v->in_stream_w, v->out_stream_w, &f);
+    v->results_per_beat = f.results_per_beat;
+    v->beats_a = f.beats_a;
+    v->beats_b = f.beats_b;
+    v->a_row_w = f.a_row_w;
+    v->a_k_w = f.a_k_w;
+    v->a_ent_w = f.a_ent_w;
+    v->a_ents = f.a_ents;
     return HOST_OK;
 }
 

@@ -34,7 +34,7 @@ typedef struct host_variant {
 } host_variant_t;
 
 /* Version of the stream format below (manifest.json "stream_format_version"). */
-#define HOST_STREAM_FORMAT_VERSION 1u
+#define HOST_STREAM_FORMAT_VERSION SG_STREAM_FORMAT
 /* FLAGS bits that change the operand stream (FLAGS bit 0 is ACCUMULATE, host_driver.h). */
 #define HOST_FLAGS_KEEP_B SG_FMASK(FLAGS, KEEP_B) /* no B section: the job uses the resident B */
 #define HOST_FLAGS_A_COMPRESSED SG_FMASK(FLAGS, A_COMPRESSED) /* A section as non-zero entries */
