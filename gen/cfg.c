@@ -354,20 +354,8 @@ void cfg_derive(const cfg_t *c, cfg_derived_t *d) {
   /* the stream format: the contract's rules (sg_stream_fmt), shared with host/ */
   const sg_params_t p = {c->rows, c->cols, c->data_w, c->acc_w, c->kmax,
                          c->sparsity == SG_SPARSITY_WEIGHT};
-  sg_stream_fmt_t f;
-  sg_stream_fmt(&p, c->stream_w, c->out_stream_w, &f);
-  d->in_lane_w = f.in_lane_w;
-  d->elems_per_beat = f.elems_per_beat;
-  d->beats_per_slice = f.beats_per_slice;
-  d->out_w = f.out_lane_w;
-  d->res_per_beat = f.results_per_beat;
-  d->out_beats = f.out_beats;
-  d->beats_a = f.beats_a;
-  d->beats_b = f.beats_b;
-  d->a_row_w = f.a_row_w;
-  d->a_ent_w = f.a_ent_w;
-  d->a_ents = f.a_ents;
-  d->a_banks = d->a_ents ? d->a_ents : 1;
+  sg_stream_fmt(&p, c->stream_w, c->out_stream_w, &d->f);
+  d->a_banks = d->f.a_ents ? d->f.a_ents : 1;
 }
 
 void cfg_print_help(void *fp) {

@@ -54,18 +54,7 @@ typedef struct cfg_derived {
   uint32_t kw;              /* address bits of K: log2(kmax) */
   uint32_t wb;              /* log2(window) */
   uint32_t nwin;            /* kmax / window */
-  uint32_t in_lane_w;       /* 8*ceil(data_w/8) */
-  uint32_t elems_per_beat;  /* stream_w / in_lane_w */
-  uint32_t beats_per_slice; /* ceil((rows+cols)/elems_per_beat) */
-  uint32_t out_w;           /* result lane: 8*ceil(acc_w/8) */
-  uint32_t res_per_beat;    /* results per result beat: out_stream_w / out_w */
-  uint32_t out_beats;       /* result beats per job: ceil(rows*cols / res_per_beat) */
-  /* operand stream sections and the compressed A format (docs/data-formats.md) */
-  uint32_t beats_a;         /* dense A section: beats per slice, ceil(rows/elems_per_beat) */
-  uint32_t beats_b;         /* dense B section: beats per slice, ceil(cols/elems_per_beat) */
-  uint32_t a_row_w;         /* compressed A entry: row field bits, clog2(rows) (at least 1) */
-  uint32_t a_ent_w;         /* compressed A entry bits: a_row_w + kw + data_w */
-  uint32_t a_ents;          /* entries per beat: stream_w / a_ent_w; 0 = no compressed format */
+  sg_stream_fmt_t f;        /* the stream format (the contract's sg_stream_fmt) */
   uint32_t a_banks;         /* banks of a row's entry list: a_ents on sparse variants, else 1 */
 } cfg_derived_t;
 

@@ -24,7 +24,7 @@ void gen_regfile(const gen_ctx_t *g, sg_regfile_t *rf) {
   const sg_ident_t id = {SG_FPUT(VERSION, MAJOR, SG_VERSION_MAJOR) |
                              SG_FPUT(VERSION, MINOR, SG_VERSION_MINOR) |
                              SG_FPUT(VERSION, PATCH, SG_VERSION_PATCH),
-                         c->window, c->stream_w, g->d.in_lane_w, g->d.elems_per_beat, c->out_stream_w};
+                         c->window, c->stream_w, g->d.f.in_lane_w, g->d.f.elems_per_beat, c->out_stream_w};
   sg_regfile_init(rf, &p, &id);
 }
 
@@ -159,7 +159,7 @@ static void check_cond(const sg_params_t *p, uint32_t i, const char *what, char 
 static const char *need_cond(const gen_ctx_t *g, sg_cond_t cond) {
   switch (cond) {
     case SG_COND_B_RESIDENT: return "res_ok_q";
-    case SG_COND_A_FORMAT: return g->d.a_ents ? "1" : "0";
+    case SG_COND_A_FORMAT: return g->d.f.a_ents ? "1" : "0";
     case SG_COND_COUNT: break;
   }
   return "0";

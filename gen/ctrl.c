@@ -39,9 +39,9 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "KW", w.kw);
   tmpl_setu(&hs, "KW1", w.nw);
   tmpl_setu(&hs, "BW", w.bw);
-  tmpl_setu(&hs, "BPS_M1", g->d.beats_per_slice - 1);
-  tmpl_setu(&hs, "BPA_M1", g->d.beats_a - 1);
-  tmpl_setu(&hs, "BPB_M1", g->d.beats_b - 1);
+  tmpl_setu(&hs, "BPS_M1", g->d.f.beats_per_slice - 1);
+  tmpl_setu(&hs, "BPA_M1", g->d.f.beats_a - 1);
+  tmpl_setu(&hs, "BPB_M1", g->d.f.beats_b - 1);
   tmpl_setu(&hs, "NHW", w.nhw);
   tmpl_setu(&hs, "E", w.e);
   tmpl_setu(&hs, "NBW", w.nbw);
@@ -64,8 +64,8 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "LRRW", w.lrrw);
   tmpl_setu(&hs, "LCCW", w.lccw);
   tmpl_setu(&hs, "LAW", w.law);
-  tmpl_setu(&hs, "OBW", cfg_clog2(g->d.out_beats));
-  tmpl_setu(&hs, "OB_M1", g->d.out_beats - 1);
+  tmpl_setu(&hs, "OBW", cfg_clog2(g->d.f.out_beats));
+  tmpl_setu(&hs, "OB_M1", g->d.f.out_beats - 1);
   tmpl_setu(&hs, "RLW", cfg_clog2(R + L + 1));
   tmpl_setu(&hs, "R", R);
   tmpl_setu(&hs, "CCW1", CCW + 1);

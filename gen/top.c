@@ -142,8 +142,8 @@ static int mod_ports(gen_ctx_t *g, top_mod_t *m) {
 /* Entry slot s of the row port ent_<what>_i of row r (slot 0: the dense element of this row,
  * or compressed entry 0; slots > 0: compressed entries), into buf. */
 static void ent_slots(const gen_ctx_t *g, const char *what, uint32_t r, uint32_t bw, char *buf, size_t n) {
-  const uint32_t E = g->d.a_banks, NE = g->d.a_ents, EPB = g->d.elems_per_beat;
-  const uint32_t LW = g->d.in_lane_w, DW = g->cfg->data_w, RWB = g->d.a_row_w;
+  const uint32_t E = g->d.a_banks, NE = g->d.f.a_ents, EPB = g->d.f.elems_per_beat;
+  const uint32_t LW = g->d.f.in_lane_w, DW = g->cfg->data_w, RWB = g->d.f.a_row_w;
   size_t used = 0;
   used += (size_t)snprintf(buf + used, n - used, "{");
   for (uint32_t s = E; s-- > 0;) {
@@ -290,7 +290,7 @@ typedef struct top_w {
 
 static void top_ports_and_nets(const gen_ctx_t *g, sb_t *o, const top_nets_t *t) {
   const cfg_t *c = g->cfg;
-  const uint32_t R = c->rows, DW = c->data_w, LW = g->d.in_lane_w, EPB = g->d.elems_per_beat;
+  const uint32_t R = c->rows, DW = c->data_w, LW = g->d.f.in_lane_w, EPB = g->d.f.elems_per_beat;
   char b1[32];
   emit(o, "module %s_top (", c->name);
   o->indent++;
@@ -317,7 +317,7 @@ static void top_ports_and_nets(const gen_ctx_t *g, sb_t *o, const top_nets_t *t)
   for (int i = 0; i < t->count; i++) {
     if (t->n[i].is_port) continue;
     /* the compressed-section flag is never set on a variant without the format */
-    const int unread = g->d.a_ents == 0 && strcmp(t->n[i].name, "ld_ac") == 0;
+    const int unread = g->d.f.a_ents == 0 && strcmp(t->n[i].name, "ld_ac") == 0;
     range(b1, sizeof b1, t->n[i].width, t->n[i].indexed);
     if (unread) emit(o, "/* verilator lint_off UNUSED */");
     emit(o, "%-4s %-8s %s;", t->n[i].is_reg ? "reg" : "wire", b1, t->n[i].name);
@@ -328,8 +328,8 @@ static void top_ports_and_nets(const gen_ctx_t *g, sb_t *o, const top_nets_t *t)
 
 static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
   const uint32_t R = g->cfg->rows, C = g->cfg->cols, DW = g->cfg->data_w, KW = g->d.kw;
-  const uint32_t LW = g->d.in_lane_w, EPB = g->d.elems_per_beat, SW = g->cfg->stream_w;
-  const uint32_t RWB = g->d.a_row_w, EW = g->d.a_ent_w, NE = g->d.a_ents;
+  const uint32_t LW = g->d.f.in_lane_w, EPB = g->d.f.elems_per_beat, SW = g->cfg->stream_w;
+  const uint32_t RWB = g->d.f.a_row_w, EW = g->d.f.a_ent_w, NE = g->d.f.a_ents;
   char b1[128], b2[64];
   emit(o, "// ------------------------------------------------ operand lanes -> row memories");
   emit(o, "// slice element e sits in beat e/%u, lane e%%%u (%u-bit lanes); an interleaved slice", EPB, EPB, LW);
@@ -430,7 +430,7 @@ static void top_sums_and_mux(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
   emit(o, "%s", "");
   emit(o, "// result multiplexer (DRAIN), one per result lane");
   emit(o, "always @* begin");
-  const uint32_t NL = g->d.res_per_beat, RRW = w->rrw, AW = w->aw;
+  const uint32_t NL = g->d.f.results_per_beat, RRW = w->rrw, AW = w->aw;
   for (uint32_t l = 0; l < NL; l++) {
     emit(o, "  case (drain_row[%u +: %u])", l * RRW, RRW);
     for (uint32_t r = 0; r < R; r++)
@@ -456,7 +456,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
                net_w(&t, "max_row_nnz"), 0, 0, 0};
   for (int i = 0; i < row.n; i++)
     if (strcmp(row.p[i].name, "gated_cnt_o") == 0) w.gcw = row.p[i].width;
-  w.rrw /= g->d.res_per_beat; /* drain_row holds one row index per result lane */
+  w.rrw /= g->d.f.results_per_beat; /* drain_row holds one row index per result lane */
   w.nhw = net_w(&t, "hdr_n");
   w.aw = c->acc_w;
 
