@@ -35,11 +35,11 @@ typedef struct host_variant {
 
 /* Version of the stream format below (manifest.json "stream_format_version"). */
 #define HOST_STREAM_FORMAT_VERSION SG_STREAM_FORMAT
-/* FLAGS bits that change the operand stream (FLAGS bit 0 is ACCUMULATE, host_driver.h). */
+/* FLAGS fields that change the operand stream (positions: contract/sg_regs.def). */
 #define HOST_FLAGS_KEEP_B SG_FMASK(FLAGS, KEEP_B) /* no B section: the job uses the resident B */
 #define HOST_FLAGS_A_COMPRESSED SG_FMASK(FLAGS, A_COMPRESSED) /* A section as non-zero entries */
 #define HOST_FLAGS_STREAM (HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED)
-/* FLAGS bit 3: the job's counters follow its results on the result stream (the trailer). */
+/* FLAGS.TRAILER: the job's counters follow its results on the result stream (the trailer). */
 #define HOST_FLAGS_TRAILER SG_FMASK(FLAGS, TRAILER)
 /* Trailer words: SG_TRAILER_WORDS (sg_contract.h), then ROW_NNZ[0..rows-1]; word i at bits
  * [32*i +: 32] of the trailer, cut into beats of out_stream_w bits. */

@@ -174,7 +174,56 @@ START_TEST(test_golddev_regs)
     ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, ABORT)), 0);
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_STATUS, &d), 0);
     ck_assert_uint_eq(d & (SG_FMASK(STATUS, BUSY) | SG_FMASK(STATUS, DONE) | SG_FMASK(STATUS, STATE)), 0);
+    /* SG_NEED rules: no B resident yet; no compressed format on a dense-only variant */
+    const struct {
+        uint32_t flags, err;
+    } needs[] = {{SG_FMASK(FLAGS, KEEP_B), SG_ERR(RESIDENT)},
+                 {SG_FMASK(FLAGS, A_COMPRESSED), SG_ERR(AFMT)}};
+    for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
+        ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_ERR, SG_ERR_ALL), 0);
+        ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_FLAGS, needs[i].flags), 0);
+        ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, START)), 0);
+        ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_ERR, &d), 0);
+        ck_assert_uint_eq(d, needs[i].err);
+        ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_STATUS, &d), 0);
+        ck_assert_uint_eq(d & SG_FMASK(STATUS, BUSY), 0);
+    }
     golddev_free(&g);
+}
+END_TEST
+
+/* The register-file model's START order: READY (ERR.BUSY), the START range rules (ERR.K), then
+ * the SG_NEED rules in table order, each on its device condition. */
+START_TEST(test_start_rules)
+{
+    const sg_params_t p = {2, 2, 8, 32, 64, true};
+    const sg_ident_t id = {0, 4, 16, 8, 2, 32};
+    sg_regfile_t rf;
+    sg_regfile_init(&rf, &p, &id);
+    uint32_t pulse;
+    const uint32_t flags = SG_FMASK(FLAGS, KEEP_B) | SG_FMASK(FLAGS, A_COMPRESSED);
+    ck_assert_int_eq(sg_regfile_write(&rf, SG_ADDR_FLAGS, flags, &pulse), 0);
+    ck_assert_int_eq(sg_regfile_write(&rf, SG_ADDR_K, 0, &pulse), 0);
+    const struct {
+        int ready, resident, format;
+        uint32_t err;
+        uint32_t k;
+    } c[] = {{0, 1, 1, SG_ERR(BUSY), 0},        {1, 0, 0, SG_ERR(K), 0},
+             {1, 0, 0, SG_ERR(RESIDENT), 8},    {1, 1, 0, SG_ERR(AFMT), 8},
+             {1, 1, 1, 0, 8}};
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        rf.f[SG_FLD_ERR_K] = rf.f[SG_FLD_ERR_BUSY] = rf.f[SG_FLD_ERR_RESIDENT] = 0;
+        rf.f[SG_FLD_ERR_AFMT] = 0;
+        rf.f[SG_FLD_K_K] = c[i].k;
+        rf.f[SG_FLD_STATUS_READY] = (uint32_t)c[i].ready;
+        rf.cond[SG_COND_B_RESIDENT] = c[i].resident;
+        rf.cond[SG_COND_A_FORMAT] = c[i].format;
+        ck_assert_int_eq(sg_regfile_write(&rf, SG_ADDR_CTRL, SG_FMASK(CTRL, START), &pulse), 0);
+        ck_assert_msg(sg_regfile_word(&rf, SG_REG_ERR) == c[i].err &&
+                          pulse == (c[i].err ? 0u : SG_FMASK(CTRL, START)),
+                      "case %zu: ERR 0x%x (want 0x%x), pulse 0x%x", i,
+                      sg_regfile_word(&rf, SG_REG_ERR), c[i].err, pulse);
+    }
 }
 END_TEST
 
@@ -197,6 +246,6 @@ END_TEST
 Suite *make_contract_suite(void)
 {
     TSW_SUITE("contract", 30, {test_table_consistent, 0}, {test_regmap_doc, 0},
-              {test_mode_rejects_golddev, 2}, {test_cycle_model, 0}, {test_golddev_regs, 0},
+              {test_mode_rejects_golddev, 2}, {test_cycle_model, 0}, {test_golddev_regs, 0}, {test_start_rules, 0},
               {test_misc_names, 0});
 }
