@@ -507,12 +507,111 @@ static uint64_t tokens(uint32_t k, const sg_counters_t *c)
     return c->mode_used == SG_MODE_SPARSE ? c->max_row_nnz : k;
 }
 
+static bool a_nz(const sg_params_t *p, int32_t v)
+{
+    const uint32_t m = p->data_w >= 32u ? 0xffffffffu : ((1u << p->data_w) - 1u);
+    return ((uint32_t)v & m) != 0u;
+}
+
+/* row r has a non-zero in window w (k < K) */
+static bool win_occ(const sg_params_t *p, const int32_t *a, uint32_t k, uint32_t r, uint32_t w)
+{
+    const uint32_t lo = w * p->window;
+    const uint32_t hi = lo + p->window < k ? lo + p->window : k;
+    for (uint32_t kk = lo; kk < hi; kk++)
+        if (a_nz(p, a[(size_t)r * k + kk]))
+            return true;
+    return false;
+}
+
+/* first non-zero of row r at or after kk, or k */
+static uint32_t next_nz(const sg_params_t *p, const int32_t *a, uint32_t k, uint32_t r, uint32_t kk)
+{
+    while (kk < k && !a_nz(p, a[(size_t)r * k + kk]))
+        kk++;
+    return kk;
+}
+
+uint32_t sg_issue_cycles(const sg_params_t *p, uint32_t k, uint32_t mode_used, const int32_t *a)
+{
+    const uint32_t R = p->rows, W = p->window, D = p->wdepth, NW = p->kmax / p->window;
+    const bool sp = mode_used == SG_MODE_SPARSE;
+    uint32_t pos[SG_MAX_ROWS], prev[SG_MAX_ROWS], cnt[SG_MAX_ROWS];
+    bool run[SG_MAX_ROWS], fi[SG_MAX_ROWS];
+    const uint32_t lastw = (k - 1u) / W;
+    bool any = false;
+    for (uint32_t r = 0; r < R; r++) {
+        pos[r] = sp ? next_nz(p, a, k, r, 0) : 0u;
+        prev[r] = UINT32_MAX;
+        cnt[r] = 0;
+        fi[r] = true;
+        run[r] = !sp || pos[r] < k;
+        any = any || run[r];
+    }
+    if (!any)
+        return 0;
+    /* windows the fetcher visits: SPARSE those some row has a non-zero in, DENSE 0..(K-1)/W */
+    uint32_t f = NW, bcw = 0, last = 0;
+    bool bcv = false;
+    for (uint32_t w = 0; w < NW && f == NW; w++) {
+        bool u = !sp ? w <= lastw : false;
+        for (uint32_t r = 0; sp && r < R && !u; r++)
+            u = win_occ(p, a, k, r, w);
+        if (u)
+            f = w;
+    }
+    for (uint32_t t = 0;; t++) {
+        bool live = false, ok = f < NW;
+        bool cap[SG_MAX_ROWS];
+        for (uint32_t r = 0; r < R; r++) {
+            cap[r] = bcv && (!sp || win_occ(p, a, k, r, bcw));
+            const bool room = cnt[r] + (cap[r] ? 1u : 0u) < D;
+            if (ok && !room && (!sp || win_occ(p, a, k, r, f)))
+                ok = false;
+        }
+        for (uint32_t r = 0; r < R; r++) {
+            bool go = false, nxt = false;
+            if (run[r]) {
+                const uint32_t kk = pos[r];
+                nxt = (sp ? (prev[r] == UINT32_MAX || prev[r] / W != kk / W) : kk % W == 0u) && !fi[r];
+                go = nxt ? cnt[r] >= 2u : cnt[r] >= 1u;
+            }
+            cnt[r] = cnt[r] + (cap[r] ? 1u : 0u) - ((go && nxt) ? 1u : 0u);
+            if (go) {
+                fi[r] = false;
+                last = t + 1u;
+                prev[r] = pos[r];
+                pos[r] = sp ? next_nz(p, a, k, r, pos[r] + 1u) : pos[r] + 1u;
+                if (pos[r] >= k)
+                    run[r] = false;
+            }
+            live = live || run[r];
+        }
+        bcv = ok;
+        bcw = f;
+        if (ok) {
+            uint32_t g = NW;
+            for (uint32_t w = f + 1u; w < NW && g == NW; w++) {
+                bool u = !sp ? w <= lastw : false;
+                for (uint32_t r = 0; sp && r < R && !u; r++)
+                    u = win_occ(p, a, k, r, w);
+                if (u)
+                    g = w;
+            }
+            f = g;
+        }
+        if (!live)
+            return last;
+    }
+}
+
 sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out_beats,
                            uint32_t k, const sg_counters_t *c, uint32_t source_gap)
 {
     sg_cycles_t y;
     y.load = in_beats + source_gap + 1u;
-    y.compute = tokens(k, c) + p->cols + 4u;
+    (void)k; /* the issue cycles already depend on it */
+    y.compute = (uint64_t)c->issue_cycles + p->cols + 4u;
     y.drain = out_beats;
     y.total = y.load + y.compute + y.drain;
     return y;

@@ -20,7 +20,8 @@
     X(data_w, "data-width", 8, 2, 16, "operand width DATA_W, signed")                          \
     X(acc_w, "acc-width", 32, 4, 64, "accumulator width ACC_W, wraps; at least 2*DATA_W")      \
     X(kmax, "kmax", 1024, 4, 65536, "largest job K (power of two, at least 2*WINDOW)")         \
-    X(window, "window", 16, 2, 64, "sparse feeder window along K (power of two)")              \
+    X(window, "window", 16, 2, 64, "B window: rows of B fetched per cycle (power of two)")     \
+    X(wdepth, "window-depth", 4, 2, 16, "B windows buffered per row")                          \
     X(stream_w, "stream-width", 64, 8, 1024, "operand stream TDATA width (power of two)")     \
     X(out_stream_w, "out-stream-width", 64, 8, 1024,                                           \
       "result stream TDATA width (power of two, at least 8*ceil(acc_width/8)): results per beat")
@@ -38,6 +39,7 @@ enum {
 typedef struct sg_params {
     uint32_t rows, cols, data_w, acc_w, kmax;
     bool sparse_capable;
+    uint32_t window, wdepth; /* B window (rows of B per fetch) and window slots per row */
 } sg_params_t;
 
 /* sg_check_params() result bits (0 = valid); ranges from SG_PARAM_KEYS. */
@@ -93,6 +95,8 @@ typedef struct sg_counters {
     uint32_t macs_issued, macs_gated, macs_skipped;
     uint32_t nnz_a, nnz_b, max_row_nnz;
     uint32_t row_nnz[SG_MAX_ROWS]; /* entries >= rows are 0 */
+    uint32_t issue_cycles; /* cycles from the rows' first run cycle to their last token
+                              (sg_issue_cycles); not a register */
 } sg_counters_t;
 
 /* ------------------------------------------------------------------ stream format */
@@ -328,6 +332,11 @@ typedef struct sg_cycles {
 } sg_cycles_t;
 sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out_beats,
                            uint32_t k, const sg_counters_t *c, uint32_t source_gap);
+/* Issue cycles of one job (docs/architecture.md, "One copy of B"): the rows' run, cycle by
+ * cycle, with the window fetcher and the per-row window slots, from the first run cycle to the
+ * last token issued (0 when no row runs). A pure function of A (rows x k, low data_w bits),
+ * K, the mode used and the variant's window and depth. */
+uint32_t sg_issue_cycles(const sg_params_t *p, uint32_t k, uint32_t mode_used, const int32_t *a);
 /* Compute bound of one job: n + C (the slowest row's tokens and the trip along the row; the
  * R term of the first design was never paid). */
 uint64_t sg_compute_bound(const sg_params_t *p, uint32_t k, const sg_counters_t *c);

@@ -353,7 +353,7 @@ void cfg_derive(const cfg_t *c, cfg_derived_t *d) {
   d->nwin = c->kmax / c->window;
   /* the stream format: the contract's rules (sg_stream_fmt), shared with host/ */
   const sg_params_t p = {c->rows, c->cols, c->data_w, c->acc_w, c->kmax,
-                         c->sparsity == SG_SPARSITY_WEIGHT};
+                         c->sparsity == SG_SPARSITY_WEIGHT, c->window, c->wdepth};
   sg_stream_fmt(&p, c->stream_w, c->out_stream_w, &d->f);
   d->a_banks = d->f.a_ents ? d->f.a_ents : 1;
 }

@@ -20,7 +20,7 @@ static const char *lower(const char *s, char *buf, size_t n) {
 void gen_regfile(const gen_ctx_t *g, sg_regfile_t *rf) {
   const cfg_t *c = g->cfg;
   const sg_params_t p = {c->rows, c->cols, c->data_w, c->acc_w, c->kmax,
-                         c->sparsity == SG_SPARSITY_WEIGHT};
+                         c->sparsity == SG_SPARSITY_WEIGHT, c->window, c->wdepth};
   const sg_ident_t id = {SG_FPUT(VERSION, MAJOR, SG_VERSION_MAJOR) |
                              SG_FPUT(VERSION, MINOR, SG_VERSION_MINOR) |
                              SG_FPUT(VERSION, PATCH, SG_VERSION_PATCH),

@@ -9,10 +9,8 @@ int emit_pe(gen_ctx_t *g, sb_t *out) {
   tmpl_holes_t hs = {0};
   static char ext[96];
   uint32_t pw = 2 * c->data_w;
-  tmpl_setu(&hs, "KW", g->d.kw);
   tmpl_setu(&hs, "DW", c->data_w);
   tmpl_setu(&hs, "AW", c->acc_w);
-  tmpl_setu(&hs, "KMAX", c->kmax);
   tmpl_setu(&hs, "PW", pw);
   tmpl_set(&hs, "PROD_EXPR", "a_s * b_s");
   if (c->acc_w > pw)

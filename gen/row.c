@@ -31,7 +31,6 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
       emit(&pes, "/* verilator lint_off UNUSED */");
     }
     emit(&pes, "wire              tv_c%u;", j);
-    emit(&pes, "wire [%u:0]       tk_c%u;", KW - 1, j);
     emit(&pes, "wire [%u:0]       ta_c%u;", DW - 1, j);
     if (j == C - 1) emit(&pes, "/* verilator lint_on UNUSED */");
     emit(&pes, "wire              g_c%u;", j);
@@ -39,15 +38,26 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
   }
   emit(&pes, "%s", "");
   for (uint32_t j = 0; j < C; j++) {
-    char pv[16], pk[16], pa[16];
+    char pv[16], pa[16], pb[32];
     if (j == 0) {
       snprintf(pv, sizeof pv, "s1_v_q");
-      snprintf(pk, sizeof pk, "s1_k_q");
       snprintf(pa, sizeof pa, "%s", c->sparsity == SG_SPARSITY_WEIGHT ? "s1_a_q" : "a_rd_q");
     } else {
       snprintf(pv, sizeof pv, "tv_c%u", j - 1);
-      snprintf(pk, sizeof pk, "tk_c%u", j - 1);
       snprintf(pa, sizeof pa, "ta_c%u", j - 1);
+    }
+    /* B[k][j] of the token follows it along the row: j registers for PE j */
+    if (j == 0) {
+      snprintf(pb, sizeof pb, "s1_b_q[%u:0]", DW - 1);
+    } else {
+      for (uint32_t i = 1; i <= j; i++) {
+        emit(&pes, "reg  [%u:0]       bd_c%u_%u;", DW - 1, j, i);
+        if (i == 1)
+          emit(&pes, "always @(posedge clk_i) bd_c%u_1 <= s1_b_q[%u +: %u];", j, j * DW, DW);
+        else
+          emit(&pes, "always @(posedge clk_i) bd_c%u_%u <= bd_c%u_%u;", j, i, j, i - 1);
+      }
+      snprintf(pb, sizeof pb, "bd_c%u_%u", j, j);
     }
     emit(&pes, "%s_pe u_pe_c%u (", c->name, j);
     pes.indent++;
@@ -56,14 +66,10 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     emit(&pes, ".kill_i    (kill_i),");
     emit(&pes, ".clear_i   (clear_i),");
     emit(&pes, ".cap_i     (cap_i),");
-    emit(&pes, ".b_we_i    (b_we_i[%u]),", j);
-    emit(&pes, ".b_waddr_i (b_waddr_i),");
-    emit(&pes, ".b_wdata_i (b_wdata_i[%u +: %u]),", j * DW, DW);
+    emit(&pes, ".b_i       (%s),", pb);
     emit(&pes, ".tok_v_i   (%s),", pv);
-    emit(&pes, ".tok_k_i   (%s),", pk);
     emit(&pes, ".tok_a_i   (%s),", pa);
     emit(&pes, ".tok_v_o   (tv_c%u),", j);
-    emit(&pes, ".tok_k_o   (tk_c%u),", j);
     emit(&pes, ".tok_a_o   (ta_c%u),", j);
     emit(&pes, ".gated_o   (g_c%u),", j);
     emit(&pes, ".out_o     (acc_c%u)", j);
@@ -98,7 +104,6 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "C", C);
   tmpl_setu(&hs, "KW", KW);
   tmpl_setu(&hs, "DW", DW);
-  tmpl_setu(&hs, "BWW", w.bww);
   tmpl_setu(&hs, "GCW", gcw);
   tmpl_setu(&hs, "LCCW", w.lccw);
   tmpl_setu(&hs, "LNAW", w.law);
@@ -115,11 +120,22 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     tmpl_setu(&hs, "EBW", cfg_clog2(E));
     tmpl_setu(&hs, "NB", nb);
     tmpl_setu(&hs, "LAW", cfg_clog2(nb));
-    tmpl_setu(&hs, "ENW", KW + DW);
+    tmpl_setu(&hs, "ENW", 1 + KW + DW);
   } else {
     tmpl_setu(&hs, "KMAX", c->kmax);
   }
   tmpl_setu(&hs, "KW1", w.nw);
+  /* the window buffer: WD slots of W rows of B */
+  const uint32_t WD = c->wdepth, NWIN = c->kmax / c->window;
+  tmpl_setu(&hs, "LWB", g->d.wb);
+  tmpl_setu(&hs, "NWIN", NWIN);
+  tmpl_setu(&hs, "NWW", cfg_clog2(NWIN));
+  tmpl_setu(&hs, "WD", WD);
+  tmpl_setu(&hs, "WD_M1", WD - 1);
+  tmpl_setu(&hs, "DPW", cfg_clog2(WD));
+  tmpl_setu(&hs, "CNW", cfg_clog2(WD + 1));
+  tmpl_setu(&hs, "BRW", C * DW);
+  tmpl_setu(&hs, "WBW", c->window * C * DW);
   tmpl_set(&hs, "PES", pes.oom ? "" : sb_str(&pes));
   if (c->sparsity == SG_SPARSITY_WEIGHT)
     tmpl_set(&hs, "SPARSE_I", "  input  wire                  sparse_i,     // mode used for this tile");

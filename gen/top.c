@@ -185,12 +185,13 @@ static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, ui
       {"clk_i", "clk_i"},     {"rst_ni", "rst_ni"},         {"lstart_i", "lstart"},
       {"lbuf_i", "lbuf"},     {"cbuf_i", "cbuf"},           {"lk_len_i", "lk_len"},
       {"cap_i", "cap"},       {"kill_i", "kill"},           {"clear_i", "clear"},
-      {"b_waddr_i", "ld_k"},  {"b_we_i", "b_we"},           {"b_wdata_i", "b_wdata"},
+      {"bc_v_i", "bc_v"},     {"bc_w_i", "bc_w"},           {"bc_data_i", "bc_data"},
       {"run_i", "row_run"},   {"sparse_i", "row_sparse"},   {"k_len_i", "k_len"},
       {"rd_col_i", "drain_col"}};
   static const char *const own[][2] = {{"busy_o", "busy_r"},  {"issue_o", "issue_r"},
                                        {"nnz_o", "nnz_r"},    {"gated_cnt_o", "gcnt_r"},
-                                       {"afmt_o", "afmt_r"},  {"rd_data_o", "rd_r"}};
+                                       {"afmt_o", "afmt_r"},  {"rd_data_o", "rd_r"},
+                                       {"occ_o", "occ_r"},    {"room_o", "room_r"}};
   *shared = 1;
   for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++)
     if (strcmp(port, nets[i][0]) == 0) return nets[i][1];
@@ -259,7 +260,9 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
   const struct {
     const char *net;
     uint32_t width;
-  } own[] = {{"b_we", net_w(t, "b_we")},         {"b_wdata", net_w(t, "b_wdata")},
+  } own[] = {{"b_we", g->cfg->cols},            {"b_wdata", g->cfg->cols * g->cfg->data_w},
+             {"bc_v", net_w(t, "bc_v")},         {"bc_w", net_w(t, "bc_w")},
+             {"bc_data", net_w(t, "bc_data")},
              {"ld_nnzb", net_w(t, "ld_nnzb")},   {"rows_busy", 1},
              {"issue_cnt", net_w(t, "issue_cnt")}, {"gated_cnt", net_w(t, "gated_cnt")},
              {"arr_nnz_a", 32},                  {"arr_max_row_nnz", nw},
@@ -268,6 +271,7 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
   for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
     if (net_use(g, t, own[i].net, own[i].width, "top-level logic", 1)) return -1;
   net_find(t, "drain_data")->is_reg = 1;
+  net_find(t, "bc_v")->is_reg = net_find(t, "bc_w")->is_reg = 1;
   net_find(t, "b_we")->indexed = net_find(t, "b_wdata")->indexed = 1;
   net_find(t, "drain_row")->indexed = 1; /* one row index per result lane, part-selected */
   if (gcw > net_w(t, "gated_cnt")) {
@@ -397,6 +401,86 @@ static void top_rows(const gen_ctx_t *g, sb_t *o, const top_mod_t *row, const to
   emit(o, "%s", "");
 }
 
+/* One copy of B: W x C banks of KMAX/W words (bank (o, c) holds B[w*W + o][c] at word w),
+ * written by the B lanes, and the fetcher that reads one window per cycle during COMPUTE and
+ * broadcasts it to the rows (docs/architecture.md, "One copy of B"). */
+static void top_bwin(const gen_ctx_t *g, sb_t *o) {
+  const cfg_t *c = g->cfg;
+  const uint32_t R = c->rows, C = c->cols, DW = c->data_w, KW = g->d.kw, W = c->window;
+  const uint32_t LWB = g->d.wb, NWIN = c->kmax / W, NWW = cfg_clog2(NWIN);
+  emit(o, "// ------------------------------------------------ B: one copy, window fetcher");
+  emit(o, "reg            bf_act_q;   // fetching for the job in COMPUTE");
+  emit(o, "reg            bf_sp_q;    // its mode is SPARSE");
+  emit(o, "reg  [%u:0]    bf_f_q;     // next window to fetch (%u: none left)", NWW, NWIN);
+  emit(o, "reg  [%u:0]    bf_uni;     // windows some row needs", NWIN - 1);
+  emit(o, "reg  [%u:0]    bf_first, bf_next;", NWW);
+  emit(o, "reg            bf_ok;");
+  emit(o, "integer        bf_i;");
+  emit(o, "wire           bf_sp = row_run ? row_sparse : bf_sp_q;");
+  emit(o, "// DENSE: windows 0..(K-1)/W (the offset bits of K-1 are not needed)");
+  emit(o, "/* verilator lint_off UNUSEDSIGNAL */");
+  emit(o, "wire [%u:0]    bf_km1 = k_len - {{%u{1'b0}}, 1'b1};", KW, KW);
+  emit(o, "/* verilator lint_on UNUSEDSIGNAL */");
+  emit(o, "always @* begin");
+  emit(o, "  bf_uni = {%u{1'b0}};", NWIN);
+  emit(o, "  for (bf_i = 0; bf_i < %u; bf_i = bf_i + 1) begin", NWIN);
+  sb_printf(o, "    bf_uni[bf_i] = bf_sp ? (");
+  for (uint32_t r = 0; r < R; r++) sb_printf(o, "occ_r%u[bf_i]%s", r, r + 1 < R ? " || " : ")");
+  sb_printf(o, " : (bf_km1[%u:%u] >= bf_i[%u:0]);\n", KW, LWB, NWW);
+  emit(o, "  end");
+  emit(o, "  bf_first = %u'd%u;", NWW + 1, NWIN);
+  emit(o, "  bf_next  = %u'd%u;", NWW + 1, NWIN);
+  emit(o, "  for (bf_i = %u; bf_i >= 0; bf_i = bf_i - 1) begin", NWIN - 1);
+  emit(o, "    if (bf_uni[bf_i]) bf_first = bf_i[%u:0];", NWW);
+  emit(o, "    if (bf_uni[bf_i] && (bf_i[%u:0] > bf_f_q)) bf_next = bf_i[%u:0];", NWW, NWW);
+  emit(o, "  end");
+  emit(o, "  // window bf_f_q goes out when every row that needs it has room");
+  sb_printf(o, "  bf_ok = bf_act_q && (bf_f_q != %u'd%u)", NWW + 1, NWIN);
+  for (uint32_t r = 0; r < R; r++)
+    sb_printf(o, " &&\n          (room_r%u || (bf_sp_q && !occ_r%u[bf_f_q[%u:0]]))", r, r, NWW - 1);
+  sb_printf(o, ";\n");
+  emit(o, "end");
+  emit(o, "always @(posedge clk_i) begin");
+  emit(o, "  if (!rst_ni || kill) begin");
+  emit(o, "    bf_act_q <= 1'b0;");
+  emit(o, "    bf_sp_q  <= 1'b0;");
+  emit(o, "    bf_f_q   <= %u'd%u;", NWW + 1, NWIN);
+  emit(o, "    bc_v     <= 1'b0;");
+  emit(o, "  end else begin");
+  emit(o, "    bc_v <= bf_ok;");
+  emit(o, "    if (row_run) begin");
+  emit(o, "      bf_act_q <= 1'b1;");
+  emit(o, "      bf_sp_q  <= row_sparse;");
+  emit(o, "      bf_f_q   <= bf_first;");
+  emit(o, "    end else if (bf_ok) begin");
+  emit(o, "      bf_f_q   <= bf_next;");
+  emit(o, "    end");
+  emit(o, "  end");
+  emit(o, "end");
+  emit(o, "always @(posedge clk_i) begin");
+  emit(o, "  bc_w <= bf_f_q[%u:0];", NWW - 1);
+  emit(o, "end");
+  emit(o, "genvar bo, bcol;");
+  emit(o, "generate");
+  emit(o, "  for (bo = 0; bo < %u; bo = bo + 1) begin : gen_bwo", W);
+  emit(o, "    for (bcol = 0; bcol < %u; bcol = bcol + 1) begin : gen_bwc", C);
+  emit(o, "      reg [%u:0] bmem [0:%u];", DW - 1, NWIN - 1);
+  emit(o, "      reg [%u:0] brd_q;", DW - 1);
+  emit(o, "      always @(posedge clk_i) begin");
+  emit(o, "        if (b_we[bcol] && (ld_k[%u:0] == bo)) begin", LWB - 1);
+  emit(o, "          bmem[ld_k[%u:%u]] <= b_wdata[bcol*%u +: %u];", KW - 1, LWB, DW, DW);
+  emit(o, "        end");
+  emit(o, "        if (bf_ok) begin");
+  emit(o, "          brd_q <= bmem[bf_f_q[%u:0]];", NWW - 1);
+  emit(o, "        end");
+  emit(o, "      end");
+  emit(o, "      assign bc_data[(bo*%u + bcol)*%u +: %u] = brd_q;", C, DW, DW);
+  emit(o, "    end");
+  emit(o, "  end");
+  emit(o, "endgenerate");
+  emit(o, "%s", "");
+}
+
 /* "    {pad, <stem>0} +" ... one summand per row, each zero-extended from `from` to `to` bits. */
 static void top_sum(const gen_ctx_t *g, sb_t *o, const char *net, const char *stem, uint32_t from, uint32_t to) {
   char b1[128], b2[48];
@@ -470,6 +554,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, "// active-low reset. See docs/architecture.md and regmap.md.");
   top_ports_and_nets(g, o, &t);
   top_lanes(g, o, &w);
+  top_bwin(g, o);
   top_rows(g, o, &row, &w);
   top_sums_and_mux(g, o, &w);
   emit(o, "// ------------------------------------------------ control");

@@ -59,6 +59,7 @@ uint32_t gold_run(const sg_params_t *p, const sg_job_t *j, int64_t *c, sg_counte
                 n.nnz_b++;
 
     n.mode_used = gold_decide(j->mode, j->thresh, K, n.max_row_nnz);
+    n.issue_cycles = (p->window && p->wdepth) ? sg_issue_cycles(p, K, n.mode_used, j->a) : 0u;
     uint64_t total = (uint64_t)R * C * K;
     uint64_t issued, gsum = 0;
     /* Gating, per k: DENSE issues every slot and gates it if a == 0 (all C columns of a row

@@ -14,6 +14,7 @@ static sg_counters_t counters(const host_cycles_job_t *j)
     memset(&c, 0, sizeof c);
     c.mode_used = j->mode_used;
     c.max_row_nnz = j->max_row_nnz;
+    c.issue_cycles = j->issue_cycles;
     return c;
 }
 

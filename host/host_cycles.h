@@ -22,6 +22,7 @@ typedef struct host_cycles_job {
     uint32_t mode_used;   /* SG_MODE_DENSE or SG_MODE_SPARSE */
     uint32_t max_row_nnz; /* MAX_ROW_NNZ */
     uint64_t nnz_a;       /* NNZ_A (sets the compressed A section's length) */
+    uint32_t issue_cycles; /* sg_issue_cycles of the job (golden computes it) */
 } host_cycles_job_t;
 
 /* Source latency the model adds to LOAD: cycles from the job's START reaching the controller

@@ -353,7 +353,7 @@ static int gemm_finish(gemm_state_t *gs, const gemm_job_t *j, char *err, size_t 
     memcpy(gs->prev, gs->tile, (size_t)R * Cc * sizeof *gs->tile);
     host_gemm_stats_t *st = gs->st;
     host_cycles_job_t cj = {j->kc, j->flags | HOST_FLAGS_TRAILER, cnt.arch.mode_used,
-                            cnt.arch.max_row_nnz, cnt.arch.nnz_a};
+                            cnt.arch.max_row_nnz, cnt.arch.nnz_a, cnt.arch.issue_cycles};
     host_cycles_gemm_t one = {0, 0, 0};
     host_cycles_gemm_add(&one, v, &cj);
     st->in_beats += one.in_beats;
@@ -631,7 +631,7 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                 }
                 memcpy(prev, tile, (size_t)R * Cc * sizeof *tile);
                 host_cycles_job_t cj = {kc, flags, cnt.arch.mode_used, cnt.arch.max_row_nnz,
-                                        cnt.arch.nnz_a};
+                                        cnt.arch.nnz_a, cnt.arch.issue_cycles};
                 st.bound_cycles += host_cycles_job_bound(v, &cj);
                 st.in_beats += host_in_beats_fmt(v, kc, flags, nnz);
                 st.out_beats += host_out_beats(v);

@@ -2,10 +2,11 @@
 `default_nettype none
 
 // Processing element (r, c) of the output-stationary array.
-// A token (valid, k, a) arrives from the left neighbour (or the row feeder), is registered
-// here for one cycle and passed on to the right: one hop per cycle. In the same cycle the
-// PE reads B[k][c] from its local B memory (synchronous read), so in the next cycle a, b and
-// the valid bit line up and the PE multiply-accumulates. A MAC slot whose a or b is zero is
+// A token (valid, a) arrives from the left neighbour (or the row feeder), is registered
+// here for one cycle and passed on to the right: one hop per cycle. B[k][c] arrives with it
+// (b_i: the row's window buffer read, delayed c cycles along the row) and is registered in the
+// same clock edge, so in the next cycle a, b and the valid bit line up and the PE
+// multiply-accumulates. A MAC slot whose a or b is zero is
 // gated: the accumulator keeps its value (no toggle) and gated_o reports the event.
 module @@P@@_pe (
   input  wire                 clk_i,
@@ -13,33 +14,21 @@ module @@P@@_pe (
   input  wire                 kill_i,     // drop the token in flight (ABORT)
   input  wire                 clear_i,    // zero the accumulator (a job without ACCUMULATE enters COMPUTE)
   input  wire                 cap_i,      // copy the final sum into the output register (end of COMPUTE)
-  input  wire                 b_we_i,     // B memory write port (LOAD)
-  input  wire [@@KW@@-1:0]    b_waddr_i,
-  input  wire [@@DW@@-1:0]    b_wdata_i,
+  input  wire [@@DW@@-1:0]    b_i,        // B[k][c] of the token at tok_*_i
   input  wire                 tok_v_i,    // token from the left
-  input  wire [@@KW@@-1:0]    tok_k_i,
   input  wire [@@DW@@-1:0]    tok_a_i,
   output wire                 tok_v_o,    // token to the right, one cycle later
-  output wire [@@KW@@-1:0]    tok_k_o,
   output wire [@@DW@@-1:0]    tok_a_o,
   output wire                 gated_o,    // this cycle's MAC slot is gated
   output wire [@@AW@@-1:0]    out_o       // the last job's result, read while the next job computes
 );
 
-  // Local copy of column c of B: written at LOAD, read by k at COMPUTE.
-  // Memory idiom (write port and registered read in one clocked block) so that synthesis
-  // infers a RAM; it is the only clocked block here that does more than q <= d.
-  reg  [@@DW@@-1:0] bmem [0:@@KMAX@@-1];
   reg  [@@DW@@-1:0] b_q;
   always @(posedge clk_i) begin
-    if (b_we_i) begin
-      bmem[b_waddr_i] <= b_wdata_i;
-    end
-    b_q <= bmem[tok_k_i];
+    b_q <= b_i;
   end
 
   reg                 v_q, v_d;
-  reg  [@@KW@@-1:0]   k_q;
   reg  [@@DW@@-1:0]   a_q;
   reg  [@@AW@@-1:0]   acc_q, acc_d;
 
@@ -79,7 +68,6 @@ module @@P@@_pe (
 
   // Token payload needs no reset: it is only looked at when v_q is set.
   always @(posedge clk_i) begin
-    k_q <= tok_k_i;
     a_q <= tok_a_i;
   end
 
@@ -93,7 +81,6 @@ module @@P@@_pe (
   end
 
   assign tok_v_o = v_q;
-  assign tok_k_o = k_q;
   assign tok_a_o = a_q;
   assign gated_o = v_q && gate;
   assign out_o   = out_q;

@@ -2,7 +2,8 @@
 `default_nettype none
 
 // One row r of the PE array: the row's A as a list of its non-zeros (k, A[r][k]) in k order,
-// the row feeder and the @@C@@ PEs of the row.
+// the window buffer (B windows broadcast by the top level), the row feeder and the @@C@@ PEs of
+// the row.
 //
 // Storage: two lists (the one the LOAD stage fills and the one the COMPUTE stage reads, so the
 // next job loads while this one computes), each in @@E@@ bank(s) of @@NB@@ entries; entry i is in
@@ -18,7 +19,15 @@
   localparam integer E   = @@E@@;    // banks = entry slots per beat
   localparam integer EBW = @@EBW@@;  // bank index bits
   localparam integer LAW = @@LAW@@;  // word address bits of a bank
-  localparam integer ENW = @@ENW@@;  // entry bits: {k, a}
+  localparam integer ENW = @@ENW@@;  // entry bits: {first in its window, k, a}
+  localparam integer LWB = @@LWB@@;  // log2(window)
+  localparam integer NWIN = @@NWIN@@; // windows in KMAX
+  localparam integer WD  = @@WD@@;   // window slots
+  localparam integer DPW = @@DPW@@;  // slot index bits
+  localparam integer CNW = @@CNW@@;  // slot count bits
+  localparam integer BRW = @@BRW@@;  // one row of B: C x DATA_W
+  localparam [DPW-1:0] WD_M1 = @@WD_M1@@;
+  localparam [CNW-1:0] WD_C  = @@WD@@;
   localparam [EBW:0]   E_W  = @@E@@;   // E, E - 1 at the widths they are compared with
   localparam [EBW-1:0] E_M1 = @@E_M1@@;
 
@@ -30,6 +39,10 @@
   reg  [LAW-1:0]    wword_q, wword_d;  // next free entry: word
   reg  [EBW-1:0]    wbank_q, wbank_d;  //                  bank
   reg  [@@KW@@-1:0] lastk_q, lastk_d;  // k of the last entry appended
+  reg  [NWIN-1:0]   occ0_q, occ0_d;    // windows of list 0 holding an entry
+  reg  [NWIN-1:0]   occ1_q, occ1_d;
+  reg  [NWIN-1:0]   occ_set;
+  reg               sf;
   reg  [E-1:0]      bwe;
   reg  [E*LAW-1:0]  bwa;
   reg  [E*ENW-1:0]  bwd;
@@ -51,6 +64,8 @@
     pos     = {(EBW+1){1'b0}};
     sk      = {@@KW@@{1'b0}};
     sa      = {@@DW@@{1'b0}};
+    occ_set = {NWIN{1'b0}};
+    sf      = 1'b0;
     for (s = 0; s < E; s = s + 1) begin
       sk = ent_k_i[s*@@KW@@ +: @@KW@@];
       sa = ent_a_i[s*@@DW@@ +: @@DW@@];
@@ -58,6 +73,8 @@
         if (({1'b0, sk} >= lk_len_i) || (hp && (sk <= pk))) begin
           fmt_err = 1'b1;
         end
+        sf  = !hp || (sk[@@KW@@-1:LWB] != pk[@@KW@@-1:LWB]);
+        occ_set = occ_set | ({{(NWIN-1){1'b0}}, 1'b1} << sk[@@KW@@-1:LWB]);
         hp  = 1'b1;
         pk  = sk;
         pos = {1'b0, wbank_q} + cnt;
@@ -65,7 +82,7 @@
           if ((pos == b[EBW:0]) || (pos == (b[EBW:0] + E_W))) begin
             bwe[b] = 1'b1;
             bwa[b*LAW +: LAW] = (pos >= E_W) ? (wword_q + {{(LAW-1){1'b0}}, 1'b1}) : wword_q;
-            bwd[b*ENW +: ENW] = {sk, sa};
+            bwd[b*ENW +: ENW] = {sf, sk, sa};
           end
         end
         cnt = cnt + {{EBW{1'b0}}, 1'b1};
@@ -78,10 +95,14 @@
   always @* begin
     n0_d    = n0_q;
     n1_d    = n1_q;
+    occ0_d  = occ0_q;
+    occ1_d  = occ1_q;
     if (lbuf_i) begin
-      n1_d = n_add;
+      n1_d   = n_add;
+      occ1_d = occ1_q | occ_set;
     end else begin
-      n0_d = n_add;
+      n0_d   = n_add;
+      occ0_d = occ0_q | occ_set;
     end
     lastk_d = pk;
     if (wend >= E_W) begin
@@ -93,9 +114,11 @@
     end
     if (lstart_i) begin
       if (lbuf_i) begin
-        n1_d = {(@@KW@@+1){1'b0}};
+        n1_d   = {(@@KW@@+1){1'b0}};
+        occ1_d = {NWIN{1'b0}};
       end else begin
-        n0_d = {(@@KW@@+1){1'b0}};
+        n0_d   = {(@@KW@@+1){1'b0}};
+        occ0_d = {NWIN{1'b0}};
       end
       wbank_d = {EBW{1'b0}};
       wword_d = {LAW{1'b0}};
@@ -111,8 +134,14 @@
   reg  [EBW-1:0]    rbank_q, rbank_d;  //             bank (selects the read data)
   reg  [@@KW@@-1:0] dk_q, dk_d;        // DENSE: the k issued this cycle
   reg               s1_v_q, s1_v_d;
-  reg  [@@KW@@-1:0] s1_k_q;
   reg  [@@DW@@-1:0] s1_a_q;
+  reg  [BRW-1:0]    s1_b_q;            // the token's row of B
+  // window buffer: a ring of WD slots, filled in window order with the broadcast windows this
+  // row needs (all in DENSE), the oldest live slot holds the head's window
+  reg  [DPW-1:0]    wr_q, wr_d;
+  reg  [DPW-1:0]    rs_q, rs_d;        // oldest live slot
+  reg  [CNW-1:0]    cnt_q, cnt_d;      // live slots
+  reg               fi_q, fi_d;        // no token issued yet in this run
   wire [2*E*ENW-1:0] brd2;              // both lists' read data
   wire [E*ENW-1:0]  brd = cbuf_i ? brd2[2*E*ENW-1:E*ENW] : brd2[E*ENW-1:0];
   reg  [ENW-1:0]    head;
@@ -147,12 +176,21 @@
     end
   end
 
-  wire [@@KW@@-1:0] head_k  = head[ENW-1:@@DW@@];
+  wire              head_f  = head[ENW-1];
+  wire [@@KW@@-1:0] head_k  = head[ENW-2:@@DW@@];
   wire [@@DW@@-1:0] head_a  = head[@@DW@@-1:0];
   wire              head_v  = (rem_q != {(@@KW@@+1){1'b0}});
-  wire              take    = run_q && head_v && (sparse_q || (head_k == dk_q));
-  wire              emit_v  = run_q;
-  wire [@@KW@@-1:0] emit_k  = sparse_q ? head_k : dk_q;
+  wire [NWIN-1:0]   occ_c   = cbuf_i ? occ1_q : occ0_q;
+  wire              cap     = bc_v_i && (!sparse_q || occ_c[bc_w_i]);
+  // the token's window is the next slot when it is the first entry of a new window
+  wire              nxt     = (sparse_q ? head_f : (dk_q[LWB-1:0] == {LWB{1'b0}})) && !fi_q;
+  wire              present = nxt ? (cnt_q > {{(CNW-1){1'b0}}, 1'b1}) : (cnt_q != {CNW{1'b0}});
+  wire [DPW-1:0]    rs_n    = (rs_q == WD_M1) ? {DPW{1'b0}} : rs_q + {{(DPW-1){1'b0}}, 1'b1};
+  wire [DPW-1:0]    rsel    = nxt ? rs_n : rs_q;
+  wire              go      = run_q && present;
+  wire              take    = go && head_v && (sparse_q || (head_k == dk_q));
+  wire              emit_v  = go;
+  wire [LWB-1:0]    emit_o  = sparse_q ? head_k[LWB-1:0] : dk_q[LWB-1:0];
   wire [@@DW@@-1:0] emit_a  = take ? head_a : @@DW@@'d0;
   wire              rem_one = (rem_q == {{@@KW@@{1'b0}}, 1'b1});
   wire              dk_last = ({1'b0, dk_q} == k_len_i - @@KW1@@'d1);
@@ -174,11 +212,28 @@
         rbank_d = rbank_q + {{(EBW-1){1'b0}}, 1'b1};
       end
     end
-    if (run_q) begin
+    wr_d   = wr_q;
+    rs_d   = rs_q;
+    fi_d   = fi_q;
+    cnt_d  = cnt_q + {{(CNW-1){1'b0}}, cap} - {{(CNW-1){1'b0}}, go && nxt};
+    if (cap) begin
+      wr_d = (wr_q == WD_M1) ? {DPW{1'b0}} : wr_q + {{(DPW-1){1'b0}}, 1'b1};
+    end
+    if (go) begin
+      fi_d = 1'b0;
+      rs_d = rsel;
+    end
+    if (go) begin
       dk_d = dk_q + @@KW@@'d1;
       if (sparse_q ? rem_one : dk_last) begin
         run_d = 1'b0;
       end
+    end
+    if (kill_i || run_i) begin
+      wr_d  = {DPW{1'b0}};
+      rs_d  = {DPW{1'b0}};
+      cnt_d = {CNW{1'b0}};
+      fi_d  = 1'b1;
     end
     if (kill_i) begin
       run_d  = 1'b0;
@@ -198,6 +253,12 @@
     if (!rst_ni) begin
       n0_q     <= {(@@KW@@+1){1'b0}};
       n1_q     <= {(@@KW@@+1){1'b0}};
+      occ0_q   <= {NWIN{1'b0}};
+      occ1_q   <= {NWIN{1'b0}};
+      wr_q     <= {DPW{1'b0}};
+      rs_q     <= {DPW{1'b0}};
+      cnt_q    <= {CNW{1'b0}};
+      fi_q     <= 1'b1;
       wword_q  <= {LAW{1'b0}};
       wbank_q  <= {EBW{1'b0}};
       lastk_q  <= {@@KW@@{1'b0}};
@@ -211,6 +272,12 @@
     end else begin
       n0_q     <= n0_d;
       n1_q     <= n1_d;
+      occ0_q   <= occ0_d;
+      occ1_q   <= occ1_d;
+      wr_q     <= wr_d;
+      rs_q     <= rs_d;
+      cnt_q    <= cnt_d;
+      fi_q     <= fi_d;
       wword_q  <= wword_d;
       wbank_q  <= wbank_d;
       lastk_q  <= lastk_d;
@@ -224,16 +291,29 @@
     end
   end
 
+  // window slots (no reset: a slot is read only while it is live)
+  reg  [@@WBW@@-1:0] wbuf [0:WD-1];
+  always @(posedge clk_i) begin
+    if (cap) begin
+      wbuf[wr_q] <= bc_data_i;
+    end
+  end
+  wire [@@WBW@@-1:0] wsel = wbuf[rsel];
+
   // token payload: only looked at when s1_v_q is set
   always @(posedge clk_i) begin
-    s1_k_q <= emit_k;
     s1_a_q <= emit_a;
+    s1_b_q <= wsel[emit_o*BRW +: BRW];
   end
 
   assign busy_o  = run_q;
   assign issue_o = emit_v;
   assign nnz_o   = n_q;
   assign afmt_o  = fmt_err;
+  assign occ_o   = occ_c;
+  // one more window fits after the one captured this cycle (the fetcher's decision now is
+  // captured next cycle; slots freed this cycle are not counted)
+  assign room_o  = ({1'b0, cnt_q} + {{CNW{1'b0}}, cap}) < {1'b0, WD_C};
 
   // ---------------------------------------------------------------- PEs
 @@PES@@

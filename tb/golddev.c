@@ -124,7 +124,7 @@ static int compute(golddev_t *g)
     if (gold_run(&v->p, &job, g->acc, &cnt.arch) != 0)
         return -1;
     host_cycles_job_t cj = {K, g->job_flags, cnt.arch.mode_used, cnt.arch.max_row_nnz,
-                            cnt.arch.nnz_a};
+                            cnt.arch.nnz_a, cnt.arch.issue_cycles};
     host_cycles_t cy;
     host_cycles_job(v, &cj, &cy);
     cnt.cyc_load = (uint32_t)cy.load;

@@ -967,7 +967,7 @@ typedef struct run_totals {
 static int run_modes(const run_opts_t *o, const run_data_t *d, int64_t *C, FILE *jf, run_totals_t *t) {
   host_variant_t v;
   memset(&v, 0, sizeof v);
-  v.p = (sg_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE};
+  v.p = (sg_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE, SG_WINDOW, SG_WDEPTH};
   v.window = SG_WINDOW;
   v.in_stream_w = SG_IN_STREAM_W;
   v.out_stream_w = SG_OUT_STREAM_W;

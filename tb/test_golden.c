@@ -283,7 +283,7 @@ static void fill(const dcase_t *d, int32_t *a, int32_t *b)
 START_TEST(test_directed)
 {
     const dcase_t *d = &dcases[_i];
-    sg_params_t p = {d->rows, d->cols, d->data_w, d->acc_w, d->kmax, true};
+    sg_params_t p = {d->rows, d->cols, d->data_w, d->acc_w, d->kmax, true, 2, 2};
     ck_assert_msg(sg_check_params(&p) == 0, "case '%s': params invalid", d->name);
     int32_t *a = calloc((size_t)d->rows * d->k, sizeof *a);
     int32_t *b = calloc((size_t)d->k * d->cols, sizeof *b);
@@ -321,7 +321,7 @@ END_TEST
 START_TEST(test_accumulate_split)
 {
     const uint32_t R = 5, C = 7, K1 = 9, K2 = 6, K = K1 + K2;
-    sg_params_t p = {R, C, 8, 16, 16, true};
+    sg_params_t p = {R, C, 8, 16, 16, true, 4, 2};
     int32_t a[5 * 15], b[15 * 7], a1[5 * 9], a2[5 * 6];
     uint64_t s = 42;
     for (uint32_t i = 0; i < R * K; i++)
@@ -429,7 +429,7 @@ static const ecase_t ecases[] = {
 START_TEST(test_check_job)
 {
     const ecase_t *e = &ecases[_i];
-    sg_params_t p = {2, 3, 8, 32, 8, e->sparse_capable};
+    sg_params_t p = {2, 3, 8, 32, 8, e->sparse_capable, 4, 2};
     int32_t a[2 * 100] = {1, 2, 3}, b[100 * 3] = {4, 5, 6};
     sg_job_t j = {e->k, e->mode, e->thresh, false, a, b};
     uint32_t got = sg_check_job(&p, &j);
@@ -473,11 +473,11 @@ START_TEST(test_check_params)
         ck_assert_msg(got == t[i].expect, "check_params row %zu: 0x%x expected 0x%x", i, got, t[i].expect);
     }
     ck_assert_uint_eq(sg_check_params(NULL), SG_PERR_NULL);
-    sg_params_t bad = {0, 1, 8, 32, 1, true};
+    sg_params_t bad = {0, 1, 8, 32, 1, true, 0, 0};
     int32_t a[1] = {0};
     sg_job_t j = {1, 0, 0, false, a, a};
     ck_assert_uint_eq(sg_check_job(&bad, &j), SG_ERR_PARAMS);
-    sg_params_t ok = {1, 1, 8, 32, 4, true};
+    sg_params_t ok = {1, 1, 8, 32, 4, true, 2, 2};
     sg_job_t jn = {1, 0, 0, false, NULL, a};
     ck_assert_uint_eq(sg_check_job(&ok, &jn), SG_ERR_PARAMS);
     ck_assert_uint_eq(gold_run(&ok, &j, NULL, NULL), SG_ERR_PARAMS);

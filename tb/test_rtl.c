@@ -44,7 +44,7 @@
 static uint64_t rtl_seed;
 
 static const sg_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX,
-                                          SG_SPARSE_CAPABLE};
+                                          SG_SPARSE_CAPABLE, SG_WINDOW, SG_WDEPTH};
 
 /* ------------------------------------------------------------------ functional coverage
  * Bins of the state space above; each test process appends its counts to SG_COV_FILE and
@@ -92,6 +92,8 @@ static void rtl_variant(host_variant_t *v) {
   memset(v, 0, sizeof *v);
   v->p = rtl_params;
   v->window = SG_WINDOW;
+  v->p.window = SG_WINDOW;
+  v->p.wdepth = SG_WDEPTH;
   v->in_stream_w = SG_IN_STREAM_W;
   v->out_stream_w = SG_OUT_STREAM_W;
   host_variant_derive(v);
@@ -287,7 +289,7 @@ static int rtl_check_job_fmt(rtl_state_t *s, const char *tcase, const char *labe
   }
   /* without back-pressure the one cycle model gives every phase exactly */
   if (s->exact) {
-    host_cycles_job_t cj = {job->k, flags, gc.mode_used, gc.max_row_nnz, gc.nnz_a};
+    host_cycles_job_t cj = {job->k, flags, gc.mode_used, gc.max_row_nnz, gc.nnz_a, gc.issue_cycles};
     host_cycles_t cy;
     host_cycles_job(&s->v, &cj, &cy);
     if (hc.cyc_load != cy.load || hc.cyc_compute != cy.compute || hc.cyc_drain != cy.drain ||
