@@ -198,6 +198,7 @@ void sg_regfile_init(sg_regfile_t *rf, const sg_params_t *p, const sg_ident_t *i
     rf->f[SG_FLD_PARAM1_KMAX] = p->kmax;
     rf->f[SG_FLD_PARAM2_WINDOW] = id->window;
     rf->f[SG_FLD_PARAM2_SPARSE_CAPABLE] = p->sparse_capable;
+    rf->f[SG_FLD_PARAM2_WDEPTH] = p->wdepth;
     rf->f[SG_FLD_PARAM2_IN_STREAM_W] = id->in_stream_w;
     rf->f[SG_FLD_PARAM3_OUT_STREAM_W] = id->out_stream_w;
     rf->f[SG_FLD_PARAM3_IN_LANE_W] = id->in_lane_w;
@@ -534,7 +535,7 @@ static uint32_t next_nz(const sg_params_t *p, const int32_t *a, uint32_t k, uint
 
 uint32_t sg_issue_cycles(const sg_params_t *p, uint32_t k, uint32_t mode_used, const int32_t *a)
 {
-    const uint32_t R = p->rows, W = p->window, D = p->wdepth, NW = p->kmax / p->window;
+    const uint32_t R = p->rows, W = p->window, D = p->wdepth, NW = (p->kmax + W - 1u) / W;
     const bool sp = mode_used == SG_MODE_SPARSE;
     uint32_t pos[SG_MAX_ROWS], prev[SG_MAX_ROWS], cnt[SG_MAX_ROWS];
     bool run[SG_MAX_ROWS], fi[SG_MAX_ROWS];

@@ -79,6 +79,8 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
     t.p.acc_w = rf.f[SG_FLD_PARAM0_ACC_W];
     t.p.kmax = rf.f[SG_FLD_PARAM1_KMAX];
     t.window = rf.f[SG_FLD_PARAM2_WINDOW];
+    t.p.window = t.window;
+    t.p.wdepth = rf.f[SG_FLD_PARAM2_WDEPTH];
     t.p.sparse_capable = rf.f[SG_FLD_PARAM2_SPARSE_CAPABLE] != 0;
     t.in_stream_w = rf.f[SG_FLD_PARAM2_IN_STREAM_W];
     t.out_stream_w = rf.f[SG_FLD_PARAM3_OUT_STREAM_W];

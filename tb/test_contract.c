@@ -121,16 +121,31 @@ START_TEST(test_cycle_model)
     memset(&c, 0, sizeof c);
     c.mode_used = SG_MODE_DENSE;
     c.max_row_nnz = 56;
-    cycles_is("DENSE", sg_cycle_model(&p, 1024, 32, 512, &c, 2), 1027, 524, 32);
+    c.issue_cycles = 514; /* K + 2: the first window reaches the rows two cycles into the run */
+    cycles_is("DENSE", sg_cycle_model(&p, 1024, 32, 512, &c, 2), 1027, 526, 32);
     ck_assert_uint_eq(sg_compute_bound(&p, 512, &c), 520);
     c.mode_used = SG_MODE_SPARSE;
-    cycles_is("SPARSE", sg_cycle_model(&p, 1024, 32, 512, &c, 2), 1027, 68, 32);
+    c.issue_cycles = 60;
+    cycles_is("SPARSE", sg_cycle_model(&p, 1024, 32, 512, &c, 2), 1027, 72, 32);
     ck_assert_uint_eq(sg_cycle_bound(&p, 1024, 32, 512, &c), 1024 + 56 + 8 + 32);
     c.max_row_nnz = 0;
+    c.issue_cycles = 0;
     cycles_is("SPARSE all-zero K=1", sg_cycle_model(&p, 2, 32, 1, &c, 2), 5, 12, 32);
     const sg_params_t d = {2, 3, 8, 32, 64, false, 16, 4};
     c.mode_used = SG_MODE_DENSE;
-    cycles_is("dense-only", sg_cycle_model(&d, 10, 6, 10, &c, 0), 11, 17, 6);
+    c.issue_cycles = 12;
+    cycles_is("dense-only", sg_cycle_model(&d, 10, 6, 10, &c, 0), 11, 19, 6);
+    /* the issue schedule itself: DENSE K + 2 with the fetcher ahead; one row with one entry:
+     * fetched, captured, issued (3); two rows whose entries share window 1 of 16: one fetch */
+    static int32_t a[8 * 512];
+    memset(a, 0, sizeof a);
+    ck_assert_uint_eq(sg_issue_cycles(&p, 512, SG_MODE_DENSE, a), 514);
+    ck_assert_uint_eq(sg_issue_cycles(&p, 512, SG_MODE_SPARSE, a), 0);
+    a[0 * 512 + 20] = 1;
+    ck_assert_uint_eq(sg_issue_cycles(&p, 512, SG_MODE_SPARSE, a), 3);
+    a[1 * 512 + 17] = 1;
+    a[1 * 512 + 18] = 1;
+    ck_assert_uint_eq(sg_issue_cycles(&p, 512, SG_MODE_SPARSE, a), 4);
 }
 END_TEST
 

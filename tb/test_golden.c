@@ -454,19 +454,19 @@ START_TEST(test_check_params)
         sg_params_t p;
         uint32_t expect;
     } t[] = {
-        {{1, 1, 2, 4, 4, false}, 0},
-        {{1, 1, 2, 4, 3, false}, SG_PERR_KMAX}, /* the generator's minimum */
-        {{32, 32, 16, 64, 65536, true}, 0},
-        {{0, 1, 8, 32, 4, true}, SG_PERR_ROWS},
-        {{33, 1, 8, 32, 4, true}, SG_PERR_ROWS},
-        {{1, 0, 8, 32, 4, true}, SG_PERR_COLS},
-        {{1, 33, 8, 32, 4, true}, SG_PERR_COLS},
-        {{1, 1, 1, 32, 4, true}, SG_PERR_DATA_W},
-        {{1, 1, 17, 64, 4, true}, SG_PERR_DATA_W},
-        {{1, 1, 8, 15, 4, true}, SG_PERR_ACC_W},
-        {{1, 1, 8, 65, 4, true}, SG_PERR_ACC_W},
-        {{1, 1, 8, 16, 0, true}, SG_PERR_KMAX},
-        {{1, 1, 8, 16, 65537, true}, SG_PERR_KMAX},
+        {{1, 1, 2, 4, 4, false, 2, 2}, 0},
+        {{1, 1, 2, 4, 3, false, 2, 2}, SG_PERR_KMAX}, /* the generator's minimum */
+        {{32, 32, 16, 64, 65536, true, 2, 2}, 0},
+        {{0, 1, 8, 32, 4, true, 2, 2}, SG_PERR_ROWS},
+        {{33, 1, 8, 32, 4, true, 2, 2}, SG_PERR_ROWS},
+        {{1, 0, 8, 32, 4, true, 2, 2}, SG_PERR_COLS},
+        {{1, 33, 8, 32, 4, true, 2, 2}, SG_PERR_COLS},
+        {{1, 1, 1, 32, 4, true, 2, 2}, SG_PERR_DATA_W},
+        {{1, 1, 17, 64, 4, true, 2, 2}, SG_PERR_DATA_W},
+        {{1, 1, 8, 15, 4, true, 2, 2}, SG_PERR_ACC_W},
+        {{1, 1, 8, 65, 4, true, 2, 2}, SG_PERR_ACC_W},
+        {{1, 1, 8, 16, 0, true, 2, 2}, SG_PERR_KMAX},
+        {{1, 1, 8, 16, 65537, true, 2, 2}, SG_PERR_KMAX},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         uint32_t got = sg_check_params(&t[i].p);

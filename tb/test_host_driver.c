@@ -285,6 +285,7 @@ START_TEST(test_run_job)
         ck_assert_msg(!f.enc_violation, "job '%s': host broke the operand encoding", c->name);
         sg_counters_t gc;
         ck_assert_uint_eq(gold_run(&v.p, &j, ref, &gc), 0);
+        gc.issue_cycles = 0; /* the cycle model's input, not a register: a device does not report it */
         int bad = -1;
         for (uint32_t i = 0; i < c->R * c->C && bad < 0; i++)
             if (out[i] != ref[i])
