@@ -48,7 +48,9 @@ if [ $fail = 1 ]; then
   echo "area.sh: some synthesis runs failed, see $adir/synth.out" >&2
 fi
 
-python3 scripts/synth/sgsynth.py area "$adir" build/synth "${names[@]}"
+vdirs=()
+for n in "${names[@]}"; do vdirs+=("$adir/variants/$n"); done
+python3 scripts/synth/sgsynth.py area "$adir" "${SG_SYNTH_ROOT:-build/synth}" "${vdirs[@]}"
 
 if command -v gnuplot >/dev/null 2>&1; then
   gnuplot <<EOF
