@@ -77,6 +77,7 @@ demo: deps
 bench: deps
 	@scripts/deps.sh plot || echo "bench: continuing without the plot"
 	@scripts/bench.sh
+	@python3 scripts/docs_sync.py write bench
 
 verify: deps
 	@scripts/verify.sh $(PROFILE)
@@ -89,7 +90,21 @@ synth: all
 	@test -n "$(VARIANT)" || { echo "usage: make synth VARIANT=<generated dir> TARGET=generic|ice40|xc7|asic [PART=up5k/sg48]" >&2; exit 2; }
 	@scripts/deps.sh core synth
 	scripts/synth.sh $(VARIANT) $(TARGET) $(PART)
+	@python3 scripts/docs_sync.py write synth verify
 
 area: all
 	@scripts/deps.sh core fpga asic plot
 	scripts/area.sh
+	@python3 scripts/docs_sync.py write area
+
+# ---------------------------------------------------------------- docs (scripts/docs_sync.py)
+# Numbers in README.md and docs/ live between <!-- sg:begin NAME --> markers. make bench,
+# make area and make synth rewrite the blocks they measure; `make docs` rewrites every block
+# whose report exists under build/; `make docs-check` compares without writing (make verify
+# runs it on the reports of its own run: step `docs`).
+.PHONY: docs docs-check
+docs: all
+	@python3 scripts/docs_sync.py write
+
+docs-check: all
+	@python3 scripts/docs_sync.py check

@@ -263,6 +263,7 @@ def cmd_report(argv):
         "cols": cols,
         "pes": npe,
         "sparsity": p.get("sparsity", "weight"),
+        "preset": p.get("preset"),
         "data_w": param(p, "data_w", "data_width"),
         "acc_w": param(p, "acc_w", "acc_width"),
         "kmax": p.get("kmax"),
