@@ -46,11 +46,12 @@ total=$(wc -l <"$jobsfile")
 echo "area.sh: $total synthesis runs, $jobs at a time (about 3-4 minutes on 2 cores); logs in $adir/logs/"
 mkdir -p "$adir/logs"
 # one progress line per finished run: "[done/total] NAME TARGET: first line of its summary"
+# (read by the shell: mawk would buffer the lines until the end)
 export adir
 xargs -P "$jobs" -L 1 bash -c 'l=$adir/logs/$(basename "$0").$1.log
   if scripts/synth.sh "$0" "$1" >"$l" 2>&1; then echo "$(basename "$0") $1: $(grep -m1 -v "^synth.sh:" "$l" | cut -d: -f2-)"
   else echo "$(basename "$0") $1: FAILED, see $l"; exit 1; fi' <"$jobsfile" |
-  awk -v n="$total" '{ printf "area.sh: [%d/%d] %s\n", NR, n, $0; fflush() }' || fail=1
+  { i=0; while IFS= read -r l; do i=$((i + 1)); echo "area.sh: [$i/$total] $l"; done; } || fail=1
 cat "$adir"/logs/*.log >"$adir/synth.out"
 if [ $fail = 1 ]; then
   echo "area.sh: some synthesis runs failed, see $adir/logs/" >&2

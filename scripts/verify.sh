@@ -39,12 +39,12 @@ step_start() { # step_start NAME
 }
 
 # the failure lines of a log, each repeated detail line (the reproduce and waveform block
-# printed after every failing job) once, at most 20 FAIL lines
+# printed after every failing job) once, at most 10 FAIL lines
 show_failures() { # show_failures LOG
   awk '/:[FE]:/ { print; next }
-       /FAIL/ { if (++nf <= 20) print; next }
-       /^  / { if (!seen[$0]++ && nf <= 20) print; next }
-       END { if (nf > 20) printf "... %d more FAIL lines\n", nf - 20 }' "$1" | head -60 | sed 's/^/    /'
+       /FAIL/ { if (++nf <= 10) print; next }
+       /^  / { if (!seen[$0]++ && nf <= 10) print; next }
+       END { if (nf > 10) printf "... %d more FAIL lines\n", nf - 10 }' "$1" | head -60 | sed 's/^/    /'
   echo "    full log: $1"
 }
 
