@@ -6,7 +6,7 @@
 # For every size and sparsity (dense, weight) it generates build/area/variants/a<R>x<C>_<sp>
 # with DATA_W 8, ACC_W 32, KMAX 64, WINDOW 16 (small operand memories, identical for dense
 # and sparse, so the comparison is about the PE and feeder logic), then runs
-# scripts/synth.sh for xc7 and asic (reports in build/synth/<name>/). Two runs at a time
+# scripts/synth.sh for xc7 and asic (reports in build/synth/<name>-<hash>/). Two runs at a time
 # (SG_AREA_JOBS). Results: build/area/area.json, build/area/area.txt (table, also printed),
 # build/area/area.png (gnuplot; skipped with a message when gnuplot is missing).
 # Extra sparsegen options for every variant: SG_AREA_OPTS (e.g. "--kmax 128").

@@ -324,9 +324,10 @@ def cmd_check(since, require):
                 (errs if group in require else skipped).append(
                     "%s:%d: block %s: no %s (refresh: %s)" % (pg, line, name, ex, REFRESH[group]))
                 continue
-            if since is not None and group not in require and \
-                    min(os.path.getmtime(os.path.join(ROOT, p)) for p in paths) < since:
-                skipped.append("%s:%d: block %s: %s is older than this run" % (pg, line, name, paths[0]))
+            old = [p for p in paths if since is not None and os.path.getmtime(os.path.join(ROOT, p)) < since]
+            if old:
+                (errs if group in require else skipped).append(
+                    "%s:%d: block %s: %s is older than this run" % (pg, line, name, old[0]))
                 continue
             checked += 1
             if txt[s:e] != want:

@@ -29,13 +29,18 @@ failed=0
 records=()
 t_start=$(date +%s)
 
-# a line when a step starts (steps can run for a minute): on a terminal the result line
-# overwrites it, in a log it stays
-eol=""
-[ -t 1 ] && eol=$'\033[K'
+# a line for a step that is still running after 5 s (some take a minute): on a terminal the
+# result line overwrites it, in a log it stays
 step_start() { # step_start NAME
-  if [ -t 1 ]; then printf '%-34s running (since %s)...\r' "$1" "$(date +%T)"
-  else printf '%-34s started %s\n' "$1" "$(date +%T)"; fi
+  local cr='\n'
+  [ -t 1 ] && cr='\r'
+  ( sleep 5; printf "%-34s running since %s...$cr" "$1" "$(date -d "-5 sec" +%T)" ) &
+  watcher=$!
+}
+step_end() {
+  kill "$watcher" 2>/dev/null
+  wait "$watcher" 2>/dev/null
+  true
 }
 
 # the failure lines of a log, each repeated detail line (the reproduce and waveform block
@@ -63,6 +68,7 @@ check_step() { # check_step NAME LOG CMD...
   local t0=$(date +%s)
   SG_TAP_FILE="$rep/$name.tap" "$@" >"$log" 2>&1
   local rc=$? dt=$(( $(date +%s) - t0 ))
+  step_end
   local line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -1)
   local n=$(sed -n 's/.*Checks: \([0-9]*\).*/\1/p' <<<"$line")
   local f=$(sed -n 's/.*Failures: \([0-9]*\).*/\1/p' <<<"$line")
@@ -89,6 +95,7 @@ plain_step() { # plain_step NAME LOG CMD...
   local t0=$(date +%s)
   "$@" >"$log" 2>&1
   local rc=$? dt=$(( $(date +%s) - t0 ))
+  step_end
   if [ $rc -eq 0 ]; then
     record "$name" PASS 1 0 "$dt" "$log"
   else
