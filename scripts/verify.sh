@@ -31,6 +31,8 @@ t_start=$(date +%s)
 
 # a line for a step that is still running after 5 s (some take a minute): on a terminal the
 # result line overwrites it, in a log it stays
+eol=""
+[ -t 1 ] && eol=$'\033[K'
 step_start() { # step_start NAME
   local cr='\n'
   [ -t 1 ] && cr='\r'
