@@ -211,7 +211,7 @@ def verify_run(v):
     steps = v.get("steps", [])
     return ("`make verify` (PROFILE=%s, seed %s, %s; `build/reports/verify.json`): %d steps, "
             "**%d passed, %d failed**, %d s on the shared 2-core machine"
-            % (v["profile"], v["seed"], "; ".join("%s" % t for t in v.get("tools", {}).values()),
+            % (v["profile"], v["seed"], "; ".join(("gcc " + t) if k == "gcc" else t for k, t in v.get("tools", {}).items()),
                len(steps), v["passed"], v["failed"], v["seconds"]))
 
 

@@ -474,8 +474,8 @@ def cmd_report(argv):
     with open(a.out, "w") as f:
         json.dump(r, f, indent=1, sort_keys=False)
         f.write("\n")
-    print("%s %s (%dx%d, %s, DATA_W %s, KMAX %s): %s" % (r["variant"], a.target, rows, cols, r["sparsity"],
-                                                          r["data_w"], r["kmax"], summ[0]))
+    print("%s %s (%dx%d, %s, DATA_W %s, KMAX %s, prefix %s): %s" % (
+        r["variant"], a.target, rows, cols, r["sparsity"], r["data_w"], r["kmax"], pre, summ[0]))
     for s in summ[1:]:
         print("  " + s)
     for n in notes:
