@@ -25,8 +25,8 @@ Groups and the command that refreshes them (and calls `write GROUP`):
   bench    make bench (build/bench)
   run      volatile facts of the last make verify (seed, time): written by `make docs`,
            checked for presence only
-A block is "volatile" when its numbers change from run to run (wall times): `check` only
-requires it to be present. Standard library only.
+A block is "volatile" when its numbers change from run to run (wall times): only a full
+`write` (make docs) rewrites it, and `check` only requires it to be present. Standard library only.
 """
 import glob
 import json
@@ -290,7 +290,9 @@ def cmd_write(groups):
         for name, s, e, line in found:
             out.append(txt[pos:s])
             new = txt[s:e]
-            if not groups or BLOCKS[name][0] in groups:
+            # volatile blocks (wall times) only on a full `write`, so that make synth and
+            # make bench do not churn the pages with new timings on every run
+            if not groups or (BLOCKS[name][0] in groups and not BLOCKS[name][3]):
                 try:
                     new, _ = render(name)
                 except Missing as ex:
