@@ -489,8 +489,8 @@ ICE40_DEFAULT_PART = "up5k/sg48"
 
 def cmd_ice40index(out):
     """ice40.json of a report folder: every part's report file and key numbers under "parts";
-    at the top level the full report of up5k/sg48 (the reference part) if it was run, else of
-    the part run last."""
+    at the top level the full report of up5k/sg48 (the reference part), or, when that part was
+    not run here, null fits/fmax and a note."""
     reps = []
     for fn in sorted(os.listdir(out)):
         if re.fullmatch(r"ice40_[a-z0-9]+_[a-z0-9]+\.json", fn):
@@ -509,7 +509,13 @@ def cmd_ice40index(out):
                             "dsps": r.get("utilization", {}).get("ICESTORM_DSP"),
                             "rams": r.get("utilization", {}).get("ICESTORM_RAM")}
     main = [x for x in reps if x[2].get("part") == ICE40_DEFAULT_PART]
-    top = dict((main or sorted(reps, key=lambda x: x[0]))[-1][2])
+    if main:
+        top = dict(main[-1][2])
+    else:  # no fields of another part at the top: a reader of ice40.json means up5k/sg48
+        top = {"target": "ice40", "variant": reps[-1][2].get("variant"), "part": None,
+               "fits": None, "fmax_mhz": None,
+               "notes": ["%s was not run in this folder: every part's report is under \"parts\""
+                         % ICE40_DEFAULT_PART]}
     top["parts"] = parts
     with open(os.path.join(out, "ice40.json"), "w") as f:
         json.dump(top, f, indent=1)
