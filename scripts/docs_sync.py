@@ -207,6 +207,40 @@ def area_logic(area):
     return "\n" + "\n".join(lines) + "\n"
 
 
+def energy_nj(r):
+    e = r.get("energy_pj")
+    e = e.get("total") if isinstance(e, dict) else e
+    return "%.1f" % (e / 1000.0) if isinstance(e, (int, float)) else "-"
+
+
+def bench_end_to_end(recs):
+    """DENSE against SPARSE per workload, compute and end to end: the density sweeps at
+    d = 0.1 and 0.5 and the first record pair of every other label."""
+    recs = recs if isinstance(recs, list) else recs.get("records", [])
+    groups = {}
+    for r in recs:
+        d = r.get("target_density_a")
+        if r["label"].startswith("sweep-") and d not in (0.1, 0.5):
+            continue
+        if r["label"] == "dense-peak":
+            continue
+        key = (r["label"], d, r.get("m"), r.get("n"), r.get("k"))
+        groups.setdefault(key, {}).setdefault(r["mode"], r)
+    lines = ["| record | m x n x k | d(A) | DENSE compute / total | SPARSE compute / total | "
+             "speedup compute / total | energy DENSE / SPARSE (nJ) |", "|---|---|---|---|---|---|---|"]
+    seen = set()
+    for key, g in groups.items():
+        dn, sp = g.get("dense"), g.get("sparse")
+        if not dn or not sp or (key[0] in seen and not key[0].startswith("sweep-")):
+            continue
+        seen.add(key[0])
+        lines.append("| %s | %sx%sx%s | %.3f | %d / %d | %d / %d | %.2fx / %.2fx | %s / %s |" % (
+            key[0], key[2], key[3], key[4], sp["density_a"], dn["compute_cycles"], dn["total_cycles"],
+            sp["compute_cycles"], sp["total_cycles"], dn["compute_cycles"] / sp["compute_cycles"],
+            dn["total_cycles"] / sp["total_cycles"], energy_nj(dn), energy_nj(sp)))
+    return "\n" + "\n".join(lines) + "\n"
+
+
 def verify_run(v):
     steps = v.get("steps", [])
     return ("`make verify` (PROFILE=%s, seed %s, %s; `build/reports/verify.json`): %d steps, "
@@ -236,17 +270,26 @@ BLOCKS = {
     "area-logic": ("area", [lambda: "build/area/area.json"], area_logic, False),
     "bench-summary": ("bench", [lambda: "build/bench/summary.txt"], verbatim_code, False),
     "bench-table": ("bench", [lambda: "build/bench/bench.txt"], verbatim_code, False),
+    "bench-end-to-end": ("bench", [lambda: "build/bench/bench.json"], bench_end_to_end, False),
     "verify-run": ("run", [lambda: "build/reports/verify.json"], verify_run, True),
 }
 
 
 # ------------------------------------------------------------------ engine
+class Unrenderable(Exception):
+    """A report exists but does not have what the block needs (a renamed field, ...)."""
+
+
 def render(name):
-    """(text, [report paths]) or raises Missing."""
+    """(text, [report paths]); raises Missing (no report) or Unrenderable."""
     group, getters, fn, _ = BLOCKS[name]
     paths = [g() for g in getters]
     data = [load(p) for p in paths]
-    return fn(*data), paths
+    try:
+        return fn(*data), paths
+    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, AttributeError) as ex:
+        raise Unrenderable("block %s cannot be made from %s: %s: %s (fix its renderer in "
+                           "scripts/docs_sync.py)" % (name, ", ".join(paths), type(ex).__name__, ex))
 
 
 def scan(page):
@@ -297,6 +340,9 @@ def cmd_write(groups):
                     new, _ = render(name)
                 except Missing as ex:
                     skipped.append("%s (%s:%d): no %s" % (name, pg, line, ex))
+                except Unrenderable as ex:
+                    errs.append("%s:%d: %s" % (pg, line, ex))
+                    print("docs_sync: " + errs[-1], file=sys.stderr)
             changed |= new != txt[s:e]
             out.append(new)
             pos = e
@@ -325,6 +371,9 @@ def cmd_check(since, require):
             except Missing as ex:
                 (errs if group in require else skipped).append(
                     "%s:%d: block %s: no %s (refresh: %s)" % (pg, line, name, ex, REFRESH[group]))
+                continue
+            except Unrenderable as ex:
+                errs.append("%s:%d: %s" % (pg, line, ex))
                 continue
             old = [p for p in paths if since is not None and os.path.getmtime(os.path.join(ROOT, p)) < since]
             if old:
