@@ -45,13 +45,16 @@ step_end() {
   true
 }
 
-# the failure lines of a log, each repeated detail line (the reproduce and waveform block
-# printed after every failing job) once, at most 10 FAIL lines
+# the failure lines of a log: Check's one line per failing test, the first 10 FAIL lines, and
+# each distinct reproduce/waveform line once (tb_rtl prints that block after every failing job:
+# an injected bug (+1 in the PE accumulate, 2x2) gave a 1452-line log with 21 failing tests,
+# shown here in 46 lines with one reproduce line per failing test case)
 show_failures() { # show_failures LOG
   awk '/:[FE]:/ { print; next }
        /FAIL/ { if (++nf <= 10) print; next }
+       /^  *(reproduce|waveform):/ { if (!seen[$0]++) print; next }
        /^  / { if (!seen[$0]++ && nf <= 10) print; next }
-       END { if (nf > 10) printf "... %d more FAIL lines\n", nf - 10 }' "$1" | head -60 | sed 's/^/    /'
+       END { if (nf > 10) printf "... %d more FAIL lines\n", nf - 10 }' "$1" | head -80 | sed 's/^/    /'
   echo "    full log: $1"
 }
 
