@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import sys
 
 # a plain int8 output-stationary PE (8x8 multiplier, 32-bit accumulator and its register, no
@@ -68,7 +69,7 @@ def cmd_manifest(vdir):
         "synth_name": synth_name(vdir),
     }
     for k, v in out.items():
-        print("m_%s='%s'" % (k, v))
+        print("m_%s=%s" % (k, shlex.quote(str(v))))
 
 
 # ---------------------------------------------------------------------------- wrapper
