@@ -241,6 +241,27 @@ def bench_end_to_end(recs):
     return "\n" + "\n".join(lines) + "\n"
 
 
+def bench_headline(recs):
+    """One line per GraphChallenge record pair: compute and end-to-end speedup, energy."""
+    recs = recs if isinstance(recs, list) else recs.get("records", [])
+    pairs = {}
+    for r in recs:
+        if r["label"].startswith("graphchallenge"):
+            pairs.setdefault((r["label"], r.get("m"), r.get("n"), r.get("k")), {}).setdefault(r["mode"], r)
+    out = []
+    for (label, m, n, k), g in pairs.items():
+        dn, sp = g.get("dense"), g.get("sparse")
+        if dn and sp:
+            out.append("- `%s` (%sx%sx%s): SPARSE takes %.2fx fewer compute cycles than DENSE, %.2fx "
+                       "fewer end to end (%d against %d cycles); energy %s against %s nJ"
+                       % (label, m, n, k, dn["compute_cycles"] / sp["compute_cycles"],
+                          dn["total_cycles"] / sp["total_cycles"], sp["total_cycles"], dn["total_cycles"],
+                          energy_nj(sp), energy_nj(dn)))
+    if not out:
+        raise KeyError("no graphchallenge record in DENSE and SPARSE")
+    return "\n" + "\n".join(out) + "\n"
+
+
 def verify_run(v):
     steps = v.get("steps", [])
     return ("`make verify` (PROFILE=%s, seed %s, %s; `build/reports/verify.json`): %d steps, "
@@ -271,6 +292,7 @@ BLOCKS = {
     "bench-summary": ("bench", [lambda: "build/bench/summary.txt"], verbatim_code, False),
     "bench-table": ("bench", [lambda: "build/bench/bench.txt"], verbatim_code, False),
     "bench-end-to-end": ("bench", [lambda: "build/bench/bench.json"], bench_end_to_end, False),
+    "bench-headline": ("bench", [lambda: "build/bench/bench.json"], bench_headline, False),
     "verify-run": ("run", [lambda: "build/reports/verify.json"], verify_run, True),
 }
 
