@@ -13,7 +13,8 @@ and are written there by this script from the command's JSON/text reports, never
                                           --since: compare only blocks whose reports were
                                           written at or after EPOCH (make verify passes its
                                           start time); --require: a block of GROUP without a
-                                          report fails instead of being skipped
+                                          report fails instead of being skipped; relative
+                                          links of the pages must point at files
   scripts/docs_sync.py list               every block: group, page, report it is made from
 
 Groups and the command that refreshes them (and calls `write GROUP`):
@@ -380,8 +381,25 @@ def cmd_write(groups):
     return 1 if errs else 0
 
 
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def broken_links(pages):
+    """Relative links of the pages whose file does not exist (anchors not checked)."""
+    errs = []
+    for pg, (txt, _) in pages.items():
+        for m in LINK.finditer(txt):
+            target = m.group(1).split("#")[0]
+            if not target or re.match(r"^[a-z]+:", target):
+                continue
+            if not os.path.exists(os.path.join(ROOT, os.path.dirname(pg), target)):
+                errs.append("%s:%d: link to %s: no such file" % (pg, txt.count("\n", 0, m.start()) + 1, target))
+    return errs
+
+
 def cmd_check(since, require):
     pages, errs = all_blocks()
+    errs += broken_links(pages)
     checked, skipped = 0, []
     for pg, (txt, found) in pages.items():
         for name, s, e, line in found:
