@@ -35,6 +35,7 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in scripts/synth
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts", "synth"))
 import sgsynth  # noqa: E402  (synth_name: where a variant's synthesis reports live)
