@@ -58,8 +58,14 @@ $(B)/bin/sparsegen_san: $(GEN_SRCS) $(GEN_HDRS) $(B)/obj/templates.c | $(B)/bin
 	$(CC) $(CFLAGS_SG) $(SAN) -Igen -o $@ $(GEN_SRCS) $(B)/obj/templates.c
 
 # generator tests: the CLI (run as a program) and the template filler (linked in)
-$(B)/bin/test_gen: tb/test_gen.c gen/tmpl.c gen/sb.c $(B)/obj/templates.c $(B)/bin/sparsegen | $(B)/bin
+$(B)/bin/test_gen: tb/test_gen.c tb/tb_check.h gen/tmpl.c gen/sb.c $(B)/obj/templates.c $(B)/bin/sparsegen | $(B)/bin
 	$(CC) $(CFLAGS_SG) -Igen $(CHECK_CFLAGS) -o $@ tb/test_gen.c gen/tmpl.c gen/sb.c $(B)/obj/templates.c $(CHECK_LIBS)
+
+# the parsers of untrusted text (config file, Matrix Market): limits and a seeded fuzz run,
+# under AddressSanitizer and UBSan (tb/test_inputs.c)
+INPUTS_SRCS := tb/test_inputs.c gen/cfg.c gen/sb.c host/host_mtx.c host/host_err.c
+$(B)/bin/test_inputs_san: $(INPUTS_SRCS) gen/cfg.h gen/sb.h host/host_mtx.h host/host_err.h tb/tb_check.h | $(B)/bin
+	$(CC) $(CFLAGS_SG) $(SAN) -Igen -Ihost $(CHECK_CFLAGS) -o $@ $(INPUTS_SRCS) $(CHECK_LIBS)
 
 # ---------------------------------------------------------------- product targets
 PROFILE ?= default
@@ -108,3 +114,9 @@ docs: all
 
 docs-check: all
 	@python3 scripts/docs_sync.py check
+
+# ---------------------------------------------------------------- front door (docs/run.md)
+# the `sparsegen run|list|synth` cases and the runner's bad inputs, alone (also a verify step)
+.PHONY: test-cli
+test-cli: all
+	tb/test_cli.sh

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *const cfg_sparsity_names[SG_SPARSITY_COUNT] = {
 #define X(e, s) s,
@@ -73,6 +74,15 @@ static int parse_u32(const char *s, uint32_t *out) {
   return 0;
 }
 
+/* A key set twice from the same source is an error naming both places. */
+static int cfg_repeat(const cfg_origin_t *prev, int src, const char *where, const char *opt,
+                      char *err, size_t errlen) {
+  if (src < CFG_SRC_FILE || prev->src != src) return 0;
+  snprintf(err, errlen, "%s: %s is given twice (first at %s); give each key once", where, opt,
+           prev->where);
+  return -1;
+}
+
 int cfg_set(cfg_t *c, const char *key, const char *value, int src, const char *where, char *err,
             size_t errlen) {
   cfg_origin_t o;
@@ -81,6 +91,7 @@ int cfg_set(cfg_t *c, const char *key, const char *value, int src, const char *w
 #define X(f, opt, d, lo, hi, h)                                                                  \
   if (key_eq(key, opt)) {                                                                       \
     uint32_t v;                                                                                 \
+    if (cfg_repeat(&c->f##_from, src, where, opt, err, errlen)) return -1;                      \
     if (parse_u32(value, &v)) {                                                                 \
       snprintf(err, errlen, "%s: %s = '%s' is not a whole number (allowed %u..%u)", where, opt, \
                value, (unsigned)(lo), (unsigned)(hi));                                          \
@@ -93,6 +104,7 @@ int cfg_set(cfg_t *c, const char *key, const char *value, int src, const char *w
   CFG_UINT_KEYS(X)
 #undef X
   if (key_eq(key, "sparsity")) {
+    if (cfg_repeat(&c->sparsity_from, src, where, "sparsity", err, errlen)) return -1;
     for (int i = 0; i < SG_SPARSITY_COUNT; i++) {
       if (strcmp(value, cfg_sparsity_names[i]) == 0) {
         c->sparsity = (uint32_t)i;
@@ -104,35 +116,67 @@ int cfg_set(cfg_t *c, const char *key, const char *value, int src, const char *w
     return -1;
   }
   if (key_eq(key, "name")) {
+    if (cfg_repeat(&c->name_from, src, where, "name", err, errlen)) return -1;
     size_t n = strlen(value);
     if (n == 0 || n >= 24) {
-      snprintf(err, errlen, "%s: name = '%s' must be 1..23 characters", where, value);
+      snprintf(err, errlen, "%s: name = '%.40s%s' must be 1..23 characters", where, value,
+               n > 40 ? "..." : "");
       return -1;
     }
     snprintf(c->name, sizeof c->name, "%s", value);
     c->name_from = o;
     return 0;
   }
-  snprintf(err, errlen, "%s: unknown key '%s' (see sparsegen --help)", where, key);
+  if (key_eq(key, "preset"))
+    return cfg_apply_preset(c, value, src, where, err, errlen);
+  snprintf(err, errlen, "%s: unknown key '%.60s%s' (see sparsegen --help)", where, key,
+           strlen(key) > 60 ? "..." : "");
   return -1;
 }
 
-int cfg_apply_preset(cfg_t *c, const char *name, char *err, size_t errlen) {
+/* The first key already set by a config file or an option, or NULL. */
+static const cfg_origin_t *cfg_first_set(const cfg_t *c) {
+#define X(f, o, d, lo, hi, h) \
+  if (c->f##_from.src >= CFG_SRC_FILE) return &c->f##_from;
+  CFG_UINT_KEYS(X)
+#undef X
+  if (c->sparsity_from.src >= CFG_SRC_FILE) return &c->sparsity_from;
+  if (c->name_from.src >= CFG_SRC_FILE) return &c->name_from;
+  return NULL;
+}
+
+int cfg_apply_preset(cfg_t *c, const char *name, int src, const char *where, char *err,
+                     size_t errlen) {
+  if (c->preset_from.src != CFG_SRC_DEFAULT) {
+    snprintf(err, errlen, "%s: a preset is given twice (first at %s); give one preset", where,
+             c->preset_from.where);
+    return -1;
+  }
+  const cfg_origin_t *set = cfg_first_set(c);
+  if (set) {
+    snprintf(err, errlen,
+             "%s: preset '%.40s' comes after %s, which it would silently override; put the "
+             "preset first",
+             where, name, set->where);
+    return -1;
+  }
   for (size_t i = 0; i < sizeof cfg_presets / sizeof cfg_presets[0]; i++) {
     if (strcmp(cfg_presets[i].name, name) != 0) continue;
-    char buf[256], where[64];
+    char buf[256], pwhere[64];
     snprintf(buf, sizeof buf, "%s", cfg_presets[i].settings);
-    snprintf(where, sizeof where, "preset %s", name);
+    snprintf(pwhere, sizeof pwhere, "preset %s", name);
     for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " ")) {
       char *eq = strchr(tok, '=');
       if (!eq) continue;
       *eq = '\0';
-      if (cfg_set(c, tok, eq + 1, CFG_SRC_PRESET, where, err, errlen)) return -1;
+      if (cfg_set(c, tok, eq + 1, CFG_SRC_PRESET, pwhere, err, errlen)) return -1;
     }
     snprintf(c->preset, sizeof c->preset, "%s", name);
+    c->preset_from.src = src;
+    snprintf(c->preset_from.where, sizeof c->preset_from.where, "%s", where);
     return 0;
   }
-  int n = snprintf(err, errlen, "--preset: unknown preset '%s' (one of:", name);
+  int n = snprintf(err, errlen, "%s: unknown preset '%.40s' (one of:", where, name);
   for (size_t i = 0; i < sizeof cfg_presets / sizeof cfg_presets[0] && n > 0 && (size_t)n < errlen;
        i++)
     n += snprintf(err + n, errlen - (size_t)n, " %s", cfg_presets[i].name);
@@ -147,52 +191,62 @@ static char *trim(char *s) {
   return s;
 }
 
+/* One config-file line (comment already cut off, trimmed, non-empty). */
+static int cfg_file_line(cfg_t *c, char *s, const char *where, char *err, size_t errlen) {
+  char *eq = strchr(s, '=');
+  if (!eq) {
+    snprintf(err, errlen, "%s: expected 'key = value', got '%.60s%s'", where, s,
+             strlen(s) > 60 ? "..." : "");
+    return -1;
+  }
+  *eq = '\0';
+  char *k = trim(s), *v = trim(eq + 1);
+  if (!*k || !*v) {
+    snprintf(err, errlen, "%s: expected 'key = value' with both sides non-empty", where);
+    return -1;
+  }
+  return cfg_set(c, k, v, CFG_SRC_FILE, where, err, errlen);
+}
+
 int cfg_load_file(cfg_t *c, const char *path, char *err, size_t errlen) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    snprintf(err, errlen, "--config: '%s' is a folder, not a config file", path);
+    return -1;
+  }
   FILE *f = fopen(path, "r");
   if (!f) {
     snprintf(err, errlen, "--config: cannot open '%s': %s", path, strerror(errno));
     return -1;
   }
-  char line[512];
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
   int lineno = 0, rc = 0;
-  while (fgets(line, sizeof line, f)) {
+  errno = 0;
+  while (rc == 0 && (len = getline(&line, &cap, f)) >= 0) {
     lineno++;
     char where[128];
     snprintf(where, sizeof where, "%.100s:%d", path, lineno);
-    if (!strchr(line, '\n') && !feof(f)) {
-      snprintf(err, errlen, "%s: line longer than %zu characters", where, sizeof line - 2);
+    if (strlen(line) != (size_t)len) {
+      snprintf(err, errlen, "%s: line contains a NUL byte", where);
       rc = -1;
-      break;
-    }
-    char *hash = strchr(line, '#');
-    if (hash) *hash = '\0';
-    char *s = trim(line);
-    if (!*s) continue;
-    char *eq = strchr(s, '=');
-    if (!eq) {
-      snprintf(err, errlen, "%s: expected 'key = value', got '%s'", where, s);
+    } else if ((size_t)len - (line[len - 1] == '\n') > CFG_LINE_MAX) {
+      snprintf(err, errlen, "%s: line longer than %d characters", where, CFG_LINE_MAX);
       rc = -1;
-      break;
-    }
-    *eq = '\0';
-    char *k = trim(s), *v = trim(eq + 1);
-    if (!*k || !*v) {
-      snprintf(err, errlen, "%s: expected 'key = value' with both sides non-empty", where);
-      rc = -1;
-      break;
-    }
-    if (key_eq(k, "preset")) {
-      if (cfg_apply_preset(c, v, err, errlen)) {
-        rc = -1;
-        break;
-      }
-      continue;
-    }
-    if (cfg_set(c, k, v, CFG_SRC_FILE, where, err, errlen)) {
-      rc = -1;
-      break;
+    } else {
+      char *hash = strchr(line, '#');
+      if (hash) *hash = '\0';
+      char *s = trim(line);
+      if (*s) rc = cfg_file_line(c, s, where, err, errlen);
     }
   }
+  if (rc == 0 && ferror(f)) {
+    snprintf(err, errlen, "--config: cannot read '%s' (after line %d): %s", path, lineno,
+             strerror(errno ? errno : EIO));
+    rc = -1;
+  }
+  free(line);
   fclose(f);
   return rc;
 }
@@ -226,10 +280,18 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
   }
   CFG_UINT_KEYS(X)
 #undef X
-  if (c->acc_w < 2 * c->data_w) {
+  /* Rules between keys are checked only when the keys they relate are each within their own
+   * range (an out-of-range key is reported above), so the allowed range they print makes
+   * sense; each message names the rule and where the other key's value came from. */
+#define IN_RANGE(f, lo, hi) (c->f >= (uint32_t)(lo) && c->f <= (uint32_t)(hi))
+  char o2[128];
+  if (IN_RANGE(data_w, 2, 16) && IN_RANGE(acc_w, 4, 64) && c->acc_w < 2 * c->data_w) {
     origin_text(&c->acc_w_from, "--acc-width", o, sizeof o);
-    VIOL("%s: acc-width = %u must be at least 2*data-width = %u (allowed %u..64)\n", o,
-         (unsigned)c->acc_w, (unsigned)(2 * c->data_w), (unsigned)(2 * c->data_w));
+    origin_text(&c->data_w_from, "--data-width", o2, sizeof o2);
+    VIOL("%s: acc-width = %u must be at least 2*data-width = %u (rule acc-width >= "
+         "2*data-width, data-width = %u from %s; allowed %u..64)\n",
+         o, (unsigned)c->acc_w, (unsigned)(2 * c->data_w), (unsigned)c->data_w, o2,
+         (unsigned)(2 * c->data_w));
   }
   if (!is_pow2(c->kmax)) {
     origin_text(&c->kmax_from, "--kmax", o, sizeof o);
@@ -239,10 +301,14 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
     origin_text(&c->window_from, "--window", o, sizeof o);
     VIOL("%s: window = %u must be a power of two (allowed 2..64)\n", o, (unsigned)c->window);
   }
-  if ((uint64_t)c->window * 2 > c->kmax) {
+  if (IN_RANGE(kmax, 4, 65536) && is_pow2(c->kmax) && IN_RANGE(window, 2, 64) &&
+      (uint64_t)c->window * 2 > c->kmax) {
     origin_text(&c->window_from, "--window", o, sizeof o);
-    VIOL("%s: window = %u must be at most kmax/2 = %u\n", o, (unsigned)c->window,
-         (unsigned)(c->kmax / 2));
+    origin_text(&c->kmax_from, "--kmax", o2, sizeof o2);
+    VIOL("%s: window = %u must be at most kmax/2 = %u (rule kmax >= 2*window, kmax = %u from "
+         "%s; allowed 2..%u)\n",
+         o, (unsigned)c->window, (unsigned)(c->kmax / 2), (unsigned)c->kmax, o2,
+         (unsigned)(c->kmax / 2 < 64 ? c->kmax / 2 : 64));
   }
   if (!is_pow2(c->stream_w)) {
     origin_text(&c->stream_w_from, "--stream-width", o, sizeof o);
@@ -250,11 +316,14 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
          (unsigned)c->stream_w);
   }
   uint32_t lane = 8 * ((c->data_w + 7) / 8);
-  if (c->stream_w < lane) {
+  if (IN_RANGE(data_w, 2, 16) && IN_RANGE(stream_w, 8, 1024) && c->stream_w < lane) {
     origin_text(&c->stream_w_from, "--stream-width", o, sizeof o);
-    VIOL("%s: stream-width = %u is narrower than one %u-bit operand lane (allowed %u..1024)\n", o,
-         (unsigned)c->stream_w, (unsigned)lane, (unsigned)lane);
+    origin_text(&c->data_w_from, "--data-width", o2, sizeof o2);
+    VIOL("%s: stream-width = %u is narrower than one %u-bit operand lane (rule stream-width >= "
+         "8*ceil(data-width/8), data-width = %u from %s; allowed %u..1024)\n",
+         o, (unsigned)c->stream_w, (unsigned)lane, (unsigned)c->data_w, o2, (unsigned)lane);
   }
+#undef IN_RANGE
   if ((uint64_t)c->rows * c->cols * c->kmax >= (1ull << 32)) {
     origin_text(&c->kmax_from, "--kmax", o, sizeof o);
     VIOL("%s: rows*cols*kmax = %llu must be below 2^32 so the 32-bit MAC counters never wrap\n", o,

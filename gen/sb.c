@@ -57,11 +57,15 @@ void sb_printf(sb_t *sb, const char *fmt, ...) {
 }
 
 void emit(sb_t *sb, const char *fmt, ...) {
+  size_t start = sb->len;
   for (int i = 0; i < sb->indent; i++) sb_puts(sb, "  ");
   va_list ap;
   va_start(ap, fmt);
   sb_vprintf(sb, fmt, ap);
   va_end(ap);
+  /* no trailing blanks: an empty line gets no indent, a line ending in blanks loses them */
+  while (!sb->oom && sb->len > start && (sb->buf[sb->len - 1] == ' ' || sb->buf[sb->len - 1] == '\t'))
+    sb->buf[--sb->len] = '\0';
   sb_puts(sb, "\n");
 }
 

@@ -250,5 +250,6 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   o->indent--;
   emit(o, "%s", "");
   emit(o, "endmodule");
+  emit(o, "`default_nettype wire");
   return o->oom ? -1 : 0;
 }

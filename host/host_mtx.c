@@ -170,12 +170,10 @@ static int push(host_mtx_t *m, uint64_t *cap, uint32_t i, uint32_t j, double v)
     return 0;
 }
 
-static int read_body(reader_t *r, host_mtx_t *m, char *err, size_t errlen)
+static int read_banner(reader_t *r, host_mtx_t *m, char *err, size_t errlen)
 {
     char *tok[MAX_TOK];
     const char *P = r->path;
-
-    /* banner */
     int rc = next_line(r, err, errlen);
     if (rc < 0)
         return rc;
@@ -225,16 +223,34 @@ static int read_body(reader_t *r, host_mtx_t *m, char *err, size_t errlen)
                            "%s:%lu: bad header: symmetry '%s' unsupported (general, symmetric, "
                            "skew-symmetric)",
                            P, r->lineno, tok[4]);
+    return HOST_OK;
+}
 
-    /* size line */
-    rc = next_data_line(r, err, errlen);
+/* A declared size against a limit: HOST_E_RANGE naming file, line, value, limit and its why. */
+static int over_limit(const reader_t *r, const host_mtx_limits_t *lim, const char *what,
+                      uint64_t v, uint64_t max, char *err, size_t errlen)
+{
+    return host_seterr(err, errlen, HOST_E_RANGE,
+                       "%s:%lu: the size line declares %llu %s, more than the limit %llu%s%s%s",
+                       r->path, r->lineno, (unsigned long long)v, what,
+                       (unsigned long long)max, lim->why ? " (" : "", lim->why ? lim->why : "",
+                       lim->why ? ")" : "");
+}
+
+/* The size line 'rows cols nnz', checked against the limits before anything is allocated. */
+static int read_size(reader_t *r, host_mtx_t *m, const host_mtx_limits_t *lim, char *err,
+                     size_t errlen)
+{
+    char *tok[MAX_TOK];
+    const char *P = r->path;
+    int rc = next_data_line(r, err, errlen);
     if (rc < 0)
         return rc;
     if (rc == 0)
         return host_seterr(err, errlen, HOST_E_FORMAT,
                            "%s:%lu: missing size line 'rows cols nnz'", P, r->lineno + 1);
     uint64_t rows, cols, nnz;
-    nt = split(r->line, tok);
+    int nt = split(r->line, tok);
     if (nt != 3 || parse_u64(tok[0], &rows) || parse_u64(tok[1], &cols) || parse_u64(tok[2], &nnz))
         return host_seterr(err, errlen, HOST_E_FORMAT,
                            "%s:%lu: bad size line: expected 3 non-negative integers 'rows cols nnz'",
@@ -243,11 +259,21 @@ static int read_body(reader_t *r, host_mtx_t *m, char *err, size_t errlen)
         return host_seterr(err, errlen, HOST_E_RANGE,
                            "%s:%lu: bad size line: %llu x %llu too large (max %u)", P, r->lineno,
                            (unsigned long long)rows, (unsigned long long)cols, UINT32_MAX);
-    if (nnz > HOST_MTX_MAX_NNZ)
+    uint64_t max_nnz = lim->max_entries < HOST_MTX_MAX_NNZ ? lim->max_entries : HOST_MTX_MAX_NNZ;
+    if (rows > lim->max_rows)
+        return over_limit(r, lim, "rows", rows, lim->max_rows, err, errlen);
+    if (cols > lim->max_cols)
+        return over_limit(r, lim, "columns", cols, lim->max_cols, err, errlen);
+    if (nnz > max_nnz)
+        return over_limit(r, lim, "entries", nnz, max_nnz, err, errlen);
+    if (lim->max_elems != 0 && rows * cols > lim->max_elems)
+        return over_limit(r, lim, "elements (rows x columns)", rows * cols, lim->max_elems, err,
+                          errlen);
+    if (lim->nonempty && (rows == 0 || cols == 0))
         return host_seterr(err, errlen, HOST_E_RANGE,
-                           "%s:%lu: bad size line: %llu entries, more than the limit %llu", P,
-                           r->lineno, (unsigned long long)nnz,
-                           (unsigned long long)HOST_MTX_MAX_NNZ);
+                           "%s:%lu: the size line declares an empty %llu x %llu matrix; this "
+                           "caller needs at least 1 x 1",
+                           P, r->lineno, (unsigned long long)rows, (unsigned long long)cols);
     if (m->symmetry != HOST_MTX_GENERAL && rows != cols)
         return host_seterr(err, errlen, HOST_E_FORMAT,
                            "%s:%lu: bad size line: %s matrix must be square, is %llu x %llu", P,
@@ -256,81 +282,104 @@ static int read_body(reader_t *r, host_mtx_t *m, char *err, size_t errlen)
     m->rows = (uint32_t)rows;
     m->cols = (uint32_t)cols;
     m->nnz_file = nnz;
+    return HOST_OK;
+}
 
-    /* entries */
+/* Entry number e (0-based) on the current line: parsed, checked, pushed (and mirrored). */
+static int read_entry(reader_t *r, host_mtx_t *m, uint64_t e, uint64_t *cap, char *err,
+                      size_t errlen)
+{
+    char *tok[MAX_TOK];
+    const char *P = r->path;
     const int want = m->field == HOST_MTX_PATTERN ? 2 : 3;
+    int nt = split(r->line, tok);
+    if (nt != want)
+        return host_seterr(err, errlen, HOST_E_FORMAT,
+                           "%s:%lu: entry %llu: expected %d fields (%s), got %d", P, r->lineno,
+                           (unsigned long long)e + 1, want, want == 2 ? "row col" : "row col value",
+                           nt);
+    uint64_t i, j;
+    if (parse_u64(tok[0], &i) || parse_u64(tok[1], &j))
+        return host_seterr(err, errlen, HOST_E_FORMAT,
+                           "%s:%lu: malformed index '%s %s' (positive integers expected)", P,
+                           r->lineno, tok[0], tok[1]);
+    if (i < 1 || i > m->rows || j < 1 || j > m->cols)
+        return host_seterr(err, errlen, HOST_E_RANGE,
+                           "%s:%lu: index (%llu, %llu) out of range 1..%u x 1..%u", P, r->lineno,
+                           (unsigned long long)i, (unsigned long long)j, m->rows, m->cols);
+    double v = 1.0;
+    if (m->field == HOST_MTX_REAL && parse_real(tok[2], &v))
+        return host_seterr(err, errlen, HOST_E_FORMAT,
+                           "%s:%lu: malformed or non-finite real number '%s'", P, r->lineno,
+                           tok[2]);
+    if (m->field == HOST_MTX_INTEGER && parse_int(tok[2], &v))
+        return host_seterr(err, errlen, HOST_E_FORMAT, "%s:%lu: malformed integer '%s'", P,
+                           r->lineno, tok[2]);
+    if (m->symmetry != HOST_MTX_GENERAL && j > i)
+        return host_seterr(err, errlen, HOST_E_FORMAT,
+                           "%s:%lu: entry (%llu, %llu) above the diagonal in a %s file "
+                           "(only the lower triangle may be stored)",
+                           P, r->lineno, (unsigned long long)i, (unsigned long long)j,
+                           host_mtx_symmetry_name(m->symmetry));
+    if (m->symmetry == HOST_MTX_SKEW && i == j)
+        return host_seterr(err, errlen, HOST_E_FORMAT,
+                           "%s:%lu: diagonal entry (%llu, %llu) in a skew-symmetric file", P,
+                           r->lineno, (unsigned long long)i, (unsigned long long)j);
+    if (push(m, cap, (uint32_t)(i - 1), (uint32_t)(j - 1), v))
+        return host_seterr(err, errlen, HOST_E_NOMEM, "%s:%lu: out of memory", P, r->lineno);
+    if (m->symmetry != HOST_MTX_GENERAL && i != j &&
+        push(m, cap, (uint32_t)(j - 1), (uint32_t)(i - 1), m->symmetry == HOST_MTX_SKEW ? -v : v))
+        return host_seterr(err, errlen, HOST_E_NOMEM, "%s:%lu: out of memory", P, r->lineno);
+    return HOST_OK;
+}
+
+static int read_body(reader_t *r, host_mtx_t *m, const host_mtx_limits_t *lim, char *err,
+                     size_t errlen)
+{
+    int rc = read_banner(r, m, err, errlen);
+    if (rc == HOST_OK)
+        rc = read_size(r, m, lim, err, errlen);
     uint64_t cap = 0;
-    for (uint64_t e = 0; e < nnz; e++) {
+    for (uint64_t e = 0; rc == HOST_OK && e < m->nnz_file; e++) {
         rc = next_data_line(r, err, errlen);
-        if (rc < 0)
-            return rc;
         if (rc == 0)
             return host_seterr(err, errlen, HOST_E_FORMAT,
-                               "%s:%lu: too few entries: file ends after %llu of %llu", P,
-                               r->lineno, (unsigned long long)e, (unsigned long long)nnz);
-        nt = split(r->line, tok);
-        if (nt != want)
-            return host_seterr(err, errlen, HOST_E_FORMAT,
-                               "%s:%lu: entry %llu: expected %d fields (%s), got %d", P,
-                               r->lineno, (unsigned long long)e + 1, want,
-                               want == 2 ? "row col" : "row col value", nt);
-        uint64_t i, j;
-        if (parse_u64(tok[0], &i) || parse_u64(tok[1], &j))
-            return host_seterr(err, errlen, HOST_E_FORMAT,
-                               "%s:%lu: malformed index '%s %s' (positive integers expected)",
-                               P, r->lineno, tok[0], tok[1]);
-        if (i < 1 || i > rows || j < 1 || j > cols)
-            return host_seterr(err, errlen, HOST_E_RANGE,
-                               "%s:%lu: index (%llu, %llu) out of range 1..%llu x 1..%llu", P,
-                               r->lineno, (unsigned long long)i, (unsigned long long)j,
-                               (unsigned long long)rows, (unsigned long long)cols);
-        double v = 1.0;
-        if (m->field == HOST_MTX_REAL && parse_real(tok[2], &v))
-            return host_seterr(err, errlen, HOST_E_FORMAT,
-                               "%s:%lu: malformed or non-finite real number '%s'", P, r->lineno,
-                               tok[2]);
-        if (m->field == HOST_MTX_INTEGER && parse_int(tok[2], &v))
-            return host_seterr(err, errlen, HOST_E_FORMAT, "%s:%lu: malformed integer '%s'", P,
-                               r->lineno, tok[2]);
-        if (m->symmetry != HOST_MTX_GENERAL && j > i)
-            return host_seterr(err, errlen, HOST_E_FORMAT,
-                               "%s:%lu: entry (%llu, %llu) above the diagonal in a %s file "
-                               "(only the lower triangle may be stored)",
-                               P, r->lineno, (unsigned long long)i, (unsigned long long)j,
-                               host_mtx_symmetry_name(m->symmetry));
-        if (m->symmetry == HOST_MTX_SKEW && i == j)
-            return host_seterr(err, errlen, HOST_E_FORMAT,
-                               "%s:%lu: diagonal entry (%llu, %llu) in a skew-symmetric file", P,
-                               r->lineno, (unsigned long long)i, (unsigned long long)j);
-        if (push(m, &cap, (uint32_t)(i - 1), (uint32_t)(j - 1), v))
-            return host_seterr(err, errlen, HOST_E_NOMEM, "%s:%lu: out of memory", P, r->lineno);
-        if (m->symmetry != HOST_MTX_GENERAL && i != j &&
-            push(m, &cap, (uint32_t)(j - 1), (uint32_t)(i - 1),
-                 m->symmetry == HOST_MTX_SKEW ? -v : v))
-            return host_seterr(err, errlen, HOST_E_NOMEM, "%s:%lu: out of memory", P, r->lineno);
+                               "%s:%lu: too few entries: file ends after %llu of %llu", r->path,
+                               r->lineno, (unsigned long long)e, (unsigned long long)m->nnz_file);
+        if (rc > 0)
+            rc = read_entry(r, m, e, &cap, err, errlen);
     }
+    if (rc != HOST_OK)
+        return rc;
     rc = next_data_line(r, err, errlen);
     if (rc < 0)
         return rc;
     if (rc > 0)
         return host_seterr(err, errlen, HOST_E_FORMAT,
-                           "%s:%lu: too many entries: the size line declares %llu", P, r->lineno,
-                           (unsigned long long)nnz);
+                           "%s:%lu: too many entries: the size line declares %llu", r->path,
+                           r->lineno, (unsigned long long)m->nnz_file);
     return HOST_OK;
 }
 
 int host_mtx_read(const char *path, host_mtx_t *m, char *err, size_t errlen)
 {
+    static const host_mtx_limits_t lim = HOST_MTX_LIMITS_DEFAULT;
+    return host_mtx_read_limited(path, &lim, m, err, errlen);
+}
+
+int host_mtx_read_limited(const char *path, const host_mtx_limits_t *lim, host_mtx_t *m,
+                          char *err, size_t errlen)
+{
     if (m != NULL)
         memset(m, 0, sizeof *m);
-    if (path == NULL || m == NULL)
+    if (path == NULL || m == NULL || lim == NULL)
         return host_seterr(err, errlen, HOST_E_ARG, "host_mtx_read: NULL argument");
     reader_t r = {0};
     r.path = path;
     r.f = fopen(path, "r");
     if (r.f == NULL)
         return host_seterr(err, errlen, HOST_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    int rc = read_body(&r, m, err, errlen);
+    int rc = read_body(&r, m, lim, err, errlen);
     free(r.line);
     fclose(r.f);
     if (rc != 0)

@@ -12,7 +12,16 @@
  * banner, `array` format, complex/hermitian, bad size line, symmetric with rows != cols,
  * index out of range, entries above the diagonal in (skew-)symmetric files or on the diagonal
  * in skew-symmetric files, malformed or non-finite numbers, extra tokens, too few or too many
- * entries, NUL bytes, more than HOST_MTX_MAX_NNZ entries.  A missing file gives HOST_E_IO.
+ * entries, NUL bytes, more than HOST_MTX_MAX_NNZ entries.  A missing file or a folder gives
+ * HOST_E_IO.
+ *
+ * Limits: host_mtx_read_limited() takes the caller's limits on the declared size (rows,
+ * columns, entries, rows x columns, and whether an empty 0-row or 0-column matrix is accepted)
+ * and checks the size line against them before anything is allocated: a file declaring more
+ * than the caller can run fails at once with HOST_E_RANGE and "<file>:<line>: the size line
+ * declares N columns, more than the limit L (<why>)".  host_mtx_read() uses
+ * HOST_MTX_LIMITS_DEFAULT: what the reader itself can hold (32-bit indices, HOST_MTX_MAX_NNZ
+ * entries), and a 0 x 0 matrix is a valid file.
  */
 #ifndef SPARSEGEN_HOST_MTX_H
 #define SPARSEGEN_HOST_MTX_H
@@ -36,8 +45,21 @@ typedef struct host_mtx {
     double *val;
 } host_mtx_t;
 
+typedef struct host_mtx_limits {
+    uint64_t max_rows, max_cols; /* declared rows / columns (at most UINT32_MAX is held) */
+    uint64_t max_entries;        /* entries on the size line (before symmetric mirroring) */
+    uint64_t max_elems;          /* declared rows x columns; 0: no limit */
+    int nonempty;                /* 1: a matrix with 0 rows or 0 columns is an error */
+    const char *why;             /* what the limits stand for, quoted in messages; may be NULL */
+} host_mtx_limits_t;
+
+#define HOST_MTX_LIMITS_DEFAULT {UINT32_MAX, UINT32_MAX, HOST_MTX_MAX_NNZ, 0, 0, NULL}
+
 /* Read `path` into *m (which is overwritten; free with host_mtx_free, also safe after failure). */
 int host_mtx_read(const char *path, host_mtx_t *m, char *err, size_t errlen);
+/* The same, with the caller's limits on the declared size (see above). */
+int host_mtx_read_limited(const char *path, const host_mtx_limits_t *lim, host_mtx_t *m,
+                          char *err, size_t errlen);
 void host_mtx_free(host_mtx_t *m);
 
 /* Dense row-major copy (rows*cols doubles, duplicates summed); caller frees *out with free().

@@ -245,3 +245,4 @@ module @@P@@_csr (
   assign irq_o            = done_q || (err_q != 6'd0);
 
 endmodule
+`default_nettype wire

@@ -317,3 +317,4 @@ module @@P@@_ctrl (
   assign nnz_b_o         = nnz_b_q;
 
 endmodule
+`default_nettype wire

@@ -89,3 +89,4 @@ module @@P@@_pe (
   assign acc_o   = acc_q;
 
 endmodule
+`default_nettype wire

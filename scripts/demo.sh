@@ -21,3 +21,8 @@ echo "== one 8x8 output tile: 8 neurons x 8 images, K = 1024 input features"
 echo
 echo "== a 32 x 16 block of the layer output, tiled onto the array (8 tiles)"
 "$vd/sim_run" --workload graphchallenge --data "$data" --m 32 --n 16 --row0 64 --col0 100
+echo
+echo "== your own matrices: SuiteSparse west0067 (67 x 67, real) as A, a random 67 x 16 B, the whole"
+echo "   product tiled onto the array, C written as Matrix Market (docs/run.md)"
+mkdir -p build/demo
+build/bin/sparsegen run "$vd/out" --a "$data/suitesparse/west0067.mtx" --out build/demo/C.mtx

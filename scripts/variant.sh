@@ -3,25 +3,42 @@
 # (tb_rtl) and the simulation runner (sim_run) against that one model.
 #   scripts/variant.sh NAME [sparsegen options...]
 # Result: build/variants/NAME/{out/ (generated), obj/ (Verilator), tb_rtl, sim_run}.
-# Rebuilds only what changed: an unchanged generated folder reuses the Verilated model.
+# Rebuilds only what changed, and never less: the model and everything linked against it are
+# rebuilt when any generated file changed since the last successful build (the checksums of
+# every file in out/ are kept in built.md5), and tb_rtl/sim_run are relinked when a test-bench,
+# host, golden or generator header, a test-bench source or a library they link is newer.
+# SG_GEN_BIN: the generator to run (default build/bin/sparsegen).
 set -euo pipefail
-name=${1:?usage: variant.sh NAME [sparsegen options...]}
+usage="usage: scripts/variant.sh NAME [sparsegen options...]   (e.g. scripts/variant.sh v3x5 --rows 3 --cols 5)"
+if [ $# -lt 1 ] || [ -z "$1" ] || [ "${1#-}" != "$1" ]; then
+  echo "$usage" >&2
+  exit 2
+fi
+name=$1
 shift
+case "$name" in
+  */* | . | ..) echo "variant.sh: NAME '$name' must be a plain folder name; $usage" >&2; exit 2 ;;
+esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 vd=build/variants/$name
 mkdir -p "$vd"
 jobs=${SG_JOBS_MAKE:-2}
+gen=${SG_GEN_BIN:-build/bin/sparsegen}
 
 make -s build/bin/sparsegen build/lib/libsg_sw.a >/dev/null
 
-# 1. generate (sparsegen replaces the folder atomically); rebuild the model only if the
-#    generated files changed
-old_sum=$(cat "$vd/out/files.f" "$vd/out/rtl/"*.v 2>/dev/null | md5sum || true)
-build/bin/sparsegen "$@" --out "$vd/out" >/dev/null
-new_sum=$(cat "$vd/out/files.f" "$vd/out/rtl/"*.v | md5sum)
-if [ "$old_sum" != "$new_sum" ]; then
-  rm -rf "$vd/obj" "$vd/obj_trace" "$vd/tb_rtl" "$vd/tb_rtl_trace" "$vd/sim_run"
+# 1. generate (sparsegen replaces the folder atomically); everything built from an earlier
+#    generated folder goes when any of its files changed (or no build ever completed)
+"$gen" "$@" --out "$vd/out" >/dev/null
+sums() { (cd "$vd/out" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 md5sum); }
+sums >"$vd/gen.md5"
+if ! cmp -s "$vd/gen.md5" "$vd/built.md5"; then
+  if [ -f "$vd/built.md5" ]; then
+    changed=$( (diff "$vd/built.md5" "$vd/gen.md5" || true) | sed -n 's|^[<>] [0-9a-f]*  \./||p' | sort -u | tr '\n' ' ')
+    echo "variant.sh: $name: generated files changed ($changed): rebuilding the model, tb_rtl and sim_run" >&2
+  fi
+  rm -rf "$vd/obj" "$vd/obj_trace" "$vd/tb_rtl" "$vd/tb_rtl_trace" "$vd/sim_run" "$vd"/*.o "$vd/built.md5"
 fi
 top=$(sed -n 's/.*"top": "\([^"]*\)".*/\1/p' "$vd/out/manifest.json")
 files=$(grep -v '^//' "$vd/out/files.f" | sed "s|^|$vd/out/|" | tr '\n' ' ')
@@ -63,7 +80,7 @@ need() { # need TARGET DEPS... : true when TARGET is missing or older than a dep
 }
 tbsrc="tb/bus.c tb/test_rtl.c tb/rtl_main.c"
 runsrc="tb/bus.c tb/sim_run.c"
-deps="$vd/obj/V${top}__ALL.a build/lib/libsg_sw.a tb/dut_shim.cpp tb/dut_shim.h tb/bus.h $(ls golden/*.h host/*.h)"
+deps="$vd/obj/V${top}__ALL.a build/lib/libsg_sw.a tb/dut_shim.cpp $(ls tb/*.h golden/*.h host/*.h gen/*.h gen/*.def 2>/dev/null)"
 if need "$vd/dut_shim.o" tb/dut_shim.cpp tb/dut_shim.h "$vd/obj/V${top}__ALL.a"; then
   g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -faligned-new -isystem "$vd/obj" -isystem "$vinc" -isystem "$vinc/vltstd" \
     -DVTOP="V${top}" -DVTOP_H="\"V${top}.h\"" -c tb/dut_shim.cpp -o "$vd/dut_shim.o"
@@ -90,4 +107,5 @@ if [ -f "$vd/obj_trace/V${top}__ALL.a" ]; then
     "$vd/obj_trace/V${top}__ALL.a" "$vd/obj_trace/verilated.o" "$vd/obj_trace/verilated_threads.o" \
     "$vd/obj_trace/verilated_fst_c.o" build/lib/libsg_sw.a $(pkg-config --libs check) -pthread -lz
 fi
+cp "$vd/gen.md5" "$vd/built.md5" # the model and its binaries now match these generated files
 echo "$vd"

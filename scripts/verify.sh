@@ -114,8 +114,11 @@ echo "tools: $(verilator --version | head -1); $(yosys -V | head -1); gcc $(gcc 
 plain_step build "$rep/build.log" make -s all build/bin/test_sw build/bin/test_sw_san build/bin/test_gen build/bin/sparsegen_san
 check_step gen "$rep/gen.log" build/bin/test_gen
 SG_GEN_BIN=build/bin/sparsegen_san check_step gen_asan_ubsan "$rep/gen_san.log" build/bin/test_gen
+check_step inputs_fuzz_asan_ubsan "$rep/inputs.log" bash -c "make -s build/bin/test_inputs_san && build/bin/test_inputs_san"
+plain_step variant_stale "$rep/variant_stale.log" scripts/variant_stale_test.sh
 check_step golden_host "$rep/sw.log" build/bin/test_sw
 check_step golden_host_asan_ubsan "$rep/sw_san.log" build/bin/test_sw_san
+check_step cli "$rep/cli.log" tb/test_cli.sh   # sparsegen run/list/synth, runner bad inputs (docs/run.md)
 
 # hand-picked variants, then random valid ones drawn from the seed (3 by default, 10 in full)
 nrand=3

@@ -7,20 +7,16 @@
 #include <stdlib.h>
 
 #include "sparsegen_params.h"
+#include "tb_check.h"
+#include "variant_name.h"
 
 Suite *make_rtl_suite(void);
 uint64_t rtl_seed_get(void);
 
 int main(void) {
   uint64_t seed = rtl_seed_get();
-  printf("tb_rtl: variant %s (%ux%u data_w %u acc_w %u kmax %u window %u sparsity %s), seed %" PRIu64 "\n",
-         SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW, SG_SPARSITY, seed);
+  printf("tb_rtl: variant %s (prefix %s, %ux%u data_w %u acc_w %u kmax %u window %u sparsity %s), seed %" PRIu64 "\n",
+         tb_variant_name(), SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW, SG_SPARSITY, seed);
   fflush(stdout);
-  SRunner *sr = srunner_create(make_rtl_suite());
-  const char *tap = getenv("SG_TAP_FILE");
-  if (tap && *tap) srunner_set_tap(sr, tap);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? 1 : 0;
+  return tb_check_run(make_rtl_suite());
 }

@@ -24,6 +24,7 @@
 #include "gold.h"
 #include "host_driver.h"
 #include "sparsegen_params.h"
+#include "variant_name.h"
 
 #ifndef SG_TB_BIN
 #define SG_TB_BIN "tb_rtl"
@@ -127,8 +128,11 @@ typedef struct rtl_state {
   uint32_t jobs, sparse_jobs;
 } rtl_state_t;
 
+static uint64_t rtl_salt; /* of the model opened last: names its waveform file */
+
 static void rtl_open(rtl_state_t *s, uint64_t salt, unsigned p_valid, unsigned p_ready) {
   memset(s, 0, sizeof *s);
+  rtl_salt = salt;
   ck_assert_msg(tb_init(&s->tb, rtl_seed_get() ^ (salt * 0x9E3779B97F4A7C15ull), p_valid, p_ready) == 0,
                 "cannot create the Verilated model");
   s->dev = tb_dev(&s->tb);
@@ -140,8 +144,8 @@ static void rtl_open(rtl_state_t *s, uint64_t salt, unsigned p_valid, unsigned p
     if (dut_trace(s->tb.dut, path) == 0)
       fprintf(stderr, "trace: %s\n", path);
     else
-      fprintf(stderr, "trace: this binary has no tracing; build tb_rtl_trace with SG_TRACE_BUILD=1 "
-                      "scripts/variant.sh (same arguments)\n");
+      fprintf(stderr, "trace: this binary has no tracing; run \"$(scripts/model.sh %s --trace)/tb_rtl_trace\"\n",
+              tb_variant_dir());
   }
 }
 
@@ -187,15 +191,20 @@ static void rtl_cov_job(const gold_job_t *job, const gold_counters_t *gc, const 
 
 static unsigned rtl_jobs_per_density(void);
 
+/* The failing test's variant, seed, reproduce and waveform commands: once per test (Check
+ * forks each test), however many of its jobs fail. */
 static void rtl_repro(const char *what) {
+  static const char *said;
+  if (said && !strcmp(said, what)) return;
+  said = what;
   fprintf(stderr,
-          "  variant %s (%ux%u data_w %u acc_w %u kmax %u window %u), seed %" PRIu64 "\n"
+          "  variant %s (prefix %s, %ux%u data_w %u acc_w %u kmax %u window %u), seed %" PRIu64 "\n"
           "  reproduce: SG_SEED=%" PRIu64 " SG_JOBS=%u CK_RUN_CASE='%s' %s\n"
-          "  waveform:  SG_TRACE=/tmp/wave SG_SEED=%" PRIu64 " SG_JOBS=%u CK_RUN_CASE='%s' %s_trace "
-          "(build it with SG_TRACE_BUILD=1 and the same scripts/variant.sh command)\n",
-          SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW, rtl_seed_get(),
-          rtl_seed_get(), rtl_jobs_per_density(), what, SG_TB_BIN, rtl_seed_get(),
-          rtl_jobs_per_density(), what, SG_TB_BIN);
+          "  waveform:  SG_TRACE=/tmp/wave SG_SEED=%" PRIu64 " SG_JOBS=%u CK_RUN_CASE='%s' "
+          "\"$(scripts/model.sh %s --trace)/tb_rtl_trace\"  (this test: /tmp/wave-%" PRIu64 ".fst)\n",
+          tb_variant_name(), SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW,
+          rtl_seed_get(), rtl_seed_get(), rtl_jobs_per_density(), what, SG_TB_BIN, rtl_seed_get(),
+          rtl_jobs_per_density(), what, tb_variant_dir(), rtl_salt);
 }
 
 /* Runs the job on the device and on golden; returns the number of mismatches (0 = pass). */
