@@ -15,8 +15,9 @@
 #            area per PE. Memories become flip-flops (no SRAM macros).
 #
 # Output: build/synth/<NAME>-<HASH>/<TARGET>.json (+ <TARGET>.log and other files), NAME the
-# variant's folder name (the parent's for build/variants/NAME/out), HASH 6 hex digits of the
-# folder's absolute path, so two folders of the same name never share reports
+# variant's folder name (the parent's for build/variants/NAME/out), HASH the first 8 hex digits
+# of the MD5 of the folder's absolute path (as build/models/NAME-HASH of scripts/model.sh), so
+# two folders of the same name never share reports
 # (`scripts/synth/sgsynth.py synthname DIR` prints it). iCE40 writes ice40_<dev>_<pkg>.json per
 # part and ice40.json, which lists every part run ("parts") and carries the up5k/sg48 report
 # (else the newest part's) at its top level. SG_SYNTH_ROOT overrides build/synth.

@@ -30,12 +30,12 @@ def variant_name(path):
 
 
 def synth_name(path):
-    """Folder of a variant's reports under build/synth: NAME-HASH, HASH the first 6 hex digits
-    of the SHA-1 of the folder's absolute real path. Two folders with the same name (a preset
-    folder and build/variants/NAME/out) get different report folders; the same folder always
-    gets the same one."""
-    real = os.path.realpath(path)
-    return "%s-%s" % (variant_name(path), hashlib.sha1(real.encode()).hexdigest()[:6])
+    """Folder of a variant's reports under build/synth: NAME-HASH, HASH the first 8 hex digits
+    of the MD5 of the folder's absolute path, the rule of the model cache (scripts/model.sh,
+    build/models/NAME-HASH), so one variant has the same NAME-HASH in both. Two folders with
+    the same name (a preset folder and build/variants/NAME/out) get different report folders;
+    the same folder always gets the same one."""
+    return "%s-%s" % (variant_name(path), hashlib.md5(os.path.abspath(path).encode()).hexdigest()[:8])
 
 def manifest(vdir):
     with open(os.path.join(vdir, "manifest.json")) as f:
