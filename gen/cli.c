@@ -215,8 +215,8 @@ static int cli_list_one(const char *name, const char *vdir, const char *model, c
   const char *p = strstr(text, "\"parameters\"");
   char pre[64], r[16], c[16], dw[16], aw[16], km[16], w[16], sp[32], params[160];
   snprintf(params, sizeof params, "%sx%s int%s acc%s kmax %s window %s %s", cli_json(text, p, "rows", r, sizeof r),
-           cli_json(text, p, "cols", c, sizeof c), cli_json(text, p, "data_w", dw, sizeof dw),
-           cli_json(text, p, "acc_w", aw, sizeof aw), cli_json(text, p, "kmax", km, sizeof km),
+           cli_json(text, p, "cols", c, sizeof c), cli_json(text, p, "data_width", dw, sizeof dw),
+           cli_json(text, p, "acc_width", aw, sizeof aw), cli_json(text, p, "kmax", km, sizeof km),
            cli_json(text, p, "window", w, sizeof w), cli_json(text, p, "sparsity", sp, sizeof sp));
   printf("%-14s %-7s %-44s %-9s %s%s%s\n", name, cli_json(text, NULL, "name", pre, sizeof pre), params, built, vdir,
          model ? "  model " : "", model ? model : "");

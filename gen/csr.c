@@ -1,96 +1,289 @@
-/* emit_csr: AXI4-Lite control/status registers (rtl_templates/csr.v). The read multiplexer
- * is emitted here from the register table, with the variant's constants. */
+/* emit_csr: AXI4-Lite control/status registers (rtl_templates/csr.v).  The register decode,
+ * value checks, readback, storage and reset values are emitted here from the register table
+ * (contract/sg_regs.def); the template keeps the bus handshake and ERR/DONE bookkeeping. */
+#include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "gen.h"
-#include "regs.h"
+#include "sg_contract.h"
 #include "tmpl.h"
 
-const sg_reg_info_t sg_regs[SG_REG_COUNT] = {
-#define SG_REG(n, o, a, d) {#n, o, #a, d},
-#include "sg_regs.def"
-#undef SG_REG
-};
-
-/* Value a register reads, as a 32-bit Verilog expression; NULL for ROW_NNZ (emitted per row). */
-static const char *csr_read_expr(gen_ctx_t *g, sg_reg_t r, char *buf, size_t n) {
-  const cfg_t *c = g->cfg;
-  const uint32_t kw = g->d.kw;
-  switch (r) {
-    case SG_REG_ID: snprintf(buf, n, "32'h5350474E"); break;
-    case SG_REG_VERSION:
-      snprintf(buf, n, "32'h%06X",
-               (SG_VERSION_MAJOR << 16) | (SG_VERSION_MINOR << 8) | SG_VERSION_PATCH);
-      break;
-    case SG_REG_PARAM0:
-      snprintf(buf, n, "32'h%08X", c->rows | (c->cols << 8) | (c->data_w << 16) | (c->acc_w << 24));
-      break;
-    case SG_REG_PARAM1: snprintf(buf, n, "32'd%u", c->kmax); break;
-    case SG_REG_PARAM2:
-      snprintf(buf, n, "32'h%08X",
-               c->window | ((c->sparsity == SG_SPARSITY_WEIGHT) << 8) | (c->stream_w << 16));
-      break;
-    case SG_REG_PARAM3:
-      snprintf(buf, n, "32'h%08X",
-               g->d.out_w | (g->d.in_lane_w << 16) | (g->d.elems_per_beat << 24));
-      break;
-    case SG_REG_CTRL: snprintf(buf, n, "32'd0"); break;
-    case SG_REG_MODE: snprintf(buf, n, "{30'd0, mode_q}"); break;
-    case SG_REG_K: snprintf(buf, n, "k_q"); break;
-    case SG_REG_THRESH: snprintf(buf, n, "{23'd0, thresh_q}"); break;
-    case SG_REG_FLAGS: snprintf(buf, n, "{31'd0, acc_q}"); break;
-    case SG_REG_STATUS: snprintf(buf, n, "status"); break;
-    case SG_REG_ERR: snprintf(buf, n, "{26'd0, err_q}"); break;
-    case SG_REG_CYC_TOTAL: snprintf(buf, n, "cyc_total_i"); break;
-    case SG_REG_CYC_LOAD: snprintf(buf, n, "cyc_load_i"); break;
-    case SG_REG_CYC_COMPUTE: snprintf(buf, n, "cyc_compute_i"); break;
-    case SG_REG_CYC_DRAIN: snprintf(buf, n, "cyc_drain_i"); break;
-    case SG_REG_MACS_ISSUED: snprintf(buf, n, "macs_issued_i"); break;
-    case SG_REG_MACS_GATED: snprintf(buf, n, "macs_gated_i"); break;
-    case SG_REG_MACS_SKIPPED: snprintf(buf, n, "macs_skipped_i"); break;
-    case SG_REG_NNZ_A: snprintf(buf, n, "nnz_a_i"); break;
-    case SG_REG_NNZ_B: snprintf(buf, n, "nnz_b_i"); break;
-    case SG_REG_MAX_ROW_NNZ: snprintf(buf, n, "{%u'd0, max_row_nnz_i}", 31 - kw); break;
-    case SG_REG_ROW_NNZ0:
-    case SG_REG_COUNT: return NULL;
-  }
+/* Lower-case copy of s (RTL signal stem of a register or field). */
+static const char *lower(const char *s, char *buf, size_t n) {
+  size_t i = 0;
+  for (; s[i] && i + 1 < n; i++) buf[i] = (char)tolower((unsigned char)s[i]);
+  buf[i] = '\0';
   return buf;
+}
+
+void gen_regfile(const gen_ctx_t *g, sg_regfile_t *rf) {
+  const cfg_t *c = g->cfg;
+  const sg_params_t p = {c->rows, c->cols, c->data_w, c->acc_w, c->kmax,
+                         c->sparsity == SG_SPARSITY_WEIGHT};
+  const sg_ident_t id = {SG_FPUT(VERSION, MAJOR, SG_VERSION_MAJOR) |
+                             SG_FPUT(VERSION, MINOR, SG_VERSION_MINOR) |
+                             SG_FPUT(VERSION, PATCH, SG_VERSION_PATCH),
+                         c->window, c->stream_w, g->d.in_lane_w, g->d.elems_per_beat, g->d.out_w};
+  sg_regfile_init(rf, &p, &id);
+}
+
+/* Width of the storage of a W1C register: bits up to its highest field. */
+static uint32_t reg_width(sg_reg_t r) {
+  uint32_t w = 0;
+  for (int f = 0; f < SG_FIELD_COUNT; f++)
+    if (sg_fields[f].reg == r && sg_fields[f].lsb + sg_fields[f].width > w)
+      w = sg_fields[f].lsb + sg_fields[f].width;
+  return w;
+}
+
+/* RTL expression of an RO field fed by the datapath, its width in *w; NULL for a field whose
+ * value is a constant of the variant (identification). */
+static const char *field_src(const gen_ctx_t *g, int f, uint32_t *w, char *buf, size_t n) {
+  const sg_field_info_t *fi = &sg_fields[f];
+  const sg_reg_info_t *ri = &sg_regs[fi->reg];
+  char lo[32];
+  *w = fi->width;
+  switch ((sg_field_t)f) {
+    case SG_FLD_STATUS_BUSY: return "busy_i";
+    case SG_FLD_STATUS_DONE: return "done_q";
+    case SG_FLD_STATUS_ERROR: snprintf(buf, n, "(err_q != %u'd0)", reg_width(SG_REG_ERR)); return buf;
+    case SG_FLD_STATUS_MODE_USED: return "mode_used_i";
+    case SG_FLD_STATUS_STATE: return "state_i";
+    case SG_FLD_MAX_ROW_NNZ_VALUE: *w = g->d.kw + 1; return "max_row_nnz_i";
+    default: break;
+  }
+  if (ri->access == SG_ACC_RW) {
+    snprintf(buf, n, "%s_q", lower(fi->name, lo, sizeof lo));
+    return buf;
+  }
+  if (ri->access == SG_ACC_RO && strcmp(fi->name, "VALUE") == 0 && fi->reg != SG_REG_ROW_NNZ0) {
+    snprintf(buf, n, "%s_i", lower(ri->name, lo, sizeof lo));
+    return buf;
+  }
+  return NULL;
+}
+
+/* The 32-bit word register r reads, as a Verilog expression: a concatenation of its fields'
+ * sources with zero padding, or the variant's constant when no field has a source. */
+static void read_expr(const gen_ctx_t *g, const sg_regfile_t *rf, sg_reg_t r, sb_t *o) {
+  char parts[8][48];
+  int np = 0, any = 0;
+  uint32_t top = 32;
+  if (sg_regs[r].access == SG_ACC_W1C) {
+    const uint32_t w = reg_width(r);
+    sb_printf(o, w < 32 ? "{%u'd0, err_q}" : "err_q", 32 - w);
+    return;
+  }
+  if (sg_regs[r].access == SG_ACC_WO) {
+    sb_puts(o, "32'd0");
+    return;
+  }
+  for (int f = SG_FIELD_COUNT - 1; f >= 0; f--) { /* fields are listed lsb first */
+    if (sg_fields[f].reg != r) continue;
+    char buf[48];
+    uint32_t w;
+    const char *e = field_src(g, f, &w, buf, sizeof buf);
+    if (e == NULL) continue;
+    any = 1;
+    const uint32_t msb = sg_fields[f].lsb + w;
+    if (top > msb && np < 8) snprintf(parts[np++], sizeof parts[0], "%u'd0", top - msb);
+    if (np < 8) snprintf(parts[np++], sizeof parts[0], "%s", e);
+    top = sg_fields[f].lsb;
+  }
+  if (!any) {
+    sb_printf(o, "32'h%08X", sg_regfile_word(rf, r));
+    return;
+  }
+  if (top > 0 && np < 8) snprintf(parts[np++], sizeof parts[0], "%u'd0", top);
+  if (np == 1) {
+    sb_puts(o, parts[0]);
+    return;
+  }
+  sb_puts(o, "{");
+  for (int i = 0; i < np; i++) sb_printf(o, "%s%s", i ? ", " : "", parts[i]);
+  sb_puts(o, "}");
+}
+
+static void read_cases(const gen_ctx_t *g, const sg_regfile_t *rf, sb_t *rc) {
+  const uint32_t nw = g->d.kw + 1;
+  for (int r = 0; r < SG_REG_COUNT; r++) {
+    if (r == SG_REG_ROW_NNZ0) {
+      for (uint32_t row = 0; row < g->cfg->rows; row++)
+        emit(rc, "10'h%03X: rd_val = {%u'd0, row_nnz_i[%u +: %u]};  // ROW_NNZ[%u]",
+             SG_ADDR_ROW_NNZ(row) / 4, 32 - nw, row * nw, nw, row);
+      continue;
+    }
+    sb_printf(rc, "%*s10'h%03X: rd_val = ", 2 * rc->indent, "", sg_regs[r].offset / 4);
+    if (r == SG_REG_STATUS)
+      sb_puts(rc, "status");
+    else
+      read_expr(g, rf, (sg_reg_t)r, rc);
+    sb_printf(rc, ";  // %s\n", sg_regs[r].name);
+  }
+}
+
+/* Storage of the RW fields: declarations, hold, reset and update lines. */
+static void cfg_regs(sb_t *decl, sb_t *hold, sb_t *rst, sb_t *upd) {
+  for (int f = 0; f < SG_FIELD_COUNT; f++) {
+    if (sg_regs[sg_fields[f].reg].access != SG_ACC_RW) continue;
+    char n[24], q[32], d[32], range[16] = "";
+    const uint32_t w = sg_fields[f].width;
+    lower(sg_fields[f].name, n, sizeof n);
+    snprintf(q, sizeof q, "%s_q", n);
+    snprintf(d, sizeof d, "%s_d", n);
+    if (w > 1) snprintf(range, sizeof range, "[%u:0]", w - 1);
+    emit(decl, "reg  %-7s %s, %s;", range, q, d);
+    emit(hold, "%-8s = %s;", d, q);
+    emit(rst, "%-8s <= %u'd%u;", q, w, sg_fields[f].reset);
+    emit(upd, "%-8s <= %s;", q, d);
+  }
+}
+
+/* Condition "value out of range" of check i on `what`, or "" when the rule cannot fail. */
+static void check_cond(const sg_params_t *p, uint32_t i, const char *what, char *buf, size_t n) {
+  const uint32_t lo = sg_checks[i].min, hi = sg_check_max(i, p);
+  if (lo > 0 && hi < UINT32_MAX)
+    snprintf(buf, n, "(%s < 32'd%u) || (%s > 32'd%u)", what, lo, what, hi);
+  else if (lo > 0)
+    snprintf(buf, n, "%s < 32'd%u", what, lo);
+  else if (hi < UINT32_MAX)
+    snprintf(buf, n, "%s > 32'd%u", what, hi);
+  else
+    buf[0] = '\0';
+}
+
+/* CTRL: ABORT wins; START is refused while busy and when a START rule fails. */
+static void write_ctrl(const sg_params_t *p, sb_t *o) {
+  emit(o, "10'h%03X: begin", SG_ADDR_CTRL / 4);
+  o->indent++;
+  emit(o, "if (wd[%u]) begin", SG_CTRL_ABORT_LSB);
+  emit(o, "  abort_d = 1'b1;");
+  emit(o, "end else if (wd[%u]) begin", SG_CTRL_START_LSB);
+  emit(o, "  if (busy_i) begin");
+  emit(o, "    err_set = ERR_BUSY;");
+  for (uint32_t i = 0; i < sg_nchecks; i++) {
+    if (sg_checks[i].when != SG_WHEN_START) continue;
+    char n[24], q[32], cond[128];
+    snprintf(q, sizeof q, "%s_q", lower(sg_fields[sg_checks[i].field].name, n, sizeof n));
+    check_cond(p, i, q, cond, sizeof cond);
+    if (!cond[0]) continue;
+    emit(o, "  end else if (%s) begin", cond);
+    emit(o, "    err_set = ERR_%s;", sg_fields[sg_checks[i].err].name);
+  }
+  emit(o, "  end else begin");
+  emit(o, "    start_d = 1'b1;");
+  emit(o, "  end");
+  emit(o, "end");
+  o->indent--;
+  emit(o, "end");
+}
+
+/* An RW register: every WRITE rule of its fields on the whole word, then the fields. */
+static void write_rw(const sg_params_t *p, sg_reg_t r, sb_t *o) {
+  emit(o, "10'h%03X: begin  // %s", sg_regs[r].offset / 4, sg_regs[r].name);
+  o->indent++;
+  int nchk = 0;
+  for (uint32_t i = 0; i < sg_nchecks; i++) {
+    if (sg_checks[i].when != SG_WHEN_WRITE || sg_fields[sg_checks[i].field].reg != r) continue;
+    char cond[128];
+    check_cond(p, i, "wd", cond, sizeof cond);
+    if (!cond[0]) continue;
+    emit(o, "%sif (%s) begin", nchk ? "end else " : "", cond);
+    emit(o, "  err_set = ERR_%s;", sg_fields[sg_checks[i].err].name);
+    nchk++;
+  }
+  if (nchk) {
+    emit(o, "end else begin");
+    o->indent++;
+  }
+  for (int f = 0; f < SG_FIELD_COUNT; f++) {
+    if (sg_fields[f].reg != r) continue;
+    char n[32];
+    const uint32_t lsb = sg_fields[f].lsb, msb = lsb + sg_fields[f].width - 1;
+    lower(sg_fields[f].name, n, sizeof n);
+    if (sg_fields[f].width == 32)
+      emit(o, "%s_d = wd;", n);
+    else if (msb == lsb)
+      emit(o, "%s_d = wd[%u];", n, lsb);
+    else
+      emit(o, "%s_d = wd[%u:%u];", n, msb, lsb);
+  }
+  if (nchk) {
+    o->indent--;
+    emit(o, "end");
+  }
+  o->indent--;
+  emit(o, "end");
+}
+
+static void write_cases(const sg_params_t *p, sb_t *o) {
+  for (int r = 0; r < SG_REG_COUNT; r++) {
+    switch (sg_regs[r].access) {
+      case SG_ACC_WO: write_ctrl(p, o); break;
+      case SG_ACC_RW: write_rw(p, (sg_reg_t)r, o); break;
+      case SG_ACC_W1C: /* cleared in the bookkeeping block below */
+        emit(o, "10'h%03X: begin  // %s", sg_regs[r].offset / 4, sg_regs[r].name);
+        emit(o, "end");
+        break;
+      case SG_ACC_RO: break;
+    }
+  }
+}
+
+static void err_bits(sb_t *o) {
+  const uint32_t w = reg_width(SG_REG_ERR);
+  for (int f = 0; f < SG_FIELD_COUNT; f++)
+    if (sg_fields[f].reg == SG_REG_ERR)
+      emit(o, "localparam [%u:0] ERR_%-6s = %u'h%02X;", w - 1, sg_fields[f].name, w,
+           1u << sg_fields[f].lsb);
+}
+
+static void chop(sb_t *s) {
+  if (s->len) s->buf[--s->len] = '\0';
 }
 
 int emit_csr(gen_ctx_t *g, sb_t *out) {
   const cfg_t *c = g->cfg;
   const uint32_t nw = g->d.kw + 1;
-  sb_t rc;
-  sb_init(&rc);
-  rc.indent = 3;
-  char e[96];
-  for (int r = 0; r < SG_REG_COUNT; r++) {
-    if (r == SG_REG_ROW_NNZ0) {
-      for (uint32_t row = 0; row < c->rows; row++)
-        emit(&rc, "10'h%03X: rd_val = {%u'd0, row_nnz_i[%u +: %u]};  // ROW_NNZ[%u]",
-             (sg_regs[r].offset + 4 * row) / 4, 32 - nw, row * nw, nw, row);
-      continue;
-    }
-    emit(&rc, "10'h%03X: rd_val = %s;  // %s", sg_regs[r].offset / 4,
-         csr_read_expr(g, (sg_reg_t)r, e, sizeof e), sg_regs[r].name);
+  sg_regfile_t rf;
+  gen_regfile(g, &rf);
+  enum { RC, WC, EB, DECL, HOLD, RST, UPD, ST, NSB };
+  static const char *const hole[NSB] = {"READ_CASES", "WRITE_CASES", "ERR_BITS",  "CFG_REGS",
+                                        "CFG_HOLD",   "CFG_RESET",   "CFG_UPDATE", "STATUS_WORD"};
+  static const int indent[NSB] = {3, 5, 1, 1, 2, 3, 3, 0};
+  sb_t sb[NSB];
+  for (int i = 0; i < NSB; i++) {
+    sb_init(&sb[i]);
+    sb[i].indent = indent[i];
   }
-  if (rc.len) rc.buf[--rc.len] = '\0';
+  read_cases(g, &rf, &sb[RC]);
+  write_cases(&rf.p, &sb[WC]);
+  err_bits(&sb[EB]);
+  cfg_regs(&sb[DECL], &sb[HOLD], &sb[RST], &sb[UPD]);
+  read_expr(g, &rf, SG_REG_STATUS, &sb[ST]);
 
-  static char w[6][12];
-  const sg_reg_t wr[6] = {SG_REG_CTRL, SG_REG_MODE, SG_REG_K, SG_REG_THRESH, SG_REG_FLAGS, SG_REG_ERR};
-  const char *wn[6] = {"W_CTRL", "W_MODE", "W_K", "W_THRESH", "W_FLAGS", "W_ERR"};
   tmpl_holes_t hs = {0};
-  for (int i = 0; i < 6; i++) {
-    snprintf(w[i], sizeof w[i], "%03X", sg_regs[wr[i]].offset / 4);
-    tmpl_set(&hs, wn[i], w[i]);
+  int oom = 0;
+  for (int i = 0; i < NSB; i++) {
+    if (i != ST) chop(&sb[i]);
+    tmpl_set(&hs, hole[i], sb_str(&sb[i]));
+    oom |= sb[i].oom;
   }
+  char werr[8];
+  snprintf(werr, sizeof werr, "%03X", SG_ADDR_ERR / 4);
+  tmpl_set(&hs, "W_ERR", werr);
+  tmpl_setu(&hs, "ERR_W", reg_width(SG_REG_ERR));
+  tmpl_setu(&hs, "ERR_MSB", reg_width(SG_REG_ERR) - 1);
+  /* ports carrying register fields are as wide as the fields */
+  tmpl_setu(&hs, "MODE_MSB", SG_MODE_MODE_WIDTH - 1);
+  tmpl_setu(&hs, "THRESH_MSB", SG_THRESH_THRESH_WIDTH - 1);
+  tmpl_setu(&hs, "STATE_MSB", SG_STATUS_STATE_WIDTH - 1);
+  tmpl_setu(&hs, "MODE_USED_MSB", SG_STATUS_MODE_USED_WIDTH - 1);
   tmpl_setu(&hs, "KW", g->d.kw);
-  tmpl_setu(&hs, "KMAX", c->kmax);
   tmpl_setu(&hs, "NW", nw);
   tmpl_setu(&hs, "RNW", c->rows * nw);
-  tmpl_setu(&hs, "MODE_MAX", c->sparsity == SG_SPARSITY_WEIGHT ? 2 : 0);
-  tmpl_set(&hs, "READ_CASES", sb_str(&rc));
-  int ret = rc.oom ? -1 : emit_from_template(g, out, "csr.v", &hs);
-  sb_free(&rc);
+  int ret = oom ? -1 : emit_from_template(g, out, "csr.v", &hs);
+  for (int i = 0; i < NSB; i++) sb_free(&sb[i]);
   return ret;
 }

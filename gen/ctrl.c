@@ -9,24 +9,26 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   const uint32_t R = c->rows, C = c->cols;
   tmpl_holes_t hs = {0};
   static char ext[96];
-  tmpl_setu(&hs, "KW", g->d.kw);
-  tmpl_setu(&hs, "KW1", g->d.kw + 1);
-  tmpl_setu(&hs, "BW", cfg_clog2(g->d.beats_per_slice));
+  gen_widths_t w;
+  gen_widths(g, &w);
+  tmpl_setu(&hs, "KW", w.kw);
+  tmpl_setu(&hs, "KW1", w.nw);
+  tmpl_setu(&hs, "BW", w.bw);
   tmpl_setu(&hs, "BPS_M1", g->d.beats_per_slice - 1);
-  tmpl_setu(&hs, "NBW", cfg_clog2(C + 1));
-  tmpl_setu(&hs, "ICW", cfg_clog2(R + 1));
-  tmpl_setu(&hs, "TGW", cfg_clog2(R * C + 1));
-  tmpl_setu(&hs, "RRW", cfg_clog2(R));
-  tmpl_setu(&hs, "CCW", cfg_clog2(C));
+  tmpl_setu(&hs, "NBW", w.nbw);
+  tmpl_setu(&hs, "ICW", w.icw);
+  tmpl_setu(&hs, "TGW", w.tgw);
+  tmpl_setu(&hs, "RRW", w.rrw);
+  tmpl_setu(&hs, "CCW", w.ccw);
   tmpl_setu(&hs, "R_M1", R - 1);
   tmpl_setu(&hs, "C_M1", C - 1);
   tmpl_setu(&hs, "C", C);
   tmpl_setu(&hs, "RC", R * C);
-  tmpl_setu(&hs, "FCW", cfg_clog2(C));
+  tmpl_setu(&hs, "FCW", w.ccw);
   tmpl_setu(&hs, "FLUSH_M1", C - 1);
-  tmpl_setu(&hs, "DCW", g->d.kw + 10);
-  tmpl_setu(&hs, "AW", c->acc_w);
-  tmpl_setu(&hs, "OW", g->d.out_w);
+  tmpl_setu(&hs, "DCW", w.kw + 10);
+  tmpl_setu(&hs, "AW", w.aw);
+  tmpl_setu(&hs, "OW", w.ow);
   if (g->d.out_w > c->acc_w)
     snprintf(ext, sizeof ext, "{{%u{drain_data_i[%u]}}, drain_data_i}", g->d.out_w - c->acc_w,
              c->acc_w - 1);

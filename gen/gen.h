@@ -1,5 +1,5 @@
 /* gen: the emitters, one per generated module or file. Each appends one complete file to an
- * sb_t and returns 0, or -1 with a message in err. */
+ * sb_t and returns 0, or -1 with a message in g->errbuf (empty: out of memory). */
 #ifndef SG_GEN_H
 #define SG_GEN_H
 #include <stddef.h>
@@ -21,6 +21,12 @@ int emit_from_template(gen_ctx_t *g, sb_t *out, const char *tname, void *holes);
 /* The same over a given template text (e.g. one assembled from fragments). */
 int emit_from_text(gen_ctx_t *g, sb_t *out, const char *tname, const char *text, void *holes);
 
+/* The variant's register file after reset (contract/sg_regs.def): identification fields hold
+ * the variant's values; CSR readback constants, regmap.md and the params header read it. */
+void gen_regfile(const gen_ctx_t *g, sg_regfile_t *rf);
+/* "data_width" for the option "data-width": the one spelling of a key in every output. */
+const char *gen_key(const char *option, char *buf, size_t n);
+
 int emit_pe(gen_ctx_t *g, sb_t *out);
 int emit_row(gen_ctx_t *g, sb_t *out);
 int emit_ctrl(gen_ctx_t *g, sb_t *out);
@@ -31,10 +37,21 @@ typedef struct gen_port {
   uint32_t width;
 } gen_port_t;
 int gen_top_ports(const gen_ctx_t *g, gen_port_t *p, int max);
+/* Port widths of the generated modules: every width rule, computed once (gen/ports.c). */
+typedef struct gen_widths {
+  uint32_t kw, nw, bw, nbw, icw, gcw, tgw, rrw, ccw, dw, aw, ow, bww;
+} gen_widths_t;
+void gen_widths(const gen_ctx_t *g, gen_widths_t *w);
+/* A port of an emitted module, read back from its text. */
+typedef struct gen_pport {
+  char name[40];
+  int out;
+  uint32_t width;
+} gen_pport_t;
+/* Reads the port list of the (first) module in text: number of ports, or -1 with err. */
+int gen_module_ports(const char *text, gen_pport_t *p, int max, char *err, size_t errlen);
 int emit_params_h(gen_ctx_t *g, sb_t *out);
 int emit_manifest(gen_ctx_t *g, sb_t *out, const char *const *files, int nfiles);
 int emit_regmap(gen_ctx_t *g, sb_t *out);
 
-/* Module names: "<name>_<suffix>" */
-#define GEN_MODULES(X) X(pe) X(row) X(ctrl) X(csr) X(top)
 #endif

@@ -1,9 +1,10 @@
 /* The non-RTL outputs: sparsegen_params.h, manifest.json and regmap.md. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gen.h"
-#include "regs.h"
+#include "sg_contract.h"
 
 int emit_params_h(gen_ctx_t *g, sb_t *o) {
   const cfg_t *c = g->cfg;
@@ -13,8 +14,9 @@ int emit_params_h(gen_ctx_t *g, sb_t *o) {
   emit(o, "#ifndef SPARSEGEN_PARAMS_H");
   emit(o, "#define SPARSEGEN_PARAMS_H");
   emit(o, "#define SG_GEN_VERSION \"%s\"", SG_VERSION_STR);
-  emit(o, "#define SG_GEN_VERSION_WORD 0x%06Xu",
-       (SG_VERSION_MAJOR << 16) | (SG_VERSION_MINOR << 8) | SG_VERSION_PATCH);
+  sg_regfile_t rf;
+  gen_regfile(g, &rf);
+  emit(o, "#define SG_GEN_VERSION_WORD 0x%06Xu", sg_regfile_word(&rf, SG_REG_VERSION));
   emit(o, "#define SG_VARIANT \"%s\"", c->name);
   emit(o, "#define SG_TOP \"%s_top\"", c->name);
   emit(o, "#define SG_PRESET \"%s\"", c->preset);
@@ -31,7 +33,7 @@ int emit_params_h(gen_ctx_t *g, sb_t *o) {
   emit(o, "#define SG_ELEMS_PER_BEAT %uu", g->d.elems_per_beat);
   emit(o, "#define SG_BEATS_PER_SLICE %uu", g->d.beats_per_slice);
   emit(o, "#define SG_OUT_STREAM_W %uu", g->d.out_w);
-  emit(o, "#define SG_ID_MAGIC 0x5350474Eu");
+  emit(o, "#define SG_ID_MAGIC 0x%08Xu", sg_regfile_word(&rf, SG_REG_ID));
   emit(o, "#endif");
   return o->oom ? -1 : 0;
 }
@@ -65,7 +67,8 @@ int emit_manifest(gen_ctx_t *g, sb_t *o, const char *const *files, int nfiles) {
   sb_puts(o, "],\n  \"filelist\": \"files.f\",\n  \"params_header\": \"sparsegen_params.h\",\n");
   sb_puts(o, "  \"regmap\": \"regmap.md\",\n  \"parameters\": {\n");
   sb_printf(o, "    \"preset\": \"%s\",\n", c->preset);
-#define X(f, opt, d, lo, hi, h) sb_printf(o, "    \"%s\": %u,\n", #f, c->f);
+  char key[32];
+#define X(f, opt, d, lo, hi, h) sb_printf(o, "    \"%s\": %u,\n", gen_key(opt, key, sizeof key), c->f);
   CFG_UINT_KEYS(X)
 #undef X
   sb_printf(o, "    \"sparsity\": \"%s\"\n  },\n", cfg_sparsity_names[c->sparsity]);
@@ -85,50 +88,22 @@ int emit_manifest(gen_ctx_t *g, sb_t *o, const char *const *files, int nfiles) {
 
 int emit_regmap(gen_ctx_t *g, sb_t *o) {
   const cfg_t *c = g->cfg;
+  sg_regfile_t rf;
+  gen_regfile(g, &rf);
   sb_puts(o, "<!--\n");
   emit_header(g, o, "  ");
   sb_puts(o, "-->\n");
   emit(o, "# Register map of %s_top", c->name);
   emit(o, "%s", "");
-  emit(o, "AXI4-Lite, 32-bit data, 12-bit byte address, full-word writes only. Field details and");
-  emit(o, "error rules: docs/registers.md in the sparsegen sources.");
+  emit(o, "AXI4-Lite, 32-bit data, 12-bit byte address, full-word writes only; ROW_NNZ[r] for");
+  emit(o, "r = 0..%u. Identification fields and value rules show this variant's values. Bus", c->rows - 1);
+  emit(o, "errors and STATUS/ERR semantics: docs/registers.md in the sparsegen sources.");
   emit(o, "%s", "");
-  emit(o, "| offset | name | access | description | value in this variant |");
-  emit(o, "|---|---|---|---|---|");
-  for (int r = 0; r < SG_REG_COUNT; r++) {
-    char val[96] = "";
-    switch ((sg_reg_t)r) {
-      case SG_REG_ID: snprintf(val, sizeof val, "0x5350474E"); break;
-      case SG_REG_VERSION:
-        snprintf(val, sizeof val, "0x%06X",
-                 (SG_VERSION_MAJOR << 16) | (SG_VERSION_MINOR << 8) | SG_VERSION_PATCH);
-        break;
-      case SG_REG_PARAM0:
-        snprintf(val, sizeof val, "0x%08X (rows %u, cols %u, data_w %u, acc_w %u)",
-                 c->rows | (c->cols << 8) | (c->data_w << 16) | (c->acc_w << 24), c->rows,
-                 c->cols, c->data_w, c->acc_w);
-        break;
-      case SG_REG_PARAM1: snprintf(val, sizeof val, "%u", c->kmax); break;
-      case SG_REG_PARAM2:
-        snprintf(val, sizeof val, "0x%08X",
-                 c->window | ((c->sparsity == SG_SPARSITY_WEIGHT) << 8) | (c->stream_w << 16));
-        break;
-      case SG_REG_PARAM3:
-        snprintf(val, sizeof val, "0x%08X",
-                 g->d.out_w | (g->d.in_lane_w << 16) | (g->d.elems_per_beat << 24));
-        break;
-      case SG_REG_MODE:
-        snprintf(val, sizeof val, "%s", c->sparsity == SG_SPARSITY_WEIGHT ? "0..2" : "0 only (dense-only variant)");
-        break;
-      case SG_REG_K: snprintf(val, sizeof val, "1..%u", c->kmax); break;
-      default: break;
-    }
-    if (r == SG_REG_ROW_NNZ0)
-      emit(o, "| 0x%03X..0x%03X | ROW_NNZ[0..%u] | RO | %s | |", sg_regs[r].offset,
-           sg_regs[r].offset + 4 * (c->rows - 1), c->rows - 1, sg_regs[r].desc);
-    else
-      emit(o, "| 0x%03X | %s | %s | %s | %s |", sg_regs[r].offset, sg_regs[r].name,
-           sg_regs[r].access, sg_regs[r].desc, val);
-  }
+  size_t n = sg_regmap_md(NULL, 0, &rf);
+  char *t = malloc(n + 1);
+  if (t == NULL) return -1;
+  sg_regmap_md(t, n + 1, &rf);
+  sb_puts(o, t);
+  free(t);
   return o->oom ? -1 : 0;
 }

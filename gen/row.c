@@ -17,7 +17,9 @@ static void zext1(char *buf, size_t n, const char *bit, uint32_t w) {
 int emit_row(gen_ctx_t *g, sb_t *out) {
   const cfg_t *c = g->cfg;
   const uint32_t C = c->cols, DW = c->data_w, KW = g->d.kw, AW = c->acc_w;
-  const uint32_t gcw = cfg_clog2(C + 1), ccw = cfg_clog2(C);
+  gen_widths_t w;
+  gen_widths(g, &w);
+  const uint32_t gcw = w.gcw, ccw = w.ccw;
   sb_t pes;
   sb_init(&pes);
   pes.indent = 1;
@@ -92,7 +94,7 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "KW", KW);
   tmpl_setu(&hs, "DW", DW);
   tmpl_setu(&hs, "AW", AW);
-  tmpl_setu(&hs, "BWW", C * DW);
+  tmpl_setu(&hs, "BWW", w.bww);
   tmpl_setu(&hs, "GCW", gcw);
   tmpl_setu(&hs, "CCW", ccw);
   tmpl_setu(&hs, "KMAX", c->kmax);
@@ -103,10 +105,8 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     tmpl_setu(&hs, "WB", g->d.wb);
     tmpl_setu(&hs, "NWB", KW - g->d.wb);
     tmpl_setu(&hs, "NWIN", g->d.nwin);
-    tmpl_setu(&hs, "KW1", KW + 1);
-  } else {
-    tmpl_setu(&hs, "KW1", KW + 1);
   }
+  tmpl_setu(&hs, "KW1", w.nw);
   tmpl_set(&hs, "PES", pes.oom ? "" : sb_str(&pes));
   if (c->sparsity == SG_SPARSITY_WEIGHT)
     tmpl_set(&hs, "SPARSE_I", "  input  wire                  sparse_i,     // mode used for this tile");

@@ -13,6 +13,14 @@ static void zext(char *buf, size_t n, const char *e, uint32_t from, uint32_t to)
     snprintf(buf, n, "{%u'd0, %s}", to - from, e);
 }
 
+/* "[w-1:0]", or "" for a scalar (a 1-bit vector when `vector`). */
+static void range(char *buf, size_t n, uint32_t w, int vector) {
+  if (w == 1 && !vector)
+    snprintf(buf, n, "%s", "");
+  else
+    snprintf(buf, n, "[%u:0]", w - 1);
+}
+
 int gen_top_ports(const gen_ctx_t *g, gen_port_t *p, int max) {
   const struct {
     const char *name, *dir;
@@ -42,27 +50,213 @@ int gen_top_ports(const gen_ctx_t *g, gen_port_t *p, int max) {
   return n < max ? n : max;
 }
 
-int emit_top(gen_ctx_t *g, sb_t *o) {
-  const cfg_t *c = g->cfg;
-  const char *p = c->name;
-  const uint32_t R = c->rows, C = c->cols, DW = c->data_w, KW = g->d.kw, AW = c->acc_w;
-  const uint32_t SW = c->stream_w, LW = g->d.in_lane_w, EPB = g->d.elems_per_beat;
-  const uint32_t BW = cfg_clog2(g->d.beats_per_slice), NBW = cfg_clog2(C + 1);
-  const uint32_t ICW = cfg_clog2(R + 1), TGW = cfg_clog2(R * C + 1), GCW = cfg_clog2(C + 1);
-  const uint32_t RRW = cfg_clog2(R), CCW = cfg_clog2(C), OW = g->d.out_w, NW = KW + 1;
-  char b1[128], b2[64];
+/* ------------------------------------------------------------------ nets of the top level
+ * Every net joins ports of the instances (read back from their emitted text), top-level ports
+ * and the top level's own logic. A net's width is its ports' width: two ports of different
+ * widths on one net, a net without a driver or with two, or a port the top level does not
+ * know how to connect fail the generation with a message naming them. */
+#define TOP_MAX_NETS 128
+typedef struct top_net {
+  char name[40];
+  char first[64]; /* "sg_ctrl.busy_o" or "top" that set the width */
+  uint32_t width;
+  int drivers, is_port, is_reg, indexed; /* indexed: bit-selected, so a vector even at 1 bit */
+} top_net_t;
+typedef struct top_nets {
+  top_net_t n[TOP_MAX_NETS];
+  int count;
+} top_nets_t;
 
-  emit_header(g, o, "//");
-  emit(o, "`default_nettype none");
-  emit(o, "%s", "");
-  emit(o, "// Top level of a %ux%u sparsegen array: AXI4-Lite control/status slave, AXI4-Stream", R, C);
-  emit(o, "// operand slave (%u bits), AXI4-Stream result master (%u bits). One clock, synchronous", SW, OW);
-  emit(o, "// active-low reset. See docs/architecture.md and regmap.md.");
-  emit(o, "module %s_top (", p);
+static top_net_t *net_find(top_nets_t *t, const char *name) {
+  for (int i = 0; i < t->count; i++)
+    if (strcmp(t->n[i].name, name) == 0) return &t->n[i];
+  return NULL;
+}
+
+/* Connects `who` (width w, driving the net or not) to net `name`. */
+static int net_use(gen_ctx_t *g, top_nets_t *t, const char *name, uint32_t w, const char *who, int drives) {
+  top_net_t *n = net_find(t, name);
+  if (!n) {
+    if (t->count == TOP_MAX_NETS) {
+      snprintf(g->errbuf, sizeof g->errbuf, "internal: more than %d nets in the top level", TOP_MAX_NETS);
+      return -1;
+    }
+    n = &t->n[t->count++];
+    memset(n, 0, sizeof *n);
+    snprintf(n->name, sizeof n->name, "%s", name);
+    snprintf(n->first, sizeof n->first, "%s", who);
+    n->width = w;
+  } else if (n->width != w) {
+    snprintf(g->errbuf, sizeof g->errbuf,
+             "internal: port width mismatch on net %s: %s is %u bits, %s is %u bits", name,
+             n->first, n->width, who, w);
+    return -1;
+  }
+  n->drivers += drives;
+  return 0;
+}
+
+static uint32_t net_w(top_nets_t *t, const char *name) {
+  top_net_t *n = net_find(t, name);
+  return n ? n->width : 0;
+}
+
+/* Net of an instance port: the top-level port of the same name, else the name without _i/_o. */
+static void port_net(const top_nets_t *t, const char *port, char *net, size_t n) {
+  for (int i = 0; i < t->count; i++)
+    if (t->n[i].is_port && strcmp(t->n[i].name, port) == 0) {
+      snprintf(net, n, "%s", port);
+      return;
+    }
+  size_t len = strlen(port);
+  if (len > 2 && (strcmp(port + len - 2, "_i") == 0 || strcmp(port + len - 2, "_o") == 0)) len -= 2;
+  snprintf(net, n, "%.*s", (int)len, port);
+}
+
+typedef struct top_mod {
+  const char *suffix;
+  int (*emit)(gen_ctx_t *, sb_t *);
+  gen_pport_t p[64];
+  int n;
+} top_mod_t;
+
+/* Emits the module into a scratch buffer and reads its port list back. */
+static int mod_ports(gen_ctx_t *g, top_mod_t *m) {
+  sb_t t;
+  sb_init(&t);
+  int rc = m->emit(g, &t);
+  if (rc == 0 && t.oom) rc = -1;
+  if (rc == 0) {
+    char err[256];
+    m->n = gen_module_ports(sb_str(&t), m->p, 64, err, sizeof err);
+    if (m->n < 0) {
+      snprintf(g->errbuf, sizeof g->errbuf, "%s_%s: %s", g->cfg->name, m->suffix, err);
+      rc = -1;
+    }
+  }
+  sb_free(&t);
+  return rc;
+}
+
+/* Connection of row port `port` of row r: the net or expression, and whether it is a shared
+ * net (checked against the net table) rather than a per-row wire or a lane slice. */
+static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, uint32_t bw, char *buf,
+                            size_t n, int *shared) {
+  static const char *const nets[][2] = {
+      {"clk_i", "clk_i"},     {"rst_ni", "rst_ni"},         {"job_start_i", "job_start"},
+      {"kill_i", "kill"},     {"clear_i", "clear"},         {"waddr_i", "ld_k"},
+      {"b_we_i", "b_we"},     {"b_wdata_i", "b_wdata"},     {"run_i", "row_run"},
+      {"sparse_i", "row_sparse"}, {"k_len_i", "k_len"},     {"rd_col_i", "drain_col"}};
+  static const char *const own[][2] = {{"busy_o", "busy_r"},  {"issue_o", "issue_r"},
+                                       {"nnz_o", "nnz_r"},    {"gated_cnt_o", "gcnt_r"},
+                                       {"rd_data_o", "rd_r"}};
+  const uint32_t EPB = g->d.elems_per_beat, LW = g->d.in_lane_w;
+  *shared = 1;
+  for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++)
+    if (strcmp(port, nets[i][0]) == 0) return nets[i][1];
+  *shared = 0;
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+    if (strcmp(port, own[i][0]) == 0) {
+      snprintf(buf, n, "%s%u", own[i][1], r);
+      return buf;
+    }
+  if (strcmp(port, "a_we_i") == 0) {
+    snprintf(buf, n, "ld_fire && (ld_beat == %u'd%u)", bw, r / EPB);
+    return buf;
+  }
+  if (strcmp(port, "a_wdata_i") == 0) {
+    snprintf(buf, n, "s_axis_tdata_i[%u +: %u]", (r % EPB) * LW, g->cfg->data_w);
+    return buf;
+  }
+  return NULL;
+}
+
+static void emit_inst(sb_t *o, const char *p, const top_mod_t *m, const top_nets_t *t, const char *inst) {
+  emit(o, "%s_%s %s (", p, m->suffix, inst);
+  o->indent++;
+  for (int i = 0; i < m->n; i++) {
+    char net[48];
+    port_net(t, m->p[i].name, net, sizeof net);
+    emit(o, ".%-16s (%s)%s", m->p[i].name, net, i + 1 < m->n ? "," : "");
+  }
+  o->indent--;
+  emit(o, ");");
+}
+
+/* The nets: top ports, csr and ctrl ports, the row ports shared by all rows, and what the top
+ * level's own logic drives. */
+static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods, const top_mod_t *row) {
+  gen_port_t tp[40];
+  int ntp = gen_top_ports(g, tp, 40);
+  for (int i = 0; i < ntp; i++) {
+    if (net_use(g, t, tp[i].name, tp[i].width, "top port", strcmp(tp[i].dir, "input") == 0)) return -1;
+    net_find(t, tp[i].name)->is_port = 1; /* inputs are driven from outside */
+  }
+  for (int m = 0; m < nmods; m++)
+    for (int i = 0; i < mods[m].n; i++) {
+      char net[48], who[64];
+      port_net(t, mods[m].p[i].name, net, sizeof net);
+      snprintf(who, sizeof who, "%s_%s.%s", g->cfg->name, mods[m].suffix, mods[m].p[i].name);
+      if (net_use(g, t, net, mods[m].p[i].width, who, mods[m].p[i].out)) return -1;
+    }
+  for (int i = 0; i < row->n; i++) {
+    char buf[96], who[64];
+    int shared;
+    const char *net = row_conn(g, row->p[i].name, 0, 1, buf, sizeof buf, &shared);
+    snprintf(who, sizeof who, "%s_row.%s", g->cfg->name, row->p[i].name);
+    if (!net) {
+      snprintf(g->errbuf, sizeof g->errbuf, "internal: the top level does not know how to connect %s", who);
+      return -1;
+    }
+    if (shared && net_use(g, t, net, row->p[i].width, who, row->p[i].out)) return -1;
+  }
+  /* driven by the top level's own logic below */
+  const uint32_t R = g->cfg->rows;
+  uint32_t nw = 0, gcw = 0, aw = 0;
+  for (int i = 0; i < row->n; i++) {
+    if (strcmp(row->p[i].name, "nnz_o") == 0) nw = row->p[i].width;
+    if (strcmp(row->p[i].name, "gated_cnt_o") == 0) gcw = row->p[i].width;
+    if (strcmp(row->p[i].name, "rd_data_o") == 0) aw = row->p[i].width;
+  }
+  const struct {
+    const char *net;
+    uint32_t width;
+  } own[] = {{"b_we", net_w(t, "b_we")},         {"b_wdata", net_w(t, "b_wdata")},
+             {"ld_nnzb", net_w(t, "ld_nnzb")},   {"rows_busy", 1},
+             {"issue_cnt", net_w(t, "issue_cnt")}, {"gated_cnt", net_w(t, "gated_cnt")},
+             {"nnz_a", 32},                      {"max_row_nnz", nw},
+             {"row_nnz", R * nw},                {"drain_data", aw}};
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+    if (net_use(g, t, own[i].net, own[i].width, "top-level logic", 1)) return -1;
+  net_find(t, "drain_data")->is_reg = 1;
+  net_find(t, "b_we")->indexed = net_find(t, "b_wdata")->indexed = 1;
+  if (gcw > net_w(t, "gated_cnt")) {
+    snprintf(g->errbuf, sizeof g->errbuf, "internal: the array-wide gated count is narrower than a row's");
+    return -1;
+  }
+  for (int i = 0; i < t->count; i++)
+    if (t->n[i].drivers != 1) {
+      snprintf(g->errbuf, sizeof g->errbuf, "internal: net %s (first %s) has %d drivers", t->n[i].name,
+               t->n[i].first, t->n[i].drivers);
+      return -1;
+    }
+  return 0;
+}
+
+/* Widths of the top level's own logic: the widths of the nets it drives or reads. */
+typedef struct top_w {
+  uint32_t bw, nbw, icw, tgw, rrw, ow, nw, gcw;
+} top_w_t;
+
+static void top_ports_and_nets(const gen_ctx_t *g, sb_t *o, const top_nets_t *t) {
+  const cfg_t *c = g->cfg;
+  const uint32_t R = c->rows, DW = c->data_w, LW = g->d.in_lane_w, EPB = g->d.elems_per_beat;
+  char b1[32];
+  emit(o, "module %s_top (", c->name);
   o->indent++;
   gen_port_t ports[40];
   int nports = gen_top_ports(g, ports, 40);
-  int unused_lanes = (LW > DW) || (EPB * g->d.beats_per_slice > R + C) || (EPB * LW < SW);
+  int unused_lanes = (LW > DW) || (EPB * g->d.beats_per_slice > R + c->cols) || (EPB * LW < c->stream_w);
   for (int i = 0; i < nports; i++) {
     int waive = unused_lanes && strcmp(ports[i].name, "s_axis_tdata_i") == 0;
     if (waive) {
@@ -70,10 +264,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
       emit(o, "// (docs/data-formats.md), so not every TDATA bit is read.");
       emit(o, "/* verilator lint_off UNUSED */");
     }
-    if (ports[i].width == 1)
-      snprintf(b1, sizeof b1, "%s", "");
-    else
-      snprintf(b1, sizeof b1, "[%u:0]", ports[i].width - 1);
+    range(b1, sizeof b1, ports[i].width, 0);
     emit(o, "%-6s wire %-8s %s%s", ports[i].dir, b1, ports[i].name, i + 1 < nports ? "," : "");
     if (waive) emit(o, "/* verilator lint_on UNUSED */");
   }
@@ -81,109 +272,81 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, ");");
   o->indent++;
   emit(o, "%s", "");
-  emit(o, "wire          start, abort, cfg_acc, busy, done, tlast_err;");
-  emit(o, "wire [1:0]    cfg_mode, mode_used;");
-  emit(o, "wire [%u:0]    cfg_k;", KW);
-  emit(o, "wire [8:0]    cfg_thresh;");
-  emit(o, "wire [2:0]    state;");
-  emit(o, "wire [31:0]   cyc_total, cyc_load, cyc_compute, cyc_drain;");
-  emit(o, "wire [31:0]   macs_issued, macs_gated, macs_skipped, nnz_a, nnz_b;");
-  emit(o, "wire          ld_fire, job_start, kill, clear, row_run, row_sparse;");
-  emit(o, "wire [%u:0]    ld_beat;", BW - 1);
-  emit(o, "wire [%u:0]    ld_k;", KW - 1);
-  emit(o, "wire [%u:0]    k_len;", KW);
-  emit(o, "wire [%u:0]    ld_nnzb;", NBW - 1);
-  emit(o, "wire [%u:0]    issue_cnt;", ICW - 1);
-  emit(o, "wire [%u:0]    gated_cnt;", TGW - 1);
-  emit(o, "wire [%u:0]    max_row_nnz;", KW);
-  emit(o, "wire [%u:0]    row_nnz;", R * NW - 1);
-  emit(o, "wire [%u:0]    drain_row;", RRW - 1);
-  emit(o, "wire [%u:0]    drain_col;", CCW - 1);
-  emit(o, "reg  [%u:0]   drain_data;", AW - 1);
-  emit(o, "wire          rows_busy;");
+  emit(o, "// nets between the instances, each as wide as the ports it joins");
+  for (int i = 0; i < t->count; i++) {
+    if (t->n[i].is_port) continue;
+    range(b1, sizeof b1, t->n[i].width, t->n[i].indexed);
+    emit(o, "%-4s %-8s %s;", t->n[i].is_reg ? "reg" : "wire", b1, t->n[i].name);
+  }
   emit(o, "%s", "");
+}
 
+static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
+  const uint32_t R = g->cfg->rows, C = g->cfg->cols, DW = g->cfg->data_w;
+  const uint32_t LW = g->d.in_lane_w, EPB = g->d.elems_per_beat;
+  char b1[128], b2[64];
   emit(o, "// ------------------------------------------------ operand lanes -> row memories");
   emit(o, "// slice element e sits in beat e/%u, lane e%%%u (%u-bit lanes)", EPB, EPB, LW);
-  emit(o, "wire [%u:0]    b_we;", C - 1);
-  emit(o, "wire [%u:0]   b_wdata;", C * DW - 1);
   for (uint32_t j = 0; j < C; j++) {
     uint32_t e = R + j;
-    emit(o, "assign b_we[%u] = ld_fire && (ld_beat == %u'd%u);", j, BW, e / EPB);
+    emit(o, "assign b_we[%u] = ld_fire && (ld_beat == %u'd%u);", j, w->bw, e / EPB);
     emit(o, "assign b_wdata[%u +: %u] = s_axis_tdata_i[%u +: %u];", j * DW, DW, (e % EPB) * LW, DW);
   }
   emit(o, "// non-zeros of B written by this beat");
   emit(o, "assign ld_nnzb =");
   for (uint32_t j = 0; j < C; j++) {
     snprintf(b2, sizeof b2, "(b_we[%u] && (b_wdata[%u +: %u] != %u'd0))", j, j * DW, DW, DW);
-    if (NBW == 1)
-      snprintf(b1, sizeof b1, "%s", b2);
-    else
-      snprintf(b1, sizeof b1, "{%u'd0, %s}", NBW - 1, b2);
+    zext(b1, sizeof b1, b2, 1, w->nbw);
     emit(o, "    %s%s", b1, j + 1 < C ? " +" : ";");
   }
   emit(o, "%s", "");
+}
 
+static void top_rows(const gen_ctx_t *g, sb_t *o, const top_mod_t *row, const top_w_t *w) {
+  char b1[32], buf[96];
+  int shared;
   emit(o, "// ------------------------------------------------ rows");
-  for (uint32_t r = 0; r < R; r++) {
-    uint32_t e = r;
-    emit(o, "wire          busy_r%u, issue_r%u;", r, r);
-    emit(o, "wire [%u:0]    nnz_r%u;", KW, r);
-    emit(o, "wire [%u:0]    gcnt_r%u;", GCW - 1, r);
-    emit(o, "wire [%u:0]   rd_r%u;", AW - 1, r);
-    emit(o, "%s_row u_row_%u (", p, r);
+  for (uint32_t r = 0; r < g->cfg->rows; r++) {
+    for (int i = 0; i < row->n; i++) {
+      const char *net = row_conn(g, row->p[i].name, r, w->bw, buf, sizeof buf, &shared);
+      if (!row->p[i].out || shared) continue;
+      range(b1, sizeof b1, row->p[i].width, 0);
+      emit(o, "wire %-8s %s;", b1, net);
+    }
+    emit(o, "%s_row u_row_%u (", g->cfg->name, r);
     o->indent++;
-    emit(o, ".clk_i       (clk_i),");
-    emit(o, ".rst_ni      (rst_ni),");
-    emit(o, ".job_start_i (job_start),");
-    emit(o, ".kill_i      (kill),");
-    emit(o, ".clear_i     (clear),");
-    emit(o, ".a_we_i      (ld_fire && (ld_beat == %u'd%u)),", BW, e / EPB);
-    emit(o, ".waddr_i     (ld_k),");
-    emit(o, ".a_wdata_i   (s_axis_tdata_i[%u +: %u]),", (e % EPB) * LW, DW);
-    emit(o, ".b_we_i      (b_we),");
-    emit(o, ".b_wdata_i   (b_wdata),");
-    emit(o, ".run_i       (row_run),");
-    emit(o, ".sparse_i    (row_sparse),");
-    emit(o, ".k_len_i     (k_len),");
-    emit(o, ".busy_o      (busy_r%u),", r);
-    emit(o, ".issue_o     (issue_r%u),", r);
-    emit(o, ".nnz_o       (nnz_r%u),", r);
-    emit(o, ".gated_cnt_o (gcnt_r%u),", r);
-    emit(o, ".rd_col_i    (drain_col),");
-    emit(o, ".rd_data_o   (rd_r%u)", r);
+    for (int i = 0; i < row->n; i++)
+      emit(o, ".%-12s (%s)%s", row->p[i].name, row_conn(g, row->p[i].name, r, w->bw, buf, sizeof buf, &shared),
+           i + 1 < row->n ? "," : "");
     o->indent--;
     emit(o, ");");
   }
   emit(o, "%s", "");
+}
+
+/* "    {pad, <stem>0} +" ... one summand per row, each zero-extended from `from` to `to` bits. */
+static void top_sum(const gen_ctx_t *g, sb_t *o, const char *net, const char *stem, uint32_t from, uint32_t to) {
+  char b1[128], b2[48];
+  emit(o, "assign %s =", net);
+  for (uint32_t r = 0; r < g->cfg->rows; r++) {
+    snprintf(b2, sizeof b2, "%s%u", stem, r);
+    zext(b1, sizeof b1, b2, from, to);
+    emit(o, "    %s%s", b1, r + 1 < g->cfg->rows ? " +" : ";");
+  }
+}
+
+static void top_sums_and_mux(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
+  const uint32_t R = g->cfg->rows;
   emit(o, "// ------------------------------------------------ array-wide sums");
   sb_printf(o, "  assign rows_busy =");
   for (uint32_t r = 0; r < R; r++) sb_printf(o, " busy_r%u%s", r, r + 1 < R ? " ||" : ";\n");
-  emit(o, "assign issue_cnt =");
-  for (uint32_t r = 0; r < R; r++) {
-    snprintf(b2, sizeof b2, "issue_r%u", r);
-    if (ICW == 1)
-      snprintf(b1, sizeof b1, "%s", b2);
-    else
-      snprintf(b1, sizeof b1, "{%u'd0, %s}", ICW - 1, b2);
-    emit(o, "    %s%s", b1, r + 1 < R ? " +" : ";");
-  }
-  emit(o, "assign gated_cnt =");
-  for (uint32_t r = 0; r < R; r++) {
-    snprintf(b2, sizeof b2, "gcnt_r%u", r);
-    zext(b1, sizeof b1, b2, GCW, TGW);
-    emit(o, "    %s%s", b1, r + 1 < R ? " +" : ";");
-  }
-  emit(o, "assign nnz_a =");
-  for (uint32_t r = 0; r < R; r++) {
-    snprintf(b2, sizeof b2, "nnz_r%u", r);
-    zext(b1, sizeof b1, b2, NW, 32);
-    emit(o, "    %s%s", b1, r + 1 < R ? " +" : ";");
-  }
+  top_sum(g, o, "issue_cnt", "issue_r", 1, w->icw);
+  top_sum(g, o, "gated_cnt", "gcnt_r", w->gcw, w->tgw);
+  top_sum(g, o, "nnz_a", "nnz_r", w->nw, 32);
   emit(o, "// running maximum over the rows' non-zero counts");
-  emit(o, "wire [%u:0]    mx_r0 = nnz_r0;", KW);
+  emit(o, "wire [%u:0]    mx_r0 = nnz_r0;", w->nw - 1);
   for (uint32_t r = 1; r < R; r++)
-    emit(o, "wire [%u:0]    mx_r%u = (nnz_r%u > mx_r%u) ? nnz_r%u : mx_r%u;", KW, r, r, r - 1, r,
+    emit(o, "wire [%u:0]    mx_r%u = (nnz_r%u > mx_r%u) ? nnz_r%u : mx_r%u;", w->nw - 1, r, r, r - 1, r,
          r - 1);
   emit(o, "assign max_row_nnz = mx_r%u;", R - 1);
   sb_printf(o, "  assign row_nnz = {");
@@ -192,61 +355,44 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, "// result multiplexer (DRAIN)");
   emit(o, "always @* begin");
   emit(o, "  case (drain_row)");
-  for (uint32_t r = 0; r < R; r++) emit(o, "    %u'd%u: drain_data = rd_r%u;", RRW, r, r);
-  if (R < (1u << RRW)) emit(o, "    default: drain_data = rd_r0;");
+  for (uint32_t r = 0; r < R; r++) emit(o, "    %u'd%u: drain_data = rd_r%u;", w->rrw, r, r);
+  if (R < (1u << w->rrw)) emit(o, "    default: drain_data = rd_r0;");
   emit(o, "  endcase");
   emit(o, "end");
   emit(o, "%s", "");
+}
 
-  emit(o, "// ------------------------------------------------ control");
-  emit(o, "%s_csr u_csr (", p);
-  o->indent++;
-  const char *csr_pins[] = {
-      "clk_i", "clk_i", "rst_ni", "rst_ni", "s_axil_awaddr_i", "s_axil_awaddr_i",
-      "s_axil_awvalid_i", "s_axil_awvalid_i", "s_axil_awready_o", "s_axil_awready_o",
-      "s_axil_wdata_i", "s_axil_wdata_i", "s_axil_wstrb_i", "s_axil_wstrb_i", "s_axil_wvalid_i",
-      "s_axil_wvalid_i", "s_axil_wready_o", "s_axil_wready_o", "s_axil_bresp_o", "s_axil_bresp_o",
-      "s_axil_bvalid_o", "s_axil_bvalid_o", "s_axil_bready_i", "s_axil_bready_i",
-      "s_axil_araddr_i", "s_axil_araddr_i", "s_axil_arvalid_i", "s_axil_arvalid_i",
-      "s_axil_arready_o", "s_axil_arready_o", "s_axil_rdata_o", "s_axil_rdata_o",
-      "s_axil_rresp_o", "s_axil_rresp_o", "s_axil_rvalid_o", "s_axil_rvalid_o",
-      "s_axil_rready_i", "s_axil_rready_i", "start_o", "start", "abort_o", "abort",
-      "cfg_mode_o", "cfg_mode", "cfg_k_o", "cfg_k", "cfg_thresh_o", "cfg_thresh", "cfg_acc_o",
-      "cfg_acc", "busy_i", "busy", "done_i", "done", "tlast_err_i", "tlast_err", "state_i",
-      "state", "mode_used_i", "mode_used", "cyc_total_i", "cyc_total", "cyc_load_i", "cyc_load",
-      "cyc_compute_i", "cyc_compute", "cyc_drain_i", "cyc_drain", "macs_issued_i", "macs_issued",
-      "macs_gated_i", "macs_gated", "macs_skipped_i", "macs_skipped", "nnz_a_i", "nnz_a",
-      "nnz_b_i", "nnz_b", "max_row_nnz_i", "max_row_nnz", "row_nnz_i", "row_nnz", "irq_o",
-      "irq_o"};
-  size_t np = sizeof csr_pins / sizeof csr_pins[0];
-  for (size_t i = 0; i < np; i += 2)
-    emit(o, ".%-16s (%s)%s", csr_pins[i], csr_pins[i + 1], i + 2 < np ? "," : "");
-  o->indent--;
-  emit(o, ");");
+int emit_top(gen_ctx_t *g, sb_t *o) {
+  const cfg_t *c = g->cfg;
+  top_mod_t mods[2] = {{"csr", emit_csr, {{{0}, 0, 0}}, 0}, {"ctrl", emit_ctrl, {{{0}, 0, 0}}, 0}};
+  top_mod_t row = {"row", emit_row, {{{0}, 0, 0}}, 0};
+  top_nets_t t;
+  memset(&t, 0, sizeof t);
+  if (mod_ports(g, &mods[0]) || mod_ports(g, &mods[1]) || mod_ports(g, &row) ||
+      top_net_table(g, &t, mods, 2, &row))
+    return -1;
+  top_w_t w = {net_w(&t, "ld_beat"),   net_w(&t, "ld_nnzb"),   net_w(&t, "issue_cnt"),
+               net_w(&t, "gated_cnt"), net_w(&t, "drain_row"), net_w(&t, "m_axis_tdata_o"),
+               net_w(&t, "max_row_nnz"), 0};
+  for (int i = 0; i < row.n; i++)
+    if (strcmp(row.p[i].name, "gated_cnt_o") == 0) w.gcw = row.p[i].width;
+
+  emit_header(g, o, "//");
+  emit(o, "`default_nettype none");
   emit(o, "%s", "");
-  emit(o, "%s_ctrl u_ctrl (", p);
-  o->indent++;
-  const char *ctrl_pins[] = {
-      "clk_i", "clk_i", "rst_ni", "rst_ni", "start_i", "start", "abort_i", "abort",
-      "cfg_mode_i", "cfg_mode", "cfg_k_i", "cfg_k", "cfg_thresh_i", "cfg_thresh", "cfg_acc_i",
-      "cfg_acc", "s_axis_tvalid_i", "s_axis_tvalid_i", "s_axis_tready_o", "s_axis_tready_o",
-      "s_axis_tlast_i", "s_axis_tlast_i", "ld_fire_o", "ld_fire", "ld_beat_o", "ld_beat",
-      "ld_k_o", "ld_k", "ld_nnzb_i", "ld_nnzb", "job_start_o", "job_start", "kill_o", "kill",
-      "clear_o", "clear", "row_run_o", "row_run", "row_sparse_o", "row_sparse", "k_len_o",
-      "k_len", "rows_busy_i", "rows_busy", "issue_cnt_i", "issue_cnt", "gated_cnt_i",
-      "gated_cnt", "max_row_nnz_i", "max_row_nnz", "drain_row_o", "drain_row", "drain_col_o",
-      "drain_col", "drain_data_i", "drain_data", "m_axis_tdata_o", "m_axis_tdata_o",
-      "m_axis_tvalid_o", "m_axis_tvalid_o", "m_axis_tready_i", "m_axis_tready_i",
-      "m_axis_tlast_o", "m_axis_tlast_o", "busy_o", "busy", "done_o", "done", "tlast_err_o",
-      "tlast_err", "state_o", "state", "mode_used_o", "mode_used", "cyc_total_o", "cyc_total",
-      "cyc_load_o", "cyc_load", "cyc_compute_o", "cyc_compute", "cyc_drain_o", "cyc_drain",
-      "macs_issued_o", "macs_issued", "macs_gated_o", "macs_gated", "macs_skipped_o",
-      "macs_skipped", "nnz_b_o", "nnz_b"};
-  np = sizeof ctrl_pins / sizeof ctrl_pins[0];
-  for (size_t i = 0; i < np; i += 2)
-    emit(o, ".%-16s (%s)%s", ctrl_pins[i], ctrl_pins[i + 1], i + 2 < np ? "," : "");
-  o->indent--;
-  emit(o, ");");
+  emit(o, "// Top level of a %ux%u sparsegen array: AXI4-Lite control/status slave, AXI4-Stream",
+       c->rows, c->cols);
+  emit(o, "// operand slave (%u bits), AXI4-Stream result master (%u bits). One clock, synchronous",
+       c->stream_w, w.ow);
+  emit(o, "// active-low reset. See docs/architecture.md and regmap.md.");
+  top_ports_and_nets(g, o, &t);
+  top_lanes(g, o, &w);
+  top_rows(g, o, &row, &w);
+  top_sums_and_mux(g, o, &w);
+  emit(o, "// ------------------------------------------------ control");
+  emit_inst(o, c->name, &mods[0], &t, "u_csr");
+  emit(o, "%s", "");
+  emit_inst(o, c->name, &mods[1], &t, "u_ctrl");
   o->indent--;
   emit(o, "%s", "");
   emit(o, "endmodule");

@@ -5,76 +5,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-    uint32_t addr;
-    const char *name;
-} host_reg_table[] = {
-#define SG_REG(N, O, A, D) {O, #N},
-#include "sg_regs.def"
-#undef SG_REG
-};
-
-const char *host_reg_name(uint32_t addr, uint32_t rows)
+/* The status of a register access that answered rc (0 OKAY, 1 SLVERR, < 0 transport), with
+ * a message naming the register.  `what` is "write of" or "read of"; data is shown for writes. */
+static int access_status(int rc, const char *what, uint32_t addr, const char *data, char *err,
+                         size_t errlen)
 {
-    for (size_t i = 0; i < sizeof host_reg_table / sizeof host_reg_table[0]; i++)
-        if (host_reg_table[i].addr == addr)
-            return host_reg_table[i].name;
-    if (addr >= HOST_REG_ROW_NNZ0 && addr % 4u == 0 && (addr - HOST_REG_ROW_NNZ0) / 4u < rows)
-        return "ROW_NNZ";
-    return NULL;
-}
-
-const char *host_errbits_str(uint32_t bits, char *buf, size_t len)
-{
-    static const char *const names[6] = {"K", "BUSY", "MODE", "THRESH", "ADDR", "TLAST"};
-    if (buf == NULL || len == 0)
-        return buf;
-    buf[0] = '\0';
-    if (bits == 0) {
-        snprintf(buf, len, "0");
-        return buf;
-    }
-    size_t used = 0;
-    for (unsigned i = 0; i < 32; i++) {
-        if (!(bits & (1u << i)))
-            continue;
-        char one[16];
-        if (i < 6)
-            snprintf(one, sizeof one, "%s", names[i]);
-        else
-            snprintf(one, sizeof one, "bit%u", i);
-        int n = snprintf(buf + used, len - used, "%s%s", used ? "|" : "", one);
-        if (n < 0 || (size_t)n >= len - used)
-            break;
-        used += (size_t)n;
-    }
-    return buf;
+    if (rc == 0)
+        return HOST_OK;
+    const char *nm = sg_reg_name(addr, SG_MAX_ROWS);
+    if (rc == 1)
+        return host_seterr(err, errlen, HOST_E_SLVERR, "%s %s (0x%03x)%s answered SLVERR", what,
+                           nm ? nm : "?", addr, data);
+    return host_seterr(err, errlen, HOST_E_DEV, "%s %s (0x%03x) failed: transport error %d", what,
+                       nm ? nm : "?", addr, rc);
 }
 
 static int wr(const host_dev_t *d, uint32_t addr, uint32_t val, char *err, size_t errlen)
 {
-    int rc = d->reg_write(d->ctx, addr, val);
-    if (rc == 0)
-        return HOST_OK;
-    const char *nm = host_reg_name(addr, GOLD_MAX_ROWS);
-    if (rc == 1)
-        return host_seterr(err, errlen, HOST_E_SLVERR, "write of %s (0x%03x) = 0x%x answered SLVERR",
-                           nm ? nm : "?", addr, val);
-    return host_seterr(err, errlen, HOST_E_DEV, "write of %s (0x%03x) failed: transport error %d",
-                       nm ? nm : "?", addr, rc);
+    char data[24];
+    snprintf(data, sizeof data, " = 0x%x", val);
+    return access_status(d->reg_write(d->ctx, addr, val), "write of", addr, data, err, errlen);
 }
 
 static int rd(const host_dev_t *d, uint32_t addr, uint32_t *val, char *err, size_t errlen)
 {
-    int rc = d->reg_read(d->ctx, addr, val);
-    if (rc == 0)
-        return HOST_OK;
-    const char *nm = host_reg_name(addr, GOLD_MAX_ROWS);
-    if (rc == 1)
-        return host_seterr(err, errlen, HOST_E_SLVERR, "read of %s (0x%03x) answered SLVERR",
-                           nm ? nm : "?", addr);
-    return host_seterr(err, errlen, HOST_E_DEV, "read of %s (0x%03x) failed: transport error %d",
-                       nm ? nm : "?", addr, rc);
+    return access_status(d->reg_read(d->ctx, addr, val), "read of", addr, "", err, errlen);
 }
 
 static int dev_ok(const host_dev_t *d)
@@ -87,7 +42,7 @@ int host_read_version(const host_dev_t *dev, uint32_t *version, char *err, size_
 {
     if (!dev_ok(dev) || version == NULL)
         return host_seterr(err, errlen, HOST_E_ARG, "host_read_version: bad argument");
-    return rd(dev, HOST_REG_VERSION, version, err, errlen);
+    return rd(dev, SG_ADDR_VERSION, version, err, errlen);
 }
 
 int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errlen)
@@ -96,35 +51,42 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
         return host_seterr(err, errlen, HOST_E_ARG, "host_probe: bad argument");
     uint32_t id, p0, p1, p2, p3;
     int rc;
-    if ((rc = rd(dev, HOST_REG_ID, &id, err, errlen)) != 0)
+    if ((rc = rd(dev, SG_ADDR_ID, &id, err, errlen)) != 0)
         return rc;
-    if (id != HOST_ID_MAGIC)
+    if (id != sg_fields[SG_FLD_ID_MAGIC].reset)
         return host_seterr(err, errlen, HOST_E_ID,
                            "ID register reads 0x%08x, expected 0x%08x (\"SPGN\"): not a sparsegen "
                            "device",
-                           id, HOST_ID_MAGIC);
-    if ((rc = rd(dev, HOST_REG_PARAM0, &p0, err, errlen)) != 0 ||
-        (rc = rd(dev, HOST_REG_PARAM1, &p1, err, errlen)) != 0 ||
-        (rc = rd(dev, HOST_REG_PARAM2, &p2, err, errlen)) != 0 ||
-        (rc = rd(dev, HOST_REG_PARAM3, &p3, err, errlen)) != 0)
+                           id, sg_fields[SG_FLD_ID_MAGIC].reset);
+    if ((rc = rd(dev, SG_ADDR_PARAM0, &p0, err, errlen)) != 0 ||
+        (rc = rd(dev, SG_ADDR_PARAM1, &p1, err, errlen)) != 0 ||
+        (rc = rd(dev, SG_ADDR_PARAM2, &p2, err, errlen)) != 0 ||
+        (rc = rd(dev, SG_ADDR_PARAM3, &p3, err, errlen)) != 0)
         return rc;
+    sg_regfile_t rf;
+    memset(&rf, 0, sizeof rf);
+    sg_regfile_unpack(&rf, SG_REG_PARAM0, p0);
+    sg_regfile_unpack(&rf, SG_REG_PARAM1, p1);
+    sg_regfile_unpack(&rf, SG_REG_PARAM2, p2);
+    sg_regfile_unpack(&rf, SG_REG_PARAM3, p3);
     host_variant_t t;
     memset(&t, 0, sizeof t);
-    t.p.rows = p0 & 0xffu;
-    t.p.cols = (p0 >> 8) & 0xffu;
-    t.p.data_w = (p0 >> 16) & 0xffu;
-    t.p.acc_w = (p0 >> 24) & 0xffu;
-    t.p.kmax = p1;
-    t.window = p2 & 0xffu;
-    t.p.sparse_capable = (p2 >> 8) & 1u;
-    t.in_stream_w = p2 >> 16;
+    t.p.rows = rf.f[SG_FLD_PARAM0_ROWS];
+    t.p.cols = rf.f[SG_FLD_PARAM0_COLS];
+    t.p.data_w = rf.f[SG_FLD_PARAM0_DATA_W];
+    t.p.acc_w = rf.f[SG_FLD_PARAM0_ACC_W];
+    t.p.kmax = rf.f[SG_FLD_PARAM1_KMAX];
+    t.window = rf.f[SG_FLD_PARAM2_WINDOW];
+    t.p.sparse_capable = rf.f[SG_FLD_PARAM2_SPARSE_CAPABLE] != 0;
+    t.in_stream_w = rf.f[SG_FLD_PARAM2_IN_STREAM_W];
     char msg[256];
     rc = host_variant_derive_msg(&t, msg, sizeof msg);
     if (rc != 0)
         return host_seterr(err, errlen, HOST_E_PROTO,
                            "device parameters invalid (PARAM0=0x%08x PARAM1=0x%08x PARAM2=0x%08x): %s",
                            p0, p1, p2, msg);
-    uint32_t ow = p3 & 0xffffu, lw = (p3 >> 16) & 0xffu, epb = p3 >> 24;
+    uint32_t ow = rf.f[SG_FLD_PARAM3_OUT_STREAM_W], lw = rf.f[SG_FLD_PARAM3_IN_LANE_W],
+             epb = rf.f[SG_FLD_PARAM3_ELEMS_PER_BEAT];
     if (ow != t.out_stream_w || lw != t.in_lane_w || epb != t.elems_per_beat)
         return host_seterr(err, errlen, HOST_E_PROTO,
                            "PARAM3=0x%08x (out_stream_w=%u in_lane_w=%u elems_per_beat=%u) "
@@ -142,16 +104,16 @@ static int read_counters(const host_dev_t *dev, const host_variant_t *v, host_co
         size_t off;
         int arch;
     } regs[] = {
-        {HOST_REG_CYC_TOTAL, offsetof(host_counters_t, cyc_total), 0},
-        {HOST_REG_CYC_LOAD, offsetof(host_counters_t, cyc_load), 0},
-        {HOST_REG_CYC_COMPUTE, offsetof(host_counters_t, cyc_compute), 0},
-        {HOST_REG_CYC_DRAIN, offsetof(host_counters_t, cyc_drain), 0},
-        {HOST_REG_MACS_ISSUED, offsetof(gold_counters_t, macs_issued), 1},
-        {HOST_REG_MACS_GATED, offsetof(gold_counters_t, macs_gated), 1},
-        {HOST_REG_MACS_SKIPPED, offsetof(gold_counters_t, macs_skipped), 1},
-        {HOST_REG_NNZ_A, offsetof(gold_counters_t, nnz_a), 1},
-        {HOST_REG_NNZ_B, offsetof(gold_counters_t, nnz_b), 1},
-        {HOST_REG_MAX_ROW_NNZ, offsetof(gold_counters_t, max_row_nnz), 1},
+        {SG_ADDR_CYC_TOTAL, offsetof(host_counters_t, cyc_total), 0},
+        {SG_ADDR_CYC_LOAD, offsetof(host_counters_t, cyc_load), 0},
+        {SG_ADDR_CYC_COMPUTE, offsetof(host_counters_t, cyc_compute), 0},
+        {SG_ADDR_CYC_DRAIN, offsetof(host_counters_t, cyc_drain), 0},
+        {SG_ADDR_MACS_ISSUED, offsetof(sg_counters_t, macs_issued), 1},
+        {SG_ADDR_MACS_GATED, offsetof(sg_counters_t, macs_gated), 1},
+        {SG_ADDR_MACS_SKIPPED, offsetof(sg_counters_t, macs_skipped), 1},
+        {SG_ADDR_NNZ_A, offsetof(sg_counters_t, nnz_a), 1},
+        {SG_ADDR_NNZ_B, offsetof(sg_counters_t, nnz_b), 1},
+        {SG_ADDR_MAX_ROW_NNZ, offsetof(sg_counters_t, max_row_nnz), 1},
     };
     for (size_t i = 0; i < sizeof regs / sizeof regs[0]; i++) {
         uint32_t val;
@@ -162,15 +124,15 @@ static int read_counters(const host_dev_t *dev, const host_variant_t *v, host_co
         memcpy(base + regs[i].off, &val, sizeof val);
     }
     for (uint32_t r = 0; r < v->p.rows; r++) {
-        int rc = rd(dev, HOST_REG_ROW_NNZ(r), &c->arch.row_nnz[r], err, errlen);
+        int rc = rd(dev, SG_ADDR_ROW_NNZ(r), &c->arch.row_nnz[r], err, errlen);
         if (rc != 0)
             return rc;
     }
-    c->arch.mode_used = HOST_STATUS_MODE_USED(c->status);
+    c->arch.mode_used = SG_FGET(STATUS, MODE_USED, c->status);
     return HOST_OK;
 }
 
-int host_run_job(const host_dev_t *dev, const host_variant_t *v, const gold_job_t *job,
+int host_run_job(const host_dev_t *dev, const host_variant_t *v, const sg_job_t *job,
                  int64_t *c_out, host_counters_t *cnt, char *err, size_t errlen)
 {
     if (!dev_ok(dev) || v == NULL || job == NULL || job->a == NULL || job->b == NULL ||
@@ -186,31 +148,31 @@ int host_run_job(const host_dev_t *dev, const host_variant_t *v, const gold_job_
     uint32_t e;
 
     /* configure */
-    if ((rc = wr(dev, HOST_REG_ERR, GOLD_ERR_ALL, err, errlen)) != 0 ||
-        (rc = wr(dev, HOST_REG_MODE, job->mode, err, errlen)) != 0 ||
-        (rc = wr(dev, HOST_REG_K, job->k, err, errlen)) != 0 ||
-        (rc = wr(dev, HOST_REG_THRESH, job->thresh, err, errlen)) != 0 ||
-        (rc = wr(dev, HOST_REG_FLAGS, job->accumulate ? HOST_FLAGS_ACCUMULATE : 0u, err,
+    if ((rc = wr(dev, SG_ADDR_ERR, SG_ERR_ALL, err, errlen)) != 0 ||
+        (rc = wr(dev, SG_ADDR_MODE, job->mode, err, errlen)) != 0 ||
+        (rc = wr(dev, SG_ADDR_K, job->k, err, errlen)) != 0 ||
+        (rc = wr(dev, SG_ADDR_THRESH, job->thresh, err, errlen)) != 0 ||
+        (rc = wr(dev, SG_ADDR_FLAGS, job->accumulate ? SG_FMASK(FLAGS, ACCUMULATE) : 0u, err,
                  errlen)) != 0 ||
-        (rc = rd(dev, HOST_REG_ERR, &e, err, errlen)) != 0)
+        (rc = rd(dev, SG_ADDR_ERR, &e, err, errlen)) != 0)
         return rc;
     if (e != 0) {
         c->err = e;
         return host_seterr(err, errlen, HOST_E_JOB,
                            "configuration rejected (MODE=%u K=%u THRESH=%u): ERR=0x%x (%s); job "
                            "not started",
-                           job->mode, job->k, job->thresh, e, host_errbits_str(e, bits, sizeof bits));
+                           job->mode, job->k, job->thresh, e, sg_err_str(e, bits, sizeof bits));
     }
     /* start */
-    if ((rc = wr(dev, HOST_REG_CTRL, HOST_CTRL_START, err, errlen)) != 0 ||
-        (rc = rd(dev, HOST_REG_ERR, &e, err, errlen)) != 0)
+    if ((rc = wr(dev, SG_ADDR_CTRL, SG_FMASK(CTRL, START), err, errlen)) != 0 ||
+        (rc = rd(dev, SG_ADDR_ERR, &e, err, errlen)) != 0)
         return rc;
     if (e != 0) {
         c->err = e;
-        (void)rd(dev, HOST_REG_STATUS, &c->status, NULL, 0);
+        (void)rd(dev, SG_ADDR_STATUS, &c->status, NULL, 0);
         return host_seterr(err, errlen, HOST_E_JOB,
                            "START rejected (K=%u, KMAX=%u): ERR=0x%x (%s); nothing streamed",
-                           job->k, v->p.kmax, e, host_errbits_str(e, bits, sizeof bits));
+                           job->k, v->p.kmax, e, sg_err_str(e, bits, sizeof bits));
     }
 
     /* operands */
@@ -251,26 +213,26 @@ int host_run_job(const host_dev_t *dev, const host_variant_t *v, const gold_job_
     /* DONE */
     uint32_t polls = dev->done_polls ? dev->done_polls : HOST_DEFAULT_DONE_POLLS, st = 0, i;
     for (i = 0; i < polls; i++) {
-        if ((rc = rd(dev, HOST_REG_STATUS, &st, err, errlen)) != 0)
+        if ((rc = rd(dev, SG_ADDR_STATUS, &st, err, errlen)) != 0)
             goto out;
-        if (st & HOST_STATUS_DONE)
+        if (st & SG_FMASK(STATUS, DONE))
             break;
     }
     c->status = st;
     if (i == polls) {
         rc = host_seterr(err, errlen, HOST_E_TIMEOUT,
                          "STATUS.DONE not set after %u polls (STATUS=0x%x, state %u)", polls, st,
-                         HOST_STATUS_STATE(st));
+                         SG_FGET(STATUS, STATE, st));
         goto out;
     }
-    if ((rc = rd(dev, HOST_REG_ERR, &e, err, errlen)) != 0)
+    if ((rc = rd(dev, SG_ADDR_ERR, &e, err, errlen)) != 0)
         goto out;
     c->err = e;
     if ((rc = read_counters(dev, v, c, err, errlen)) != 0)
         goto out;
     if (e != 0) {
         rc = host_seterr(err, errlen, HOST_E_JOB, "job finished with ERR=0x%x (%s)", e,
-                         host_errbits_str(e, bits, sizeof bits));
+                         sg_err_str(e, bits, sizeof bits));
         goto out;
     }
     rc = host_stream_decode_results(v, ow, ol, out_beats, res, err, errlen);
@@ -290,7 +252,7 @@ out:
 
 static int fits(int32_t x, uint32_t w)
 {
-    return gold_operand(x, w) == (int64_t)x;
+    return sg_operand(x, w) == (int64_t)x;
 }
 
 int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_opts_t *opt,
@@ -304,7 +266,7 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
         return rc;
-    host_gemm_opts_t dflt = {GOLD_MODE_DENSE, GOLD_THRESH_MAX, NULL, NULL};
+    host_gemm_opts_t dflt = {SG_MODE_DENSE, SG_THRESH_MAX, NULL, NULL};
     if (opt == NULL)
         opt = &dflt;
     const uint32_t R = v->p.rows, Cc = v->p.cols, KM = v->p.kmax, W = v->p.data_w;
@@ -341,7 +303,7 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                 for (uint32_t kk = 0; kk < kc; kk++)
                     for (uint32_t c = 0; c < Cc; c++)
                         bt[(size_t)kk * Cc + c] = c < nv ? B[(size_t)(k0 + kk) * N + n0 + c] : 0;
-                gold_job_t job = {kc, opt->mode, opt->thresh, k0 > 0, at, bt};
+                sg_job_t job = {kc, opt->mode, opt->thresh, k0 > 0, at, bt};
                 host_counters_t cnt;
                 char sub[384];
                 rc = host_run_job(dev, v, &job, tile, &cnt, sub, sizeof sub);
@@ -363,7 +325,7 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                 }
                 memcpy(prev, tile, (size_t)R * Cc * sizeof *tile);
                 st.jobs++;
-                st.jobs_sparse += cnt.arch.mode_used == GOLD_MODE_SPARSE;
+                st.jobs_sparse += cnt.arch.mode_used == SG_MODE_SPARSE;
                 st.macs_issued += cnt.arch.macs_issued;
                 st.macs_gated += cnt.arch.macs_gated;
                 st.macs_skipped += cnt.arch.macs_skipped;

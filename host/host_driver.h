@@ -1,9 +1,10 @@
 /* host_driver.h - runs jobs and tiled GEMMs on a sparsegen device through a small table of
- * operations (host_dev_t), so the same code drives a Verilator model, a real board, or the
- * golden-model device of host_golddev.h.
+ * operations (host_dev_t), so the same code drives a Verilator model, a real board, or a
+ * model of the device (tb/golddev.h).
  *
- * Register offsets come only from gen/sg_regs.def.  Nothing here prints or exits: every
- * function returns a host_status_t and fills `err` (see host_err.h).
+ * Register addresses (SG_ADDR_*), field macros (SG_FMASK, SG_FGET, SG_ERR) and register
+ * names come from the hardware contract, contract/sg_contract.h.  Nothing here prints or
+ * exits: every function returns a host_status_t and fills `err` (see host_err.h).
  */
 #ifndef SPARSEGEN_HOST_DRIVER_H
 #define SPARSEGEN_HOST_DRIVER_H
@@ -11,32 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gold.h"
 #include "host_err.h"
 #include "host_stream.h"
-
-enum host_reg {
-#define SG_REG(N, O, A, D) HOST_REG_##N = O,
-#include "sg_regs.def"
-#undef SG_REG
-};
-#define HOST_REG_ROW_NNZ(r) (HOST_REG_ROW_NNZ0 + 4u * (uint32_t)(r))
-
-/* Name of the register at addr as spelled in sg_regs.def ("ROW_NNZ0" for 0x100); the other
- * ROW_NNZ[r], 0 < r < rows, give "ROW_NNZ"; NULL if unmapped. */
-const char *host_reg_name(uint32_t addr, uint32_t rows);
-
-#define HOST_ID_MAGIC 0x5350474Eu /* "SPGN" */
-#define HOST_CTRL_START 0x1u
-#define HOST_CTRL_ABORT 0x2u
-#define HOST_FLAGS_ACCUMULATE 0x1u
-#define HOST_STATUS_BUSY 0x1u
-#define HOST_STATUS_DONE 0x2u
-#define HOST_STATUS_ERROR 0x4u
-#define HOST_STATUS_MODE_USED(s) (((s) >> 4) & 0x3u)
-#define HOST_STATUS_STATE(s) (((s) >> 8) & 0x7u)
-/* ERR bits: GOLD_ERR_K, GOLD_ERR_BUSY, GOLD_ERR_MODE, GOLD_ERR_THRESH, GOLD_ERR_ADDR,
- * GOLD_ERR_TLAST (gold.h); GOLD_ERR_ALL clears them all. */
+#include "sg_contract.h"
 
 /* Default bound on STATUS polls waiting for DONE after the last result beat. */
 #define HOST_DEFAULT_DONE_POLLS 100000u
@@ -56,23 +34,20 @@ typedef struct host_dev {
 } host_dev_t;
 
 typedef struct host_counters {
-    gold_counters_t arch; /* mode_used from STATUS[5:4], the rest from the counter registers */
+    sg_counters_t arch; /* mode_used from STATUS.MODE_USED, the rest from the counter registers */
     uint32_t cyc_total, cyc_load, cyc_compute, cyc_drain;
     uint32_t status; /* STATUS after DONE (or when the job failed) */
     uint32_t err;    /* ERR register value (non-zero when the device rejected the job) */
 } host_counters_t;
 
-/* "K|MODE" style names of ERR bits into buf ("0" for none). Returns buf. */
-const char *host_errbits_str(uint32_t bits, char *buf, size_t len);
-
-/* Read ID (must be HOST_ID_MAGIC, else HOST_E_ID), PARAM0..3, fill *v and check PARAM3 against
- * the values derived from PARAM0..2 (HOST_E_PROTO on mismatch). */
+/* Read ID (must read the reset value of ID.MAGIC, else HOST_E_ID), PARAM0..3, fill *v and
+ * check PARAM3 against the values derived from PARAM0..2 (HOST_E_PROTO on mismatch). */
 int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errlen);
 /* VERSION register. */
 int host_read_version(const host_dev_t *dev, uint32_t *version, char *err, size_t errlen);
 
-/* Run one job (A rows x k, B k x cols as in gold_job_t).  Sequence:
- *   write ERR=0x3f (clear stale bits), MODE, K, THRESH, FLAGS; read ERR (MODE/THRESH
+/* Run one job (A rows x k, B k x cols as in sg_job_t).  Sequence:
+ *   write ERR=SG_ERR_ALL (clear stale bits), MODE, K, THRESH, FLAGS; read ERR (MODE/THRESH
  *   rejections) -> non-zero: HOST_E_JOB, job not started;
  *   write CTRL.START; read ERR (K, BUSY) -> non-zero: HOST_E_JOB, nothing streamed;
  *   send k*beats_per_slice operand beats; receive rows*cols result beats (TLAST checked on the
@@ -81,7 +56,7 @@ int host_read_version(const host_dev_t *dev, uint32_t *version, char *err, size_
  * c_out (rows*cols, row-major) gets the results; with job->accumulate the device adds to its
  * accumulators (c_out is output only).  cnt may be NULL; on HOST_E_JOB cnt->err holds ERR.
  * On failure c_out is not written. */
-int host_run_job(const host_dev_t *dev, const host_variant_t *v, const gold_job_t *job,
+int host_run_job(const host_dev_t *dev, const host_variant_t *v, const sg_job_t *job,
                  int64_t *c_out, host_counters_t *cnt, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------------------------------ */
@@ -96,7 +71,7 @@ typedef struct host_job_info {
     uint32_t index;         /* job number within this GEMM, 0-based */
     uint32_t m0, n0, k0;    /* GEMM coordinates of the tile origin and of the K chunk */
     uint32_t m_valid, n_valid; /* rows/cols of the tile inside the GEMM (rest is padding) */
-    const gold_job_t *job;  /* the job as sent: a rows x job->k, b job->k x cols, padded */
+    const sg_job_t *job;  /* the job as sent: a rows x job->k, b job->k x cols, padded */
     const int64_t *c_prev;  /* tile before this job (rows*cols) if job->accumulate, else NULL */
     const int64_t *c_tile;  /* tile after this job (rows*cols) */
     const host_counters_t *cnt;
@@ -106,7 +81,7 @@ typedef struct host_job_info {
 typedef int (*host_job_cb_t)(void *user, const host_job_info_t *info);
 
 typedef struct host_gemm_opts {
-    uint32_t mode;   /* MODE for every job (gold_mode_t) */
+    uint32_t mode;   /* MODE for every job (sg_mode_t) */
     uint32_t thresh; /* THRESH for every job */
     host_job_cb_t on_job; /* may be NULL */
     void *user;

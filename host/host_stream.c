@@ -36,24 +36,24 @@ int host_variant_derive_msg(host_variant_t *v, char *err, size_t errlen)
 {
     if (v == NULL)
         return host_seterr(err, errlen, HOST_E_ARG, "variant is NULL");
-    const gold_params_t *p = &v->p;
-    uint32_t pe = gold_check_params(p);
-    if (pe & GOLD_PERR_ROWS)
+    const sg_params_t *p = &v->p;
+    uint32_t pe = sg_check_params(p);
+    if (pe & SG_PERR_ROWS)
         return host_seterr(err, errlen, HOST_E_RANGE, "rows=%u out of range %u..%u", p->rows,
-                           GOLD_ROWS_MIN, GOLD_ROWS_MAX);
-    if (pe & GOLD_PERR_COLS)
+                           SG_rows_MIN, SG_rows_MAX);
+    if (pe & SG_PERR_COLS)
         return host_seterr(err, errlen, HOST_E_RANGE, "cols=%u out of range %u..%u", p->cols,
-                           GOLD_COLS_MIN, GOLD_COLS_MAX);
-    if (pe & GOLD_PERR_DATA_W)
+                           SG_cols_MIN, SG_cols_MAX);
+    if (pe & SG_PERR_DATA_W)
         return host_seterr(err, errlen, HOST_E_RANGE, "data_w=%u out of range %u..%u",
-                           p->data_w, GOLD_DATA_W_MIN, GOLD_DATA_W_MAX);
-    if (pe & GOLD_PERR_ACC_W)
+                           p->data_w, SG_data_w_MIN, SG_data_w_MAX);
+    if (pe & SG_PERR_ACC_W)
         return host_seterr(err, errlen, HOST_E_RANGE, "acc_w=%u out of range %u..%u (2*data_w..64)",
-                           p->acc_w, 2u * p->data_w, GOLD_ACC_W_MAX);
-    if (pe & GOLD_PERR_KMAX)
+                           p->acc_w, 2u * p->data_w, SG_acc_w_MAX);
+    if (pe & SG_PERR_KMAX)
         return host_seterr(err, errlen, HOST_E_RANGE, "kmax=%u out of range %u..%u", p->kmax,
-                           GOLD_KMAX_MIN, GOLD_KMAX_MAX);
-    if (pe & GOLD_PERR_SIZE)
+                           SG_kmax_MIN, SG_kmax_MAX);
+    if (pe & SG_PERR_SIZE)
         return host_seterr(err, errlen, HOST_E_RANGE,
                            "rows*cols*kmax = %u*%u*%u must be < 2^32", p->rows, p->cols, p->kmax);
     if (pe != 0)
@@ -109,7 +109,7 @@ uint32_t host_in_words_per_beat(const host_variant_t *v) { return ceil_div(v->in
 uint32_t host_out_words_per_beat(const host_variant_t *v) { return ceil_div(v->out_stream_w, 32u); }
 uint64_t host_in_beats(const host_variant_t *v, uint32_t k) { return (uint64_t)k * v->beats_per_slice; }
 
-int host_stream_encode(const host_variant_t *v, const gold_job_t *j, uint32_t *words,
+int host_stream_encode(const host_variant_t *v, const sg_job_t *j, uint32_t *words,
                        uint8_t *last, uint64_t cap_beats, char *err, size_t errlen)
 {
     if (v == NULL || j == NULL || words == NULL || last == NULL || j->a == NULL || j->b == NULL)
@@ -132,7 +132,7 @@ int host_stream_encode(const host_variant_t *v, const gold_job_t *j, uint32_t *w
         for (uint32_t e = 0; e < R + C; e++) {
             int32_t x = e < R ? j->a[(size_t)e * K + kk] : j->b[(size_t)kk * C + (e - R)];
             uint32_t beat = e / v->elems_per_beat, lane = e % v->elems_per_beat;
-            uint64_t lanev = gold_trunc((uint64_t)gold_operand(x, v->p.data_w), v->in_lane_w);
+            uint64_t lanev = sg_trunc((uint64_t)sg_operand(x, v->p.data_w), v->in_lane_w);
             put_bits(slice + (size_t)beat * wpb, lane * v->in_lane_w, v->in_lane_w, lanev);
         }
     }
@@ -161,8 +161,8 @@ int host_stream_decode_results(const host_variant_t *v, const uint32_t *words,
     const uint32_t wpb = host_out_words_per_beat(v), AW = v->p.acc_w, OW = v->out_stream_w;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t raw = get_bits(words + (size_t)i * wpb, 0, OW);
-        int64_t val = gold_sext(raw, AW);
-        if (gold_trunc((uint64_t)val, OW) != raw)
+        int64_t val = sg_sext(raw, AW);
+        if (sg_trunc((uint64_t)val, OW) != raw)
             return host_seterr(err, errlen, HOST_E_PROTO,
                                "result beat %llu (row %llu col %llu): 0x%llx is not a %u-bit value "
                                "sign-extended to %u bits",
@@ -186,7 +186,7 @@ int host_stream_encode_results(const host_variant_t *v, const int64_t *c, uint32
     const uint32_t wpb = host_out_words_per_beat(v);
     memset(words, 0, (size_t)n * wpb * sizeof *words);
     for (uint64_t i = 0; i < n; i++) {
-        uint64_t val = gold_trunc((uint64_t)gold_sext((uint64_t)c[i], v->p.acc_w), v->out_stream_w);
+        uint64_t val = sg_trunc((uint64_t)sg_sext((uint64_t)c[i], v->p.acc_w), v->out_stream_w);
         put_bits(words + (size_t)i * wpb, 0, v->out_stream_w, val);
         last[i] = i + 1 == n;
     }
@@ -215,7 +215,7 @@ int host_stream_decode_operands(const host_variant_t *v, uint32_t k, const uint3
         for (uint32_t e = 0; e < R + C; e++) {
             uint32_t beat = e / v->elems_per_beat, lane = e % v->elems_per_beat;
             uint64_t raw = get_bits(slice + (size_t)beat * wpb, lane * v->in_lane_w, v->in_lane_w);
-            int32_t x = (int32_t)gold_sext(raw, v->p.data_w);
+            int32_t x = (int32_t)sg_sext(raw, v->p.data_w);
             if (e < R)
                 a[(size_t)e * k + kk] = x;
             else

@@ -10,10 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gold.h"
+#include "sg_contract.h"
 
 typedef struct host_variant {
-    gold_params_t p;
+    sg_params_t p;
     uint32_t window;          /* sparse feeder window (PARAM2[7:0]); timing only */
     uint32_t in_stream_w;     /* operand TDATA width */
     uint32_t in_lane_w;       /* derived: 8*ceil(data_w/8) */
@@ -24,7 +24,7 @@ typedef struct host_variant {
 
 /* Fill in_lane_w, elems_per_beat, beats_per_slice, out_stream_w from p, window and
  * in_stream_w.  Returns 0, or 1 if the inputs are inconsistent (see host_variant_derive_msg):
- * invalid p (gold_check_params), in_stream_w not a multiple of 8 in in_lane_w..65535,
+ * invalid p (sg_check_params), in_stream_w not a multiple of 8 in in_lane_w..65535,
  * elems_per_beat > 255, window > 255, or window == 0 on a sparse-capable variant. */
 uint32_t host_variant_derive(host_variant_t *v);
 /* Same, with a message naming the offending field. Returns 0 or HOST_E_RANGE/HOST_E_ARG. */
@@ -42,7 +42,7 @@ uint64_t host_in_beats(const host_variant_t *v, uint32_t k);
  * host_in_beats(v, j->k) beats.  words must hold beats*host_in_words_per_beat(v) words, last
  * `beats` bytes; cap_beats is the capacity of the buffers in beats.  Each lane holds the low
  * data_w bits of the element sign-extended to in_lane_w bits; padding lanes are 0. */
-int host_stream_encode(const host_variant_t *v, const gold_job_t *j, uint32_t *words,
+int host_stream_encode(const host_variant_t *v, const sg_job_t *j, uint32_t *words,
                        uint8_t *last, uint64_t cap_beats, char *err, size_t errlen);
 
 /* Decode rows*cols result beats into c (row-major int64, the acc_w-bit value sign-extended).

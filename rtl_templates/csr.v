@@ -2,11 +2,13 @@
 `default_nettype none
 
 // Control/status registers behind an AXI4-Lite slave (32-bit data, 12-bit byte address).
-// Register map: regmap.md next to this file (same table as docs/registers.md).
+// The register decode, value checks, readback and reset values below are generated from the
+// register table (contract/sg_regs.def; regmap.md in the variant folder); this template holds
+// only the bus handshake, ERR/DONE bookkeeping and the outputs.
 // A write is taken when AWVALID and WVALID are both high and no response is pending; a read
 // when ARVALID is high and no read data is pending. Bad accesses answer SLVERR and set ERR.ADDR;
-// bad values set ERR.MODE / ERR.THRESH and leave the register as it was; START is checked
-// against K and BUSY here, so the controller only ever sees a valid job.
+// bad values set their ERR bit and leave the register as it was; START is checked against
+// BUSY and K here, so the controller only ever sees a valid job.
 module @@P@@_csr (
   input  wire                clk_i,
   input  wire                rst_ni,
@@ -31,16 +33,16 @@ module @@P@@_csr (
   // job configuration
   output wire                start_o,
   output wire                abort_o,
-  output wire [1:0]          cfg_mode_o,
+  output wire [@@MODE_MSB@@:0]          cfg_mode_o,
   output wire [@@KW@@:0]     cfg_k_o,
-  output wire [8:0]          cfg_thresh_o,
+  output wire [@@THRESH_MSB@@:0]          cfg_thresh_o,
   output wire                cfg_acc_o,
   // status and counters
   input  wire                busy_i,
   input  wire                done_i,
   input  wire                tlast_err_i,
-  input  wire [2:0]          state_i,
-  input  wire [1:0]          mode_used_i,
+  input  wire [@@STATE_MSB@@:0]          state_i,
+  input  wire [@@MODE_USED_MSB@@:0]          mode_used_i,
   input  wire [31:0]         cyc_total_i,
   input  wire [31:0]         cyc_load_i,
   input  wire [31:0]         cyc_compute_i,
@@ -55,18 +57,10 @@ module @@P@@_csr (
   output wire                irq_o
 );
 
-  localparam [5:0] ERR_K      = 6'h01;
-  localparam [5:0] ERR_BUSY   = 6'h02;
-  localparam [5:0] ERR_MODE   = 6'h04;
-  localparam [5:0] ERR_THRESH = 6'h08;
-  localparam [5:0] ERR_ADDR   = 6'h10;
-  localparam [5:0] ERR_TLAST  = 6'h20;
+@@ERR_BITS@@
 
-  reg  [1:0]   mode_q, mode_d;
-  reg  [31:0]  k_q, k_d;
-  reg  [8:0]   thresh_q, thresh_d;
-  reg          acc_q, acc_d;
-  reg  [5:0]   err_q, err_d;
+@@CFG_REGS@@
+  reg  [@@ERR_MSB@@:0]   err_q, err_d;
   reg          done_q, done_d;
   reg          bvalid_q, bvalid_d;
   reg  [1:0]   bresp_q, bresp_d;
@@ -74,7 +68,7 @@ module @@P@@_csr (
   reg  [1:0]   rresp_q, rresp_d;
   reg  [31:0]  rdata_q, rdata_d;
   reg          start_d, abort_d;
-  reg  [5:0]   err_set;
+  reg  [@@ERR_MSB@@:0]   err_set;
   reg          wr_ok;
   reg  [31:0]  rd_val;
   reg          rd_ok;
@@ -86,15 +80,12 @@ module @@P@@_csr (
   wire         wr_alig = (s_axil_awaddr_i[1:0] == 2'b00) && (s_axil_wstrb_i == 4'hF);
   wire         rd_alig = (s_axil_araddr_i[1:0] == 2'b00);
   wire [31:0]  wd      = s_axil_wdata_i;
-  wire [31:0]  status  = {21'd0, state_i, 2'd0, mode_used_i, 1'b0, (err_q != 6'd0), done_q, busy_i};
+  wire [31:0]  status  = @@STATUS_WORD@@;
 
   // ---------------------------------------------------------------- writes
   always @* begin
-    mode_d   = mode_q;
-    k_d      = k_q;
-    thresh_d = thresh_q;
-    acc_d    = acc_q;
-    err_set  = 6'd0;
+@@CFG_HOLD@@
+    err_set  = @@ERR_W@@'d0;
     wr_ok    = 1'b1;
     start_d  = 1'b0;
     abort_d  = 1'b0;
@@ -103,41 +94,7 @@ module @@P@@_csr (
         wr_ok = 1'b0;
       end else begin
         case (wr_word)
-          10'h@@W_CTRL@@: begin
-            if (wd[1]) begin
-              abort_d = 1'b1;
-            end else if (wd[0]) begin
-              if (busy_i) begin
-                err_set = ERR_BUSY;
-              end else if ((k_q == 32'd0) || (k_q > 32'd@@KMAX@@)) begin
-                err_set = ERR_K;
-              end else begin
-                start_d = 1'b1;
-              end
-            end
-          end
-          10'h@@W_MODE@@: begin
-            if (wd > 32'd@@MODE_MAX@@) begin
-              err_set = ERR_MODE;
-            end else begin
-              mode_d = wd[1:0];
-            end
-          end
-          10'h@@W_K@@: begin
-            k_d = wd;
-          end
-          10'h@@W_THRESH@@: begin
-            if (wd > 32'd256) begin
-              err_set = ERR_THRESH;
-            end else begin
-              thresh_d = wd[8:0];
-            end
-          end
-          10'h@@W_FLAGS@@: begin
-            acc_d = wd[0];
-          end
-          10'h@@W_ERR@@: begin
-          end
+@@WRITE_CASES@@
           default: begin
             wr_ok = 1'b0;
           end
@@ -170,7 +127,7 @@ module @@P@@_csr (
     rresp_d  = rresp_q;
     rdata_d  = rdata_q;
     if (wr_en && wr_alig && wr_ok && (wr_word == 10'h@@W_ERR@@)) begin
-      err_d = err_q & ~wd[5:0];
+      err_d = err_q & ~wd[@@ERR_MSB@@:0];
     end
     if (done_i) begin
       done_d = 1'b1;
@@ -202,11 +159,8 @@ module @@P@@_csr (
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
-      mode_q   <= 2'd0;
-      k_q      <= 32'd1;
-      thresh_q <= 9'd256;
-      acc_q    <= 1'b0;
-      err_q    <= 6'd0;
+@@CFG_RESET@@
+      err_q    <= @@ERR_W@@'d0;
       done_q   <= 1'b0;
       bvalid_q <= 1'b0;
       bresp_q  <= 2'b00;
@@ -214,10 +168,7 @@ module @@P@@_csr (
       rresp_q  <= 2'b00;
       rdata_q  <= 32'd0;
     end else begin
-      mode_q   <= mode_d;
-      k_q      <= k_d;
-      thresh_q <= thresh_d;
-      acc_q    <= acc_d;
+@@CFG_UPDATE@@
       err_q    <= err_d;
       done_q   <= done_d;
       bvalid_q <= bvalid_d;
@@ -241,8 +192,8 @@ module @@P@@_csr (
   assign cfg_mode_o       = mode_q;
   assign cfg_k_o          = k_q[@@KW@@:0];
   assign cfg_thresh_o     = thresh_q;
-  assign cfg_acc_o        = acc_q;
-  assign irq_o            = done_q || (err_q != 6'd0);
+  assign cfg_acc_o        = accumulate_q;
+  assign irq_o            = done_q || (err_q != @@ERR_W@@'d0);
 
 endmodule
 `default_nettype wire

@@ -175,8 +175,7 @@ def ports_table(mans):
     for preset, m in mans:
         g = port_bits(m)
         pr = m["parameters"]
-        desc = "%dx%d, stream %s, ACC %s" % (pr["rows"], pr["cols"], sgsynth.param(pr, "stream_w", "stream_width"),
-                                             sgsynth.param(pr, "acc_w", "acc_width"))
+        desc = "%dx%d, stream %s, ACC %s" % (pr["rows"], pr["cols"], pr["stream_width"], pr["acc_width"])
         lines.append("| %s (%s) | %d | %d | %d | %d | %d |" % (preset, desc, g["axil"], g["s_axis"], g["m_axis"],
                                                               g["other"], sum(g.values())))
     return "\n" + "\n".join(lines) + "\n"

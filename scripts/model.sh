@@ -60,7 +60,7 @@ verilate() { # verilate OBJDIR EXTRA_OBJ [verilator flags...]
 }
 
 vinc=$(verilator --getenv VERILATOR_ROOT)/include
-cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g -I$src -Igolden -Ihost -Igen -Itb"
+cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g -I$src -Icontract -Igolden -Ihost -Igen -Itb"
 need() { # need TARGET DEPS... : true when TARGET is missing or older than a dependency
   local t=$1
   shift
@@ -70,7 +70,7 @@ need() { # need TARGET DEPS... : true when TARGET is missing or older than a dep
 }
 runsrc="tb/bus.c tb/sim_run.c"
 tbsrc="tb/bus.c tb/test_rtl.c tb/rtl_main.c"
-hdrs="tb/dut_shim.h tb/bus.h tb/variant_name.h $(ls golden/*.h host/*.h)"
+hdrs="$(ls tb/*.h contract/*.h contract/*.def golden/*.h host/*.h)"
 
 shim() { # shim OBJDIR OUT.o [-DDUT_TRACE]
   local od=$1 out=$2

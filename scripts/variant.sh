@@ -70,7 +70,7 @@ fi
 
 # 3. link the test bench and the runner
 vinc=$(verilator --getenv VERILATOR_ROOT)/include
-cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g -I$vd/out -Igolden -Ihost -Igen -Itb $(pkg-config --cflags check)"
+cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g -I$vd/out -Icontract -Igolden -Ihost -Igen -Itb $(pkg-config --cflags check)"
 need() { # need TARGET DEPS... : true when TARGET is missing or older than a dependency
   local t=$1
   shift
@@ -80,7 +80,7 @@ need() { # need TARGET DEPS... : true when TARGET is missing or older than a dep
 }
 tbsrc="tb/bus.c tb/test_rtl.c tb/rtl_main.c"
 runsrc="tb/bus.c tb/sim_run.c"
-deps="$vd/obj/V${top}__ALL.a build/lib/libsg_sw.a tb/dut_shim.cpp $(ls tb/*.h golden/*.h host/*.h gen/*.h gen/*.def 2>/dev/null)"
+deps="$vd/obj/V${top}__ALL.a build/lib/libsg_sw.a tb/dut_shim.cpp $(ls tb/*.h contract/*.h contract/*.def golden/*.h host/*.h gen/*.h 2>/dev/null)"
 if need "$vd/dut_shim.o" tb/dut_shim.cpp tb/dut_shim.h "$vd/obj/V${top}__ALL.a"; then
   g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -faligned-new -isystem "$vd/obj" -isystem "$vinc" -isystem "$vinc/vltstd" \
     -DVTOP="V${top}" -DVTOP_H="\"V${top}.h\"" -c tb/dut_shim.cpp -o "$vd/dut_shim.o"

@@ -194,12 +194,5 @@ static int dev_stream_recv(void *ctx, uint32_t *words, uint32_t wpb, uint32_t nb
 }
 
 host_dev_t tb_dev(tb_t *tb) {
-  host_dev_t d;
-  memset(&d, 0, sizeof d);
-  d.ctx = tb;
-  d.reg_write = dev_reg_write;
-  d.reg_read = dev_reg_read;
-  d.stream_send = dev_stream_send;
-  d.stream_recv = dev_stream_recv;
-  return d;
+  return (host_dev_t){tb, dev_reg_write, dev_reg_read, dev_stream_send, dev_stream_recv, 0};
 }

@@ -1,7 +1,7 @@
 /* sim_run: runs a GEMM on the Verilator model of one variant (what `sparsegen run` executes,
  * docs/run.md). The host driver tiles the GEMM onto the array (output tiles of R x C, K cut
  * into KMAX chunks with ACCUMULATE); every job is run in lockstep on the golden-model device
- * (host_golddev) and its result words and architectural counters compared. Prints cycles,
+ * (tb/golddev) and its result words and architectural counters compared. Prints cycles,
  * MACs issued, gated and skipped, utilization, speedup and an energy estimate per mode.
  *
  *   sim_run --a A.mtx [--b B.mtx | --n N --density-b D --seed S] [--out C.mtx] [--mode M]
@@ -25,7 +25,7 @@
 #include "gold.h"
 #include "host_driver.h"
 #include "host_energy.h"
-#include "host_golddev.h"
+#include "golddev.h"
 #include "host_mtx.h"
 #include "host_quant.h"
 #include "sparsegen_params.h"
@@ -47,7 +47,7 @@ typedef struct run_opts {
   int job_set, density_b_set;
   double density_a, density_b;
   uint64_t seed;
-  int modes[GOLD_MODE_COUNT];
+  int modes[SG_MODE_COUNT];
   int quiet;
   int argc;
   char **argv;
@@ -94,7 +94,7 @@ static void run_usage(FILE *f) {
           "  --quiet           no table\n"
           "limits: each of A, B, C at most %" PRIu64 " elements, about %" PRIu64 " simulated cycles\n"
           "exit status: 0 every job bit-exact against golden, 1 mismatch or device error, 2 bad input\n",
-          RUN_RANDOM_B_COLS, RUN_RANDOM_B_DENSITY, GOLD_THRESH_MAX, GOLD_THRESH_MAX, RUN_MAX_ELEMS,
+          RUN_RANDOM_B_COLS, RUN_RANDOM_B_DENSITY, SG_THRESH_MAX, SG_THRESH_MAX, RUN_MAX_ELEMS,
           RUN_MAX_CYCLES);
 }
 
@@ -136,16 +136,16 @@ static int run_parse_modes(const char *opt, const char *v, int *modes) {
     fprintf(stderr, "sim_run: %s '%s' is too long (dense, sparse, auto)\n", opt, v);
     return -1;
   }
-  memset(modes, 0, GOLD_MODE_COUNT * sizeof *modes);
+  memset(modes, 0, SG_MODE_COUNT * sizeof *modes);
   snprintf(buf, sizeof buf, "%s", v);
   int any = 0;
   for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
     uint32_t m;
-    if (gold_mode_parse(t, &m)) {
+    if (sg_mode_parse(t, &m)) {
       fprintf(stderr, "sim_run: %s: unknown mode '%s' (dense, sparse, auto)\n", opt, t);
       return -1;
     }
-    if (m != GOLD_MODE_DENSE && !SG_SPARSE_CAPABLE) {
+    if (m != SG_MODE_DENSE && !SG_SPARSE_CAPABLE) {
       fprintf(stderr, "sim_run: %s: %s needs a sparse-capable variant (this one is dense-only)\n", opt, t);
       return -1;
     }
@@ -181,7 +181,7 @@ static int run_opt_value(run_opts_t *o, const char *a, const char *v) {
   else if (!strcmp(a, "--k")) return run_parse_u32(a, v, UINT32_MAX, &o->k);
   else if (!strcmp(a, "--row0")) return run_parse_u32(a, v, UINT32_MAX, &o->row0);
   else if (!strcmp(a, "--col0")) return run_parse_u32(a, v, UINT32_MAX, &o->col0);
-  else if (!strcmp(a, "--thresh")) return run_parse_u32(a, v, GOLD_THRESH_MAX, &o->thresh);
+  else if (!strcmp(a, "--thresh")) return run_parse_u32(a, v, SG_THRESH_MAX, &o->thresh);
   else if (!strcmp(a, "--density-a")) return run_parse_d(a, v, &o->density_a);
   else if (!strcmp(a, "--density-b")) {
     o->density_b_set = 1;
@@ -229,7 +229,7 @@ static int run_args_check(run_opts_t *o) {
   }
 #endif
   int n = 0;
-  for (int m = 0; m < GOLD_MODE_COUNT; m++) n += o->modes[m];
+  for (int m = 0; m < SG_MODE_COUNT; m++) n += o->modes[m];
   if (o->trace_path && n != 1) {
     fprintf(stderr, "sim_run: --trace records one mode: add --mode dense|sparse|auto\n");
     return -1;
@@ -241,7 +241,7 @@ static int run_args(int argc, char **argv, run_opts_t *o) {
   memset(o, 0, sizeof *o);
   o->argc = argc;
   o->argv = argv;
-  o->thresh = GOLD_THRESH_MAX;
+  o->thresh = SG_THRESH_MAX;
   o->density_b = 1.0;
   o->density_a = 0.1;
   o->seed = 1;
@@ -268,10 +268,10 @@ static int run_args(int argc, char **argv, run_opts_t *o) {
     if (rc) return -1;
   }
   if (!modes_given) {
-    o->modes[GOLD_MODE_DENSE] = 1;
-    if (o->a_path && SG_SPARSE_CAPABLE) o->modes[GOLD_MODE_DENSE] = 0;
-    o->modes[GOLD_MODE_SPARSE] = SG_SPARSE_CAPABLE && !o->a_path;
-    o->modes[GOLD_MODE_AUTO] = SG_SPARSE_CAPABLE;
+    o->modes[SG_MODE_DENSE] = 1;
+    if (o->a_path && SG_SPARSE_CAPABLE) o->modes[SG_MODE_DENSE] = 0;
+    o->modes[SG_MODE_SPARSE] = SG_SPARSE_CAPABLE && !o->a_path;
+    o->modes[SG_MODE_AUTO] = SG_SPARSE_CAPABLE;
   }
   if (o->a_path && !o->density_b_set) o->density_b = RUN_RANDOM_B_DENSITY;
   return run_args_check(o);
@@ -630,17 +630,17 @@ typedef struct run_ctx {
 /* Prints what differs in one job (a few lines per job, for the first three bad jobs). */
 static int run_compare_job(run_ctx_t *x, const host_job_info_t *in, const int64_t *gt,
                            const host_counters_t *gc) {
-  const gold_counters_t *d = &in->cnt->arch, *g = &gc->arch;
+  const sg_counters_t *d = &in->cnt->arch, *g = &gc->arch;
   int bad = 0, say = x->bad_jobs < 3;
   for (uint32_t i = 0; i < SG_ROWS * SG_COLS; i++)
     if (in->c_tile[i] != gt[i] && bad++ < 3 && say)
       fprintf(stderr, "sim_run: %s: job %u (m0=%u n0=%u k0=%u): C[%u][%u] = %" PRId64 ", golden %" PRId64 "\n",
-              gold_mode_name(x->mode), in->index, in->m0, in->n0, in->k0, in->m0 + i / SG_COLS,
+              sg_mode_name(x->mode), in->index, in->m0, in->n0, in->k0, in->m0 + i / SG_COLS,
               in->n0 + i % SG_COLS, in->c_tile[i], gt[i]);
 #define RUN_CNT(f)                                                                                       \
   if (d->f != g->f && bad++ < 6 && say)                                                                  \
     fprintf(stderr, "sim_run: %s: job %u (m0=%u n0=%u k0=%u): counter " #f " = %u, golden %u\n",         \
-            gold_mode_name(x->mode), in->index, in->m0, in->n0, in->k0, d->f, g->f);
+            sg_mode_name(x->mode), in->index, in->m0, in->n0, in->k0, d->f, g->f);
   RUN_CNT(mode_used)
   RUN_CNT(macs_issued)
   RUN_CNT(macs_gated)
@@ -650,7 +650,7 @@ static int run_compare_job(run_ctx_t *x, const host_job_info_t *in, const int64_
   RUN_CNT(max_row_nnz)
 #undef RUN_CNT
   if (memcmp(d->row_nnz, g->row_nnz, sizeof d->row_nnz)) {
-    if (say) fprintf(stderr, "sim_run: %s: job %u: ROW_NNZ counters differ from golden\n", gold_mode_name(x->mode), in->index);
+    if (say) fprintf(stderr, "sim_run: %s: job %u: ROW_NNZ counters differ from golden\n", sg_mode_name(x->mode), in->index);
     bad++;
   }
   return bad;
@@ -669,7 +669,7 @@ static int run_on_job(void *user, const host_job_info_t *in) {
     x->bad_jobs++;
   }
   x->jobs++;
-  const gold_counters_t *c = &in->cnt->arch;
+  const sg_counters_t *c = &in->cnt->arch;
   host_energy_t e;
   host_energy_job(x->v, &host_energy_horowitz45, in->job->k, c->macs_issued, c->macs_gated, &e);
   x->en.mac_pj += e.mac_pj;
@@ -678,7 +678,7 @@ static int run_on_job(void *user, const host_job_info_t *in) {
   x->en.load_write_pj += e.load_write_pj;
   x->en.total_pj += e.total_pj;
   /* bound: DENSE K + R + C, SPARSE max row non-zeros + R + C, by the mode used */
-  x->bound += (c->mode_used == GOLD_MODE_SPARSE ? c->max_row_nnz : in->job->k) + SG_ROWS + SG_COLS;
+  x->bound += (c->mode_used == SG_MODE_SPARSE ? c->max_row_nnz : in->job->k) + SG_ROWS + SG_COLS;
   if (x->o->trace_path && x->o->job_set) {
     if (in->index == x->o->job) {
       x->traced = 1;
@@ -738,12 +738,12 @@ static void run_print_repro(const run_opts_t *o, uint32_t mode, FILE *f) {
     fputc(' ', f);
     run_shell_word(f, a);
   }
-  fprintf(f, " --mode %s", gold_mode_name(mode));
+  fprintf(f, " --mode %s", sg_mode_name(mode));
 }
 
 static void run_report_mismatch(const run_opts_t *o, const run_ctx_t *x) {
   fprintf(stderr, "sim_run: %s: %" PRIu64 " of %" PRIu64 " jobs differ from golden (variant %s, prefix %s, seed %" PRIu64 ")\n",
-          gold_mode_name(x->mode), x->bad_jobs, x->jobs, tb_variant_name(), SG_VARIANT, o->seed);
+          sg_mode_name(x->mode), x->bad_jobs, x->jobs, tb_variant_name(), SG_VARIANT, o->seed);
   fputs("  reproduce: ", stderr);
   run_print_repro(o, x->mode, stderr);
   fprintf(stderr, "\n  waveform:  ");
@@ -773,7 +773,7 @@ static void run_jsonl(FILE *jf, const run_opts_t *o, const run_data_t *d, const 
           "\"energy_pj\": {\"mac\": %.1f, \"a_read\": %.1f, \"b_read\": %.1f, \"load_write\": %.1f, "
           "\"total\": %.1f}, \"energy_table\": \"Horowitz ISSCC 2014, 45 nm\", "
           "\"seed\": %" PRIu64 ", \"mismatched_jobs\": %" PRIu64 ", \"match\": %s}\n",
-          SG_ROWS, SG_COLS, SG_DATA_W, SG_KMAX, SG_WINDOW, gold_mode_name(x->mode), used, d->M, d->N, d->K,
+          SG_ROWS, SG_COLS, SG_DATA_W, SG_KMAX, SG_WINDOW, sg_mode_name(x->mode), used, d->M, d->N, d->K,
           sd->jobs, dA, dB, o->workload && !strcmp(o->workload, "random") ? o->density_a : dA, sd->cyc_compute,
           sd->cyc_total, sd->cyc_load, sd->cyc_drain, sd->macs_issued, sd->macs_gated, sd->macs_skipped,
           x->bound, x->bound ? (double)sd->cyc_compute / (double)x->bound : 0.0, util, useful, speedup,
@@ -795,7 +795,7 @@ static int run_write_c(FILE *f, const run_data_t *d, const int64_t *C,
              "%% Exact rule: C_int = A_int x B_int, summed in %u-bit two's complement (wrap-around);\n"
              "%%   real value = C_int * sa * sb, with A ~ A_int * sa and B ~ B_int * sb\n"
              "%% sa = %.17g\n%% sb = %.17g\n",
-          tb_variant_name(), SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, gold_mode_name(mode), jobs,
+          tb_variant_name(), SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, sg_mode_name(mode), jobs,
           d->a_desc, d->b_desc, SG_ACC_W, d->sa, d->sb);
   fprintf(f, "%u %u %" PRIu64 "\n", d->M, d->N, nnz);
   for (uint32_t r = 0; r < d->M; r++)
@@ -863,9 +863,9 @@ static int run_mode(const run_opts_t *o, const run_data_t *d, const host_variant
     return 1;
   }
   x->tb = &tb;
-  host_golddev_t gd;
+  golddev_t gd;
   char err[512];
-  if (host_golddev_init(&gd, v, SG_GEN_VERSION_WORD, &x->gdev, err, sizeof err)) {
+  if (golddev_init(&gd, v, SG_GEN_VERSION_WORD, &x->gdev, err, sizeof err)) {
     fprintf(stderr, "sim_run: golden device: %s\n", err);
     tb_free(&tb);
     return 1;
@@ -876,7 +876,7 @@ static int run_mode(const run_opts_t *o, const run_data_t *d, const host_variant
   host_dev_t dev = tb_dev(&tb);
   if (!x->trace_failed && host_gemm(&dev, v, &op, d->M, d->N, d->K, d->A, d->B, C, sd, err, sizeof err) &&
       !x->traced && !x->trace_failed) {
-    fprintf(stderr, "sim_run: %s: %s failed: %s\n", gold_mode_name(mode), x->golden_failed ? "golden run" : "device run",
+    fprintf(stderr, "sim_run: %s: %s failed: %s\n", sg_mode_name(mode), x->golden_failed ? "golden run" : "device run",
             x->golden_failed ? x->err : err);
     rc = 1;
   }
@@ -884,7 +884,7 @@ static int run_mode(const run_opts_t *o, const run_data_t *d, const host_variant
     fprintf(stderr, "sim_run: --trace: this sim_run has no tracing (run it as `sparsegen run DIR ... --trace F.fst`)\n");
     rc = 2;
   }
-  host_golddev_free(&gd);
+  golddev_free(&gd);
   tb_free(&tb);
   return rc;
 }
@@ -894,7 +894,7 @@ static void run_report_mode(const run_opts_t *o, const run_data_t *d, const run_
                             const host_gemm_stats_t *sd, double dA, double dB, double *dense_compute,
                             FILE *jf) {
   double compute = (double)sd->cyc_compute;
-  if (x->mode == GOLD_MODE_DENSE) *dense_compute = compute;
+  if (x->mode == SG_MODE_DENSE) *dense_compute = compute;
   double peak = (double)SG_ROWS * SG_COLS * compute;
   double util = compute > 0 ? (double)sd->macs_issued / peak : 0;
   double useful = compute > 0 ? (double)(sd->macs_issued + sd->macs_skipped) / peak : 0;
@@ -904,7 +904,7 @@ static void run_report_mode(const run_opts_t *o, const run_data_t *d, const run_
     char sp[16] = "-";
     if (speedup > 0) snprintf(sp, sizeof sp, "%.2fx", speedup);
     printf("%-7s %-7s %9" PRIu64 " %9" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %6.1f%% %8s %10.2f %6s\n",
-           gold_mode_name(x->mode), used, sd->cyc_compute, sd->cyc_total, sd->macs_issued, sd->macs_gated,
+           sg_mode_name(x->mode), used, sd->cyc_compute, sd->cyc_total, sd->macs_issued, sd->macs_gated,
            sd->macs_skipped, 100.0 * util, sp, x->en.total_pj / 1000.0, x->bad_jobs ? "FAIL" : "match");
   }
   if (jf) run_jsonl(jf, o, d, x, sd, used, dA, dB, util, useful, speedup);
@@ -919,10 +919,10 @@ static void run_footer(const run_opts_t *o, const uint64_t *jobs, const uint64_t
   if (!traced)
     printf("\nenergy: estimate from event counts x Horowitz 45 nm table (host/host_energy.h): MACs that\n"
          "are skipped cost nothing, gated MACs cost their B read only; load writes included.\n\n");
-  for (uint32_t m = 0; m < GOLD_MODE_COUNT; m++)
+  for (uint32_t m = 0; m < SG_MODE_COUNT; m++)
     if (o->modes[m])
       printf("golden: %s: %s: %" PRIu64 " jobs, %" PRIu64 " mismatches (every result word and counter of every job)\n",
-             gold_mode_name(m), bad[m] ? "MISMATCH" : "bit-exact", jobs[m], bad[m]);
+             sg_mode_name(m), bad[m] ? "MISMATCH" : "bit-exact", jobs[m], bad[m]);
 }
 
 /* What can refuse the run before it starts (exit 2): --job past the end, --jsonl, --out. */
@@ -940,7 +940,7 @@ static int run_prepare(const run_opts_t *o, const run_data_t *d, FILE **jf, run_
 }
 
 typedef struct run_totals {
-  uint64_t jobs[GOLD_MODE_COUNT], bad[GOLD_MODE_COUNT];
+  uint64_t jobs[SG_MODE_COUNT], bad[SG_MODE_COUNT];
   uint32_t last; /* the last mode run (its C is what --out writes) */
   int traced;    /* --job N was traced and the run stopped after it */
 } run_totals_t;
@@ -950,14 +950,14 @@ typedef struct run_totals {
 static int run_modes(const run_opts_t *o, const run_data_t *d, int64_t *C, FILE *jf, run_totals_t *t) {
   host_variant_t v;
   memset(&v, 0, sizeof v);
-  v.p = (gold_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE};
+  v.p = (sg_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE};
   v.window = SG_WINDOW;
   v.in_stream_w = SG_IN_STREAM_W;
   host_variant_derive(&v);
   double dA = run_density(d->A, (size_t)d->M * d->K), dB = run_density(d->B, (size_t)d->K * d->N), dense_compute = 0;
   run_header(o, d, dA, dB);
   int mism = 0;
-  for (uint32_t mode = 0; mode < GOLD_MODE_COUNT; mode++) {
+  for (uint32_t mode = 0; mode < SG_MODE_COUNT; mode++) {
     if (!o->modes[mode]) continue;
     run_ctx_t x;
     host_gemm_stats_t sd;

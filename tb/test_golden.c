@@ -3,8 +3,8 @@
  * State space covered: operand widths data_w 2..16 (incl. garbage above data_w in the int32
  * inputs), accumulator widths 2*data_w..64 with wrap-around, shapes 1x1..16x16 (random up to
  * 12x12), K = 1..kmax, densities 0..1 of A and B, modes DENSE/SPARSE/AUTO (thresh 0, 256 and
- * random) with and without FLAGS.ACCUMULATE; all counters; gold_check_job / gold_check_params
- * error cases (result and counters untouched on error); gold_sext and the mode name table.
+ * random) with and without FLAGS.ACCUMULATE; all counters; sg_check_job / sg_check_params
+ * error cases (result and counters untouched on error); sg_sext and the mode name table.
  * The reference below computes with __int128 and explicit masking, and counts per MAC slot in a
  * different loop order (k outer), so it shares no code with gold.c.
  */
@@ -24,7 +24,7 @@ Suite *make_golden_suite(void);
 
 typedef struct ref_cnt {
     uint32_t mode_used, issued, gated, skipped, nnz_a, nnz_b, max_row_nnz;
-    uint32_t row_nnz[GOLD_MAX_ROWS];
+    uint32_t row_nnz[SG_MAX_ROWS];
 } ref_cnt_t;
 
 /* low w bits of x as signed, by explicit masking */
@@ -104,7 +104,7 @@ static double rng_unit(uint64_t *s) { return (double)(rng_next(s) >> 11) / 90071
 
 /* Compares golden with the reference; writes a description of the first difference into msg
  * and returns 0 if equal.  c_prev is the accumulate input (may be NULL). */
-static int compare_case(const gold_params_t *p, const gold_job_t *j, const int64_t *c_prev,
+static int compare_case(const sg_params_t *p, const sg_job_t *j, const int64_t *c_prev,
                         char *msg, size_t len)
 {
     const uint32_t n = p->rows * p->cols;
@@ -119,7 +119,7 @@ static int compare_case(const gold_params_t *p, const gold_job_t *j, const int64
         memcpy(cg, c_prev, n * sizeof *cg);
         memcpy(cr, c_prev, n * sizeof *cr);
     }
-    gold_counters_t gc;
+    sg_counters_t gc;
     ref_cnt_t rc;
     int bad = 0;
     uint32_t e = gold_run(p, j, cg, &gc);
@@ -148,7 +148,7 @@ static int compare_case(const gold_params_t *p, const gold_job_t *j, const int64
     CNT_(nnz_b, nnz_b)
     CNT_(max_row_nnz, max_row_nnz)
 #undef CNT_
-    for (uint32_t r = 0; !bad && r < GOLD_MAX_ROWS; r++)
+    for (uint32_t r = 0; !bad && r < SG_MAX_ROWS; r++)
         if (gc.row_nnz[r] != (r < p->rows ? rc.row_nnz[r] : 0u)) {
             snprintf(msg, len, "row_nnz[%u]: gold %u ref %u", r, gc.row_nnz[r], rc.row_nnz[r]);
             bad = 1;
@@ -159,7 +159,7 @@ static int compare_case(const gold_params_t *p, const gold_job_t *j, const int64
 }
 
 /* Results of all three modes must be bit-identical. */
-static int modes_agree(const gold_params_t *p, const gold_job_t *j0, const int64_t *c_prev,
+static int modes_agree(const sg_params_t *p, const sg_job_t *j0, const int64_t *c_prev,
                        char *msg, size_t len)
 {
     const uint32_t n = p->rows * p->cols;
@@ -176,11 +176,11 @@ static int modes_agree(const gold_params_t *p, const gold_job_t *j0, const int64
             bad = 1;
             break;
         }
-        gold_job_t j = *j0;
+        sg_job_t j = *j0;
         j.mode = (uint32_t)m;
         uint32_t e = gold_run(p, &j, c[m], NULL);
         if (e) {
-            snprintf(msg, len, "mode %s: error 0x%x", gold_mode_name(j.mode), e);
+            snprintf(msg, len, "mode %s: error 0x%x", sg_mode_name(j.mode), e);
             bad = 1;
         }
     }
@@ -188,7 +188,7 @@ static int modes_agree(const gold_params_t *p, const gold_job_t *j0, const int64
         for (uint32_t i = 0; i < n; i++)
             if (c[m][i] != c[0][i]) {
                 snprintf(msg, len, "mode %s differs from dense at c[%u][%u]: %" PRId64 " vs %" PRId64,
-                         gold_mode_name((uint32_t)m), i / p->cols, i % p->cols, c[m][i], c[0][i]);
+                         sg_mode_name((uint32_t)m), i / p->cols, i % p->cols, c[m][i], c[0][i]);
                 bad = 1;
                 break;
             }
@@ -220,7 +220,7 @@ typedef struct dcase {
 } dcase_t;
 
 static const dcase_t dcases[] = {
-    {"zeros 1x1 K=1", 1, 1, 8, 32, 1, 1, P_ZEROS, 0, 256, 0, 1, 0, 1, 0},
+    {"zeros 1x1 K=1", 1, 1, 8, 32, 4, 1, P_ZEROS, 0, 256, 0, 1, 0, 1, 0},
     {"zeros 3x5 sparse", 3, 5, 8, 32, 16, 16, P_ZEROS, 1, 256, 0, 1, 0, 1, 1},
     {"zeros auto t256 -> sparse", 3, 5, 8, 32, 16, 7, P_ZEROS, 2, 256, 0, 0, 0, 1, 1},
     {"zeros auto t0 -> dense", 3, 5, 8, 32, 16, 7, P_ZEROS, 2, 0, 0, 0, 0, 1, 0},
@@ -229,7 +229,7 @@ static const dcase_t dcases[] = {
     {"most neg w8 acc16 K=2 wraps to -32768", 1, 1, 8, 16, 4, 2, P_MOST_NEG, 0, 256, 0, 1, -32768, 0, 0},
     {"most neg w8 acc16 K=4 wraps to 0", 2, 2, 8, 16, 4, 4, P_MOST_NEG, 1, 256, 0, 1, 0, 0, 0},
     {"most neg w8 acc16 K=3 -> -16384", 3, 5, 8, 16, 4, 3, P_MOST_NEG, 2, 256, 0, 1, -16384, 1, 0},
-    {"most neg w16 acc32 K=2 wraps to INT32_MIN", 2, 3, 16, 32, 2, 2, P_MOST_NEG, 0, 256, 0, 1, INT32_MIN, 0, 0},
+    {"most neg w16 acc32 K=2 wraps to INT32_MIN", 2, 3, 16, 32, 4, 2, P_MOST_NEG, 0, 256, 0, 1, INT32_MIN, 0, 0},
     {"most neg w16 acc32 K=3", 2, 3, 16, 32, 4, 3, P_MOST_NEG, 0, 256, 0, 1, -1073741824, 0, 0},
     {"most neg w2 acc4 K=1..", 3, 3, 2, 4, 9, 9, P_MOST_NEG, 1, 256, 0, 1, 4, 0, 0},
     {"most neg w16 acc64 K=kmax", 4, 4, 16, 64, 1000, 1000, P_MOST_NEG, 0, 256, 0, 1, INT64_C(1073741824000), 0, 0},
@@ -283,26 +283,26 @@ static void fill(const dcase_t *d, int32_t *a, int32_t *b)
 START_TEST(test_directed)
 {
     const dcase_t *d = &dcases[_i];
-    gold_params_t p = {d->rows, d->cols, d->data_w, d->acc_w, d->kmax, true};
-    ck_assert_msg(gold_check_params(&p) == 0, "case '%s': params invalid", d->name);
+    sg_params_t p = {d->rows, d->cols, d->data_w, d->acc_w, d->kmax, true};
+    ck_assert_msg(sg_check_params(&p) == 0, "case '%s': params invalid", d->name);
     int32_t *a = calloc((size_t)d->rows * d->k, sizeof *a);
     int32_t *b = calloc((size_t)d->k * d->cols, sizeof *b);
     int64_t *prev = calloc((size_t)d->rows * d->cols, sizeof *prev);
     ck_assert(a && b && prev);
     fill(d, a, b);
     for (uint32_t i = 0; i < d->rows * d->cols; i++) /* accumulate input: in-range values */
-        prev[i] = d->accumulate ? gold_sext(UINT64_C(0x9E3779B97F4A7C15) * (i + 1), d->acc_w) : 0;
-    gold_job_t j = {d->k, d->mode, d->thresh, d->accumulate != 0, a, b};
+        prev[i] = d->accumulate ? sg_sext(UINT64_C(0x9E3779B97F4A7C15) * (i + 1), d->acc_w) : 0;
+    sg_job_t j = {d->k, d->mode, d->thresh, d->accumulate != 0, a, b};
     char msg[256];
     int bad = compare_case(&p, &j, d->accumulate ? prev : NULL, msg, sizeof msg);
-    ck_assert_msg(!bad, "directed case %d '%s' (mode %s): %s", _i, d->name, gold_mode_name(d->mode), msg);
+    ck_assert_msg(!bad, "directed case %d '%s' (mode %s): %s", _i, d->name, sg_mode_name(d->mode), msg);
     bad = modes_agree(&p, &j, d->accumulate ? prev : NULL, msg, sizeof msg);
     ck_assert_msg(!bad, "directed case %d '%s': %s", _i, d->name, msg);
     int64_t *c = calloc((size_t)d->rows * d->cols, sizeof *c);
     ck_assert(c != NULL);
     if (d->accumulate)
         memcpy(c, prev, (size_t)d->rows * d->cols * sizeof *c);
-    gold_counters_t cnt;
+    sg_counters_t cnt;
     ck_assert_uint_eq(gold_run(&p, &j, c, &cnt), 0);
     if (d->check_c00)
         ck_assert_msg(c[0] == d->expect_c00, "directed case '%s': c[0][0] = %" PRId64 ", expected %" PRId64,
@@ -321,7 +321,7 @@ END_TEST
 START_TEST(test_accumulate_split)
 {
     const uint32_t R = 5, C = 7, K1 = 9, K2 = 6, K = K1 + K2;
-    gold_params_t p = {R, C, 8, 16, 16, true};
+    sg_params_t p = {R, C, 8, 16, 16, true};
     int32_t a[5 * 15], b[15 * 7], a1[5 * 9], a2[5 * 6];
     uint64_t s = 42;
     for (uint32_t i = 0; i < R * K; i++)
@@ -335,9 +335,9 @@ START_TEST(test_accumulate_split)
             a2[r * K2 + k] = a[r * K + K1 + k];
     }
     int64_t whole[35], split[35];
-    gold_job_t jw = {K, GOLD_MODE_DENSE, 256, false, a, b};
-    gold_job_t j1 = {K1, GOLD_MODE_SPARSE, 256, false, a1, b};
-    gold_job_t j2 = {K2, GOLD_MODE_AUTO, 128, true, a2, b + K1 * C};
+    sg_job_t jw = {K, SG_MODE_DENSE, 256, false, a, b};
+    sg_job_t j1 = {K1, SG_MODE_SPARSE, 256, false, a1, b};
+    sg_job_t j2 = {K2, SG_MODE_AUTO, 128, true, a2, b + K1 * C};
     ck_assert_uint_eq(gold_run(&p, &jw, whole, NULL), 0);
     ck_assert_uint_eq(gold_run(&p, &j1, split, NULL), 0);
     ck_assert_uint_eq(gold_run(&p, &j2, split, NULL), 0);
@@ -356,13 +356,13 @@ START_TEST(test_random)
     const int ncases = 400;
     for (int t = 0; t < ncases; t++) {
         uint64_t s = g_seed ^ (UINT64_C(0x5851F42D4C957F2D) * (uint64_t)(t + 1));
-        gold_params_t p;
+        sg_params_t p;
         p.rows = 1 + rng_below(&s, 12);
         p.cols = 1 + rng_below(&s, 12);
         p.data_w = 2 + rng_below(&s, 15);
         uint32_t pick = rng_below(&s, 4);
         p.acc_w = pick == 0 ? 2 * p.data_w : pick == 1 ? 64 : 2 * p.data_w + rng_below(&s, 65 - 2 * p.data_w);
-        p.kmax = 1 + rng_below(&s, 64);
+        p.kmax = SG_kmax_MIN + rng_below(&s, 65 - SG_kmax_MIN);
         p.sparse_capable = true;
         uint32_t k = rng_below(&s, 4) == 0 ? p.kmax : 1 + rng_below(&s, p.kmax);
         double da = rng_unit(&s), db = rng_unit(&s);
@@ -376,14 +376,14 @@ START_TEST(test_random)
         ck_assert(a && b && prev);
         for (uint32_t i = 0; i < p.rows * k; i++)
             if (rng_unit(&s) < da)
-                a[i] = junk ? (int32_t)(uint32_t)rng_next(&s) : (int32_t)gold_sext(rng_next(&s), p.data_w);
+                a[i] = junk ? (int32_t)(uint32_t)rng_next(&s) : (int32_t)sg_sext(rng_next(&s), p.data_w);
         for (uint32_t i = 0; i < k * p.cols; i++)
             if (rng_unit(&s) < db)
-                b[i] = junk ? (int32_t)(uint32_t)rng_next(&s) : (int32_t)gold_sext(rng_next(&s), p.data_w);
+                b[i] = junk ? (int32_t)(uint32_t)rng_next(&s) : (int32_t)sg_sext(rng_next(&s), p.data_w);
         int acc = rng_below(&s, 3) == 0;
         for (uint32_t i = 0; i < p.rows * p.cols; i++)
-            prev[i] = gold_sext(rng_next(&s), p.acc_w);
-        gold_job_t j = {k, rng_below(&s, 3), rng_below(&s, 4) == 0 ? 256 : rng_below(&s, 257), acc != 0, a, b};
+            prev[i] = sg_sext(rng_next(&s), p.acc_w);
+        sg_job_t j = {k, rng_below(&s, 3), rng_below(&s, 4) == 0 ? 256 : rng_below(&s, 257), acc != 0, a, b};
         char msg[256];
         int bad = compare_case(&p, &j, acc ? prev : NULL, msg, sizeof msg);
         if (!bad)
@@ -394,7 +394,7 @@ START_TEST(test_random)
         ck_assert_msg(!bad,
                       "random case %d (%ux%u data_w=%u acc_w=%u K=%u mode=%s thresh=%u acc=%d "
                       "dens %.2f/%.2f): %s\n  reproduce: SG_SEED=%" PRIu64 " build/bin/test_sw golden",
-                      t, p.rows, p.cols, p.data_w, p.acc_w, k, gold_mode_name(j.mode), j.thresh, acc,
+                      t, p.rows, p.cols, p.data_w, p.acc_w, k, sg_mode_name(j.mode), j.thresh, acc,
                       da, db, msg, g_seed);
     }
 }
@@ -412,35 +412,35 @@ typedef struct ecase {
 static const ecase_t ecases[] = {
     {"valid dense", 4, 0, 256, false, 0},
     {"valid auto", 8, 2, 0, true, 0},
-    {"K=0", 0, 0, 256, true, GOLD_ERR_K},
-    {"K=kmax+1", 9, 1, 256, true, GOLD_ERR_K},
+    {"K=0", 0, 0, 256, true, SG_ERR(K)},
+    {"K=kmax+1", 9, 1, 256, true, SG_ERR(K)},
     {"K=kmax ok", 8, 1, 256, true, 0},
-    {"mode 3", 1, 3, 256, true, GOLD_ERR_MODE},
-    {"mode 7", 1, 7, 256, true, GOLD_ERR_MODE},
-    {"sparse on dense-only", 1, 1, 256, false, GOLD_ERR_MODE},
-    {"auto on dense-only", 1, 2, 256, false, GOLD_ERR_MODE},
-    {"thresh 257", 1, 0, 257, true, GOLD_ERR_THRESH},
+    {"mode 3", 1, 3, 256, true, SG_ERR(MODE)},
+    {"mode 7", 1, 7, 256, true, SG_ERR(MODE)},
+    {"sparse on dense-only", 1, 1, 256, false, SG_ERR(MODE)},
+    {"auto on dense-only", 1, 2, 256, false, SG_ERR(MODE)},
+    {"thresh 257", 1, 0, 257, true, SG_ERR(THRESH)},
     {"thresh 256 ok", 1, 2, 256, true, 0},
-    {"all three", 0, 3, 1000, true, GOLD_ERR_K | GOLD_ERR_MODE | GOLD_ERR_THRESH},
-    {"K too big + thresh", 100, 0, 0xffffffffu, false, GOLD_ERR_K | GOLD_ERR_THRESH},
+    {"all three", 0, 3, 1000, true, SG_ERR(K) | SG_ERR(MODE) | SG_ERR(THRESH)},
+    {"K too big + thresh", 100, 0, 0xffffffffu, false, SG_ERR(K) | SG_ERR(THRESH)},
 };
 #define N_ECASES ((int)(sizeof ecases / sizeof ecases[0]))
 
 START_TEST(test_check_job)
 {
     const ecase_t *e = &ecases[_i];
-    gold_params_t p = {2, 3, 8, 32, 8, e->sparse_capable};
+    sg_params_t p = {2, 3, 8, 32, 8, e->sparse_capable};
     int32_t a[2 * 100] = {1, 2, 3}, b[100 * 3] = {4, 5, 6};
-    gold_job_t j = {e->k, e->mode, e->thresh, false, a, b};
-    uint32_t got = gold_check_job(&p, &j);
+    sg_job_t j = {e->k, e->mode, e->thresh, false, a, b};
+    uint32_t got = sg_check_job(&p, &j);
     ck_assert_msg(got == e->expect, "check_job '%s': 0x%x, expected 0x%x", e->name, got, e->expect);
     int64_t c[6] = {11, 12, 13, 14, 15, 16};
-    gold_counters_t cnt;
+    sg_counters_t cnt;
     memset(&cnt, 0xA5, sizeof cnt);
     uint32_t rr = gold_run(&p, &j, c, &cnt);
     ck_assert_msg(rr == e->expect, "gold_run '%s' returned 0x%x, expected 0x%x", e->name, rr, e->expect);
     if (e->expect != 0) {
-        gold_counters_t sent;
+        sg_counters_t sent;
         memset(&sent, 0xA5, sizeof sent);
         ck_assert_msg(c[0] == 11 && c[5] == 16 && memcmp(&cnt, &sent, sizeof cnt) == 0,
                       "gold_run '%s' touched c or cnt on error", e->name);
@@ -451,35 +451,36 @@ END_TEST
 START_TEST(test_check_params)
 {
     static const struct {
-        gold_params_t p;
+        sg_params_t p;
         uint32_t expect;
     } t[] = {
-        {{1, 1, 2, 4, 1, false}, 0},
+        {{1, 1, 2, 4, 4, false}, 0},
+        {{1, 1, 2, 4, 3, false}, SG_PERR_KMAX}, /* the generator's minimum */
         {{32, 32, 16, 64, 65536, true}, 0},
-        {{0, 1, 8, 32, 1, true}, GOLD_PERR_ROWS},
-        {{33, 1, 8, 32, 1, true}, GOLD_PERR_ROWS},
-        {{1, 0, 8, 32, 1, true}, GOLD_PERR_COLS},
-        {{1, 33, 8, 32, 1, true}, GOLD_PERR_COLS},
-        {{1, 1, 1, 32, 1, true}, GOLD_PERR_DATA_W},
-        {{1, 1, 17, 64, 1, true}, GOLD_PERR_DATA_W},
-        {{1, 1, 8, 15, 1, true}, GOLD_PERR_ACC_W},
-        {{1, 1, 8, 65, 1, true}, GOLD_PERR_ACC_W},
-        {{1, 1, 8, 16, 0, true}, GOLD_PERR_KMAX},
-        {{1, 1, 8, 16, 65537, true}, GOLD_PERR_KMAX},
+        {{0, 1, 8, 32, 4, true}, SG_PERR_ROWS},
+        {{33, 1, 8, 32, 4, true}, SG_PERR_ROWS},
+        {{1, 0, 8, 32, 4, true}, SG_PERR_COLS},
+        {{1, 33, 8, 32, 4, true}, SG_PERR_COLS},
+        {{1, 1, 1, 32, 4, true}, SG_PERR_DATA_W},
+        {{1, 1, 17, 64, 4, true}, SG_PERR_DATA_W},
+        {{1, 1, 8, 15, 4, true}, SG_PERR_ACC_W},
+        {{1, 1, 8, 65, 4, true}, SG_PERR_ACC_W},
+        {{1, 1, 8, 16, 0, true}, SG_PERR_KMAX},
+        {{1, 1, 8, 16, 65537, true}, SG_PERR_KMAX},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        uint32_t got = gold_check_params(&t[i].p);
+        uint32_t got = sg_check_params(&t[i].p);
         ck_assert_msg(got == t[i].expect, "check_params row %zu: 0x%x expected 0x%x", i, got, t[i].expect);
     }
-    ck_assert_uint_eq(gold_check_params(NULL), GOLD_PERR_NULL);
-    gold_params_t bad = {0, 1, 8, 32, 1, true};
+    ck_assert_uint_eq(sg_check_params(NULL), SG_PERR_NULL);
+    sg_params_t bad = {0, 1, 8, 32, 1, true};
     int32_t a[1] = {0};
-    gold_job_t j = {1, 0, 0, false, a, a};
-    ck_assert_uint_eq(gold_check_job(&bad, &j), GOLD_ERR_PARAMS);
-    gold_params_t ok = {1, 1, 8, 32, 1, true};
-    gold_job_t jn = {1, 0, 0, false, NULL, a};
-    ck_assert_uint_eq(gold_check_job(&ok, &jn), GOLD_ERR_PARAMS);
-    ck_assert_uint_eq(gold_run(&ok, &j, NULL, NULL), GOLD_ERR_PARAMS);
+    sg_job_t j = {1, 0, 0, false, a, a};
+    ck_assert_uint_eq(sg_check_job(&bad, &j), SG_ERR_PARAMS);
+    sg_params_t ok = {1, 1, 8, 32, 4, true};
+    sg_job_t jn = {1, 0, 0, false, NULL, a};
+    ck_assert_uint_eq(sg_check_job(&ok, &jn), SG_ERR_PARAMS);
+    ck_assert_uint_eq(gold_run(&ok, &j, NULL, NULL), SG_ERR_PARAMS);
 }
 END_TEST
 
@@ -508,21 +509,21 @@ START_TEST(test_sext_and_names)
         {UINT64_MAX, 99, -1},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        int64_t got = gold_sext(t[i].v, t[i].w);
-        ck_assert_msg(got == t[i].expect, "gold_sext(0x%" PRIx64 ", %u) = %" PRId64 ", expected %" PRId64,
+        int64_t got = sg_sext(t[i].v, t[i].w);
+        ck_assert_msg(got == t[i].expect, "sg_sext(0x%" PRIx64 ", %u) = %" PRId64 ", expected %" PRId64,
                       t[i].v, t[i].w, got, t[i].expect);
     }
-    ck_assert_str_eq(gold_mode_name(GOLD_MODE_DENSE), "dense");
-    ck_assert_str_eq(gold_mode_name(GOLD_MODE_SPARSE), "sparse");
-    ck_assert_str_eq(gold_mode_name(GOLD_MODE_AUTO), "auto");
-    ck_assert_str_eq(gold_mode_name(3), "invalid");
+    ck_assert_str_eq(sg_mode_name(SG_MODE_DENSE), "dense");
+    ck_assert_str_eq(sg_mode_name(SG_MODE_SPARSE), "sparse");
+    ck_assert_str_eq(sg_mode_name(SG_MODE_AUTO), "auto");
+    ck_assert_str_eq(sg_mode_name(3), "invalid");
     uint32_t m = 99;
-    ck_assert_int_eq(gold_mode_parse("auto", &m), 0);
-    ck_assert_uint_eq(m, GOLD_MODE_AUTO);
-    ck_assert_int_eq(gold_mode_parse("AUTO", &m), -1);
-    ck_assert_uint_eq(gold_decide(GOLD_MODE_AUTO, 256, 65536, 65535), GOLD_MODE_SPARSE);
-    ck_assert_uint_eq(gold_decide(GOLD_MODE_AUTO, 256, 65536, 65536), GOLD_MODE_DENSE);
-    ck_assert_uint_eq(gold_decide(GOLD_MODE_AUTO, 0, 65536, 0), GOLD_MODE_DENSE);
+    ck_assert_int_eq(sg_mode_parse("auto", &m), 0);
+    ck_assert_uint_eq(m, SG_MODE_AUTO);
+    ck_assert_int_eq(sg_mode_parse("AUTO", &m), -1);
+    ck_assert_uint_eq(gold_decide(SG_MODE_AUTO, 256, 65536, 65535), SG_MODE_SPARSE);
+    ck_assert_uint_eq(gold_decide(SG_MODE_AUTO, 256, 65536, 65536), SG_MODE_DENSE);
+    ck_assert_uint_eq(gold_decide(SG_MODE_AUTO, 0, 65536, 0), SG_MODE_DENSE);
 }
 END_TEST
 

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "bus.h"
+#include "devcheck.h"
 #include "gold.h"
 #include "host_driver.h"
 #include "sparsegen_params.h"
@@ -32,8 +33,12 @@
 
 static uint64_t rtl_seed;
 
-static const gold_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX,
+static const sg_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX,
                                           SG_SPARSE_CAPABLE};
+
+/* Cycles from the START write to the first operand beat when host_run_job drives the
+ * full-speed bus models (it reads ERR in between): the source latency of sg_cycle_model. */
+#define RTL_SOURCE_GAP 3u
 
 /* ------------------------------------------------------------------ functional coverage
  * Bins of the state space above; each test process appends its counts to SG_COV_FILE and
@@ -44,7 +49,7 @@ static const gold_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, 
   X(acc_wrapped) X(accumulate) X(gated_b_zero) X(axil_resp_stall) X(operand_gap)           \
   X(result_stall) X(err_k) X(err_busy) X(err_mode) X(err_thresh) X(err_addr) X(err_tlast)  \
   X(abort_in_load) X(abort_in_compute) X(abort_in_drain) X(reset_in_load)                  \
-  X(reset_in_compute) X(reset_in_drain)
+  X(reset_in_compute) X(reset_in_drain) X(cycle_model_exact) X(mode_rejected_kept)
 enum {
 #define X(b) COV_##b,
   RTL_COV_BINS(X)
@@ -159,18 +164,18 @@ static void rtl_close(rtl_state_t *s) {
 }
 
 /* job-level bins, from the operands and golden's view of the job */
-static void rtl_cov_job(const gold_job_t *job, const gold_counters_t *gc, const int64_t *c_prev,
+static void rtl_cov_job(const sg_job_t *job, const sg_counters_t *gc, const int64_t *c_prev,
                         const int64_t *gold_c) {
-  rtl_cov[gc->mode_used == GOLD_MODE_SPARSE ? COV_job_sparse : COV_job_dense]++;
-  if (job->mode == GOLD_MODE_AUTO)
-    rtl_cov[gc->mode_used == GOLD_MODE_SPARSE ? COV_auto_chose_sparse : COV_auto_chose_dense]++;
+  rtl_cov[gc->mode_used == SG_MODE_SPARSE ? COV_job_sparse : COV_job_dense]++;
+  if (job->mode == SG_MODE_AUTO)
+    rtl_cov[gc->mode_used == SG_MODE_SPARSE ? COV_auto_chose_sparse : COV_auto_chose_dense]++;
   rtl_cov[COV_k_is_1] += job->k == 1;
   rtl_cov[COV_k_is_kmax] += job->k == SG_KMAX;
   rtl_cov[COV_a_all_zero] += gc->nnz_a == 0;
   rtl_cov[COV_a_full] += gc->nnz_a == SG_ROWS * job->k;
   rtl_cov[COV_accumulate] += job->accumulate;
-  rtl_cov[COV_gated_b_zero] += gc->mode_used == GOLD_MODE_SPARSE && gc->macs_gated > 0;
-  if (gc->mode_used == GOLD_MODE_SPARSE)
+  rtl_cov[COV_gated_b_zero] += gc->mode_used == SG_MODE_SPARSE && gc->macs_gated > 0;
+  if (gc->mode_used == SG_MODE_SPARSE)
     for (uint32_t r = 0; r < SG_ROWS; r++) {
       rtl_cov[COV_row_empty_in_sparse] += gc->row_nnz[r] == 0;
       rtl_cov[COV_row_full_in_sparse] += gc->row_nnz[r] == job->k;
@@ -180,8 +185,8 @@ static void rtl_cov_job(const gold_job_t *job, const gold_counters_t *gc, const 
     for (uint32_t c = 0; c < SG_COLS; c++) {
       int64_t exact = job->accumulate ? c_prev[r * SG_COLS + c] : 0;
       for (uint32_t k = 0; k < job->k; k++)
-        exact += gold_operand(job->a[(size_t)r * job->k + k], SG_DATA_W) *
-                 gold_operand(job->b[(size_t)k * SG_COLS + c], SG_DATA_W);
+        exact += sg_operand(job->a[(size_t)r * job->k + k], SG_DATA_W) *
+                 sg_operand(job->b[(size_t)k * SG_COLS + c], SG_DATA_W);
       if (exact != gold_c[r * SG_COLS + c]) {
         rtl_cov[COV_acc_wrapped]++;
         return;
@@ -208,9 +213,9 @@ static void rtl_repro(const char *what) {
 }
 
 /* Runs the job on the device and on golden; returns the number of mismatches (0 = pass). */
-static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, const gold_job_t *job) {
+static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, const sg_job_t *job) {
   int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS] = {0};
-  gold_counters_t gc;
+  sg_counters_t gc;
   host_counters_t hc;
   char err[256];
   memset(&gc, 0, sizeof gc);
@@ -254,13 +259,27 @@ static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, c
 #undef CNT
   /* cycle counters: every busy cycle is in exactly one phase; LOAD and DRAIN take at least
      one cycle per beat; COMPUTE at least the slowest row's tokens */
-  uint32_t tokens = gc.mode_used == GOLD_MODE_SPARSE ? gc.max_row_nnz : job->k;
+  uint32_t tokens = gc.mode_used == SG_MODE_SPARSE ? gc.max_row_nnz : job->k;
   if (hc.cyc_total != hc.cyc_load + hc.cyc_compute + hc.cyc_drain ||
       hc.cyc_load < (uint32_t)host_in_beats(&s->v, job->k) || hc.cyc_drain < SG_ROWS * SG_COLS ||
       hc.cyc_compute < tokens) {
     fprintf(stderr, "FAIL %s: cycle counters total %u load %u compute %u drain %u inconsistent\n",
             label, hc.cyc_total, hc.cyc_load, hc.cyc_compute, hc.cyc_drain);
     bad++;
+  }
+  /* without back-pressure the cycle counters are exactly the contract's cycle model */
+  if (s->tb.p_valid == 100 && s->tb.p_ready == 100) {
+    sg_cycles_t y = sg_cycle_model(&rtl_params, SG_BEATS_PER_SLICE, job->k, &gc, RTL_SOURCE_GAP);
+    if (hc.cyc_load != y.load || hc.cyc_compute != y.compute || hc.cyc_drain != y.drain ||
+        hc.cyc_total != y.total) {
+      fprintf(stderr,
+              "FAIL %s: cycles load %u compute %u drain %u total %u, sg_cycle_model gives "
+              "%u %u %u %u (k=%u mode_used=%u max_row_nnz=%u)\n",
+              label, hc.cyc_load, hc.cyc_compute, hc.cyc_drain, hc.cyc_total, y.load, y.compute,
+              y.drain, y.total, job->k, gc.mode_used, gc.max_row_nnz);
+      bad++;
+    }
+    rtl_cov[COV_cycle_model_exact]++;
   }
   for (uint32_t r = 0; r < SG_ROWS; r++) {
     if (hc.arch.row_nnz[r] != gc.row_nnz[r]) {
@@ -271,13 +290,13 @@ static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, c
   }
   if (bad) {
     fprintf(stderr, "  job: k=%u mode=%s thresh=%u accumulate=%d\n", job->k,
-            gold_mode_name(job->mode), job->thresh, job->accumulate);
+            sg_mode_name(job->mode), job->thresh, job->accumulate);
     rtl_repro(tcase);
   }
   memcpy(s->c_prev, dev_c, sizeof dev_c);
   s->have_prev = 1;
   s->jobs++;
-  s->sparse_jobs += hc.arch.mode_used == GOLD_MODE_SPARSE;
+  s->sparse_jobs += hc.arch.mode_used == SG_MODE_SPARSE;
   return bad;
 }
 
@@ -286,7 +305,7 @@ typedef struct rtl_mode {
   uint32_t mode, thresh;
 } rtl_mode_t;
 static const rtl_mode_t rtl_modes[] = {
-    {GOLD_MODE_DENSE, 256}, {GOLD_MODE_SPARSE, 256}, {GOLD_MODE_AUTO, 256}, {GOLD_MODE_AUTO, 0}};
+    {SG_MODE_DENSE, 256}, {SG_MODE_SPARSE, 256}, {SG_MODE_AUTO, 256}, {SG_MODE_AUTO, 0}};
 static uint32_t rtl_nmodes(void) { return SG_SPARSE_CAPABLE ? 4 : 1; }
 
 /* ------------------------------------------------------------------ directed corners */
@@ -361,10 +380,10 @@ START_TEST(test_directed) {
   rtl_directed_fill(&s.tb, dc, &m);
   int bad = 0;
   for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
-    gold_job_t job = {m.k, rtl_modes[mi].mode, rtl_modes[mi].thresh, false, m.a, m.b};
+    sg_job_t job = {m.k, rtl_modes[mi].mode, rtl_modes[mi].thresh, false, m.a, m.b};
     char label[128];
     snprintf(label, sizeof label, "directed '%s' mode %s thresh %u", rtl_dc_names[dc],
-             gold_mode_name(job.mode), job.thresh);
+             sg_mode_name(job.mode), job.thresh);
     bad += rtl_check_job(&s, "directed", label, &job);
   }
   rtl_mat_free(&m);
@@ -397,12 +416,12 @@ START_TEST(test_random_density) {
     rtl_fill(&s.tb, m.b, (size_t)k * SG_COLS, dB);
     for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
       uint32_t thresh = rtl_modes[mi].thresh;
-      if (rtl_modes[mi].mode == GOLD_MODE_AUTO && mi == 3) thresh = (uint32_t)(tb_rand(&s.tb) % 257);
+      if (rtl_modes[mi].mode == SG_MODE_AUTO && mi == 3) thresh = (uint32_t)(tb_rand(&s.tb) % 257);
       bool acc = s.have_prev && (tb_rand(&s.tb) % 3 == 0);
-      gold_job_t job = {k, rtl_modes[mi].mode, thresh, acc, m.a, m.b};
+      sg_job_t job = {k, rtl_modes[mi].mode, thresh, acc, m.a, m.b};
       char label[160];
       snprintf(label, sizeof label, "random A density %.3f B density %.3f job %u mode %s",
-               dA / 1000.0, dB / 1000.0, j, gold_mode_name(job.mode));
+               dA / 1000.0, dB / 1000.0, j, sg_mode_name(job.mode));
       bad += rtl_check_job(&s, "random_density", label, &job);
     }
     rtl_mat_free(&m);
@@ -429,14 +448,21 @@ START_TEST(test_probe) {
   uint32_t ver = 0;
   ck_assert_int_eq(host_read_version(&s.dev, &ver, err, sizeof err), 0);
   ck_assert_msg(ver == SG_GEN_VERSION_WORD, "VERSION 0x%x, header says 0x%x", ver, SG_GEN_VERSION_WORD);
-  /* reset values */
-  uint32_t val;
-  ck_assert_int_eq(tb_axil_read(&s.tb, HOST_REG_STATUS, &val), 0);
-  ck_assert_msg(val == 0, "STATUS after reset = 0x%x", val);
-  ck_assert_int_eq(tb_axil_read(&s.tb, HOST_REG_K, &val), 0);
-  ck_assert_msg(val == 1, "K after reset = %u", val);
-  ck_assert_int_eq(tb_axil_read(&s.tb, HOST_REG_THRESH, &val), 0);
-  ck_assert_msg(val == 256, "THRESH after reset = %u", val);
+  /* reset values: every register reads what the register table's model reads after reset */
+  const sg_ident_t id = {SG_GEN_VERSION_WORD, SG_WINDOW,         SG_IN_STREAM_W,
+                         SG_IN_LANE_W,        SG_ELEMS_PER_BEAT, SG_OUT_STREAM_W};
+  sg_regfile_t model;
+  sg_regfile_init(&model, &rtl_params, &id);
+  for (int r = 0; r < SG_REG_COUNT; r++) {
+    for (uint32_t row = 0; row < (r == SG_REG_ROW_NNZ0 ? SG_ROWS : 1u); row++) {
+      const uint32_t addr = sg_regs[r].offset + 4u * row;
+      uint32_t val = 0, want = 0;
+      ck_assert_int_eq(tb_axil_read(&s.tb, addr, &val), 0);
+      ck_assert_int_eq(sg_regfile_read(&model, addr, &want), 0);
+      ck_assert_msg(val == want, "%s[%u] after reset = 0x%x, the register table says 0x%x",
+                    sg_regs[r].name, row, val, want);
+    }
+  }
   ck_assert_msg(s.tb.pins.irq == 0, "irq_o high after reset");
   rtl_close(&s);
 }
@@ -450,17 +476,17 @@ static uint32_t rtl_read(rtl_state_t *s, uint32_t addr) {
 }
 
 static void rtl_expect_err(rtl_state_t *s, uint32_t want, const char *what) {
-  uint32_t e = rtl_read(s, HOST_REG_ERR);
+  uint32_t e = rtl_read(s, SG_ADDR_ERR);
   if (e != want) rtl_repro("register_errors");
-  rtl_cov[COV_err_k] += (e & GOLD_ERR_K) != 0;
-  rtl_cov[COV_err_busy] += (e & GOLD_ERR_BUSY) != 0;
-  rtl_cov[COV_err_mode] += (e & GOLD_ERR_MODE) != 0;
-  rtl_cov[COV_err_thresh] += (e & GOLD_ERR_THRESH) != 0;
-  rtl_cov[COV_err_addr] += (e & GOLD_ERR_ADDR) != 0;
-  rtl_cov[COV_err_tlast] += (e & GOLD_ERR_TLAST) != 0;
+  rtl_cov[COV_err_k] += (e & SG_ERR(K)) != 0;
+  rtl_cov[COV_err_busy] += (e & SG_ERR(BUSY)) != 0;
+  rtl_cov[COV_err_mode] += (e & SG_ERR(MODE)) != 0;
+  rtl_cov[COV_err_thresh] += (e & SG_ERR(THRESH)) != 0;
+  rtl_cov[COV_err_addr] += (e & SG_ERR(ADDR)) != 0;
+  rtl_cov[COV_err_tlast] += (e & SG_ERR(TLAST)) != 0;
   ck_assert_msg(e == want, "%s: ERR = 0x%x, expected 0x%x", what, e, want);
-  ck_assert_int_eq(tb_axil_write(&s->tb, HOST_REG_ERR, e, 0xF), 0);
-  ck_assert_msg(rtl_read(s, HOST_REG_ERR) == 0, "%s: ERR not cleared by W1C", what);
+  ck_assert_int_eq(tb_axil_write(&s->tb, SG_ADDR_ERR, e, 0xF), 0);
+  ck_assert_msg(rtl_read(s, SG_ADDR_ERR) == 0, "%s: ERR not cleared by W1C", what);
 }
 
 START_TEST(test_register_errors) {
@@ -468,42 +494,45 @@ START_TEST(test_register_errors) {
   rtl_open(&s, 300, 75, 75);
   tb_t *tb = &s.tb;
   /* K out of range at START: nothing starts */
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, 0, 0xF), 0);
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
-  rtl_expect_err(&s, GOLD_ERR_K, "START with K=0");
-  ck_assert_msg((rtl_read(&s, HOST_REG_STATUS) & HOST_STATUS_BUSY) == 0, "busy after a bad START");
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, SG_KMAX + 1, 0xF), 0);
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
-  rtl_expect_err(&s, GOLD_ERR_K, "START with K=KMAX+1");
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, 0xFFFFFFFFu, 0xF), 0);
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
-  rtl_expect_err(&s, GOLD_ERR_K, "START with K=2^32-1");
-  /* MODE and THRESH values are checked at the write and kept on error */
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_MODE, 3, 0xF), 0);
-  rtl_expect_err(&s, GOLD_ERR_MODE, "MODE=3");
-  ck_assert_msg(rtl_read(&s, HOST_REG_MODE) == 0, "MODE changed by a rejected write");
-  if (!SG_SPARSE_CAPABLE) {
-    ck_assert_int_eq(tb_axil_write(tb, HOST_REG_MODE, 1, 0xF), 0);
-    rtl_expect_err(&s, GOLD_ERR_MODE, "MODE=SPARSE on a dense-only variant");
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, 0, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+  rtl_expect_err(&s, SG_ERR(K), "START with K=0");
+  ck_assert_msg((rtl_read(&s, SG_ADDR_STATUS) & SG_FMASK(STATUS, BUSY)) == 0, "busy after a bad START");
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, SG_KMAX + 1, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+  rtl_expect_err(&s, SG_ERR(K), "START with K=KMAX+1");
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, 0xFFFFFFFFu, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+  rtl_expect_err(&s, SG_ERR(K), "START with K=2^32-1");
+  /* MODE and THRESH values are checked at the write and kept on error; the MODE table is the
+     check the contract suite runs on the golden-backed device (tb/devcheck.c) */
+  {
+    char msg[256] = "";
+    int nbad = devcheck_mode_rejects(&s.dev, &rtl_params, msg, sizeof msg);
+    if (nbad) rtl_repro("register_errors");
+    ck_assert_msg(nbad == 0, "MODE rejections: %d failures, first: %s", nbad, msg);
+    rtl_cov[COV_err_mode]++;
+    rtl_cov[COV_mode_rejected_kept]++;
   }
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_THRESH, 257, 0xF), 0);
-  rtl_expect_err(&s, GOLD_ERR_THRESH, "THRESH=257");
-  ck_assert_msg(rtl_read(&s, HOST_REG_THRESH) == 256, "THRESH changed by a rejected write");
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_THRESH, 257, 0xF), 0);
+  rtl_expect_err(&s, SG_ERR(THRESH), "THRESH=257");
+  ck_assert_msg(rtl_read(&s, SG_ADDR_THRESH) == sg_fields[SG_FLD_THRESH_THRESH].reset,
+                "THRESH changed by a rejected write");
   /* bad addresses and strobes: SLVERR and ERR.ADDR */
   uint32_t v;
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_ID, 1, 0xF), 1);
-  rtl_expect_err(&s, GOLD_ERR_ADDR, "write to read-only ID");
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_ID, 1, 0xF), 1);
+  rtl_expect_err(&s, SG_ERR(ADDR), "write to read-only ID");
   ck_assert_int_eq(tb_axil_write(tb, 0xFFC, 1, 0xF), 1);
-  rtl_expect_err(&s, GOLD_ERR_ADDR, "write to unmapped 0xFFC");
+  rtl_expect_err(&s, SG_ERR(ADDR), "write to unmapped 0xFFC");
   ck_assert_int_eq(tb_axil_read(tb, 0xFFC, &v), 1);
-  rtl_expect_err(&s, GOLD_ERR_ADDR, "read of unmapped 0xFFC");
-  ck_assert_int_eq(tb_axil_read(tb, HOST_REG_ROW_NNZ(SG_ROWS), &v), 1);
-  rtl_expect_err(&s, GOLD_ERR_ADDR, "read of ROW_NNZ[ROWS]");
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, 5, 0x3), 1);
-  rtl_expect_err(&s, GOLD_ERR_ADDR, "partial-strobe write");
-  ck_assert_msg(rtl_read(&s, HOST_REG_K) == 0xFFFFFFFFu, "K changed by a partial write");
-  ck_assert_int_eq(tb_axil_read(tb, HOST_REG_K + 1, &v), 1);
-  rtl_expect_err(&s, GOLD_ERR_ADDR, "unaligned read");
+  rtl_expect_err(&s, SG_ERR(ADDR), "read of unmapped 0xFFC");
+  ck_assert_int_eq(tb_axil_read(tb, SG_ADDR_ROW_NNZ(SG_ROWS), &v), 1);
+  rtl_expect_err(&s, SG_ERR(ADDR), "read of ROW_NNZ[ROWS]");
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, 5, 0x3), 1);
+  rtl_expect_err(&s, SG_ERR(ADDR), "partial-strobe write");
+  ck_assert_msg(rtl_read(&s, SG_ADDR_K) == 0xFFFFFFFFu, "K changed by a partial write");
+  ck_assert_int_eq(tb_axil_read(tb, SG_ADDR_K + 1, &v), 1);
+  rtl_expect_err(&s, SG_ERR(ADDR), "unaligned read");
 
   /* START while busy: the second START is refused, the running job is unharmed */
   rtl_mat_t m;
@@ -511,12 +540,12 @@ START_TEST(test_register_errors) {
   rtl_mat_alloc(&m, k);
   rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 500);
   rtl_fill(tb, m.b, (size_t)k * SG_COLS, 500);
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, k, 0xF), 0);
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
-  rtl_expect_err(&s, GOLD_ERR_BUSY, "START while busy");
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 2, 0xF), 0); /* ABORT */
-  ck_assert_msg((rtl_read(&s, HOST_REG_STATUS) & HOST_STATUS_BUSY) == 0, "busy after ABORT");
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+  rtl_expect_err(&s, SG_ERR(BUSY), "START while busy");
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, ABORT), 0xF), 0);
+  ck_assert_msg((rtl_read(&s, SG_ADDR_STATUS) & SG_FMASK(STATUS, BUSY)) == 0, "busy after ABORT");
 
   /* a wrong TLAST is flagged, the job still completes with the right answer */
   {
@@ -524,14 +553,14 @@ START_TEST(test_register_errors) {
     uint64_t nb = host_in_beats(&s.v, k);
     uint32_t *words = calloc(nb * wpb, sizeof(uint32_t));
     uint8_t *last = calloc(nb, 1);
-    gold_job_t job = {k, GOLD_MODE_DENSE, 256, false, m.a, m.b};
+    sg_job_t job = {k, SG_MODE_DENSE, 256, false, m.a, m.b};
     char err[256];
     ck_assert_int_eq(host_stream_encode(&s.v, &job, words, last, nb, err, sizeof err), 0);
     last[nb - 1] = 0;
     last[0] = 1;
-    ck_assert_int_eq(tb_axil_write(tb, HOST_REG_MODE, 0, 0xF), 0);
-    ck_assert_int_eq(tb_axil_write(tb, HOST_REG_FLAGS, 0, 0xF), 0);
-    ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_MODE, 0, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, 0, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
     ck_assert_int_eq(tb_axis_send(tb, words, wpb, (uint32_t)nb, last), 0);
     uint32_t owpb = host_out_words_per_beat(&s.v);
     uint32_t *res = calloc((size_t)SG_ROWS * SG_COLS * owpb, sizeof(uint32_t));
@@ -539,22 +568,22 @@ START_TEST(test_register_errors) {
     ck_assert_int_eq(tb_axis_recv(tb, res, owpb, SG_ROWS * SG_COLS, rl), 0);
     int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS];
     ck_assert_int_eq(host_stream_decode_results(&s.v, res, rl, SG_ROWS * SG_COLS, dev_c, err, sizeof err), 0);
-    gold_counters_t gc;
+    sg_counters_t gc;
     ck_assert_int_eq(gold_run(&rtl_params, &job, gold_c, &gc), 0);
     ck_assert_msg(memcmp(dev_c, gold_c, sizeof dev_c) == 0, "results wrong after a bad TLAST");
     tb_idle(tb, 2);
     ck_assert_msg(s.tb.pins.irq == 1, "irq_o not raised by DONE/ERROR");
-    uint32_t st = rtl_read(&s, HOST_REG_STATUS);
-    ck_assert_msg((st & (HOST_STATUS_DONE | HOST_STATUS_ERROR)) == (HOST_STATUS_DONE | HOST_STATUS_ERROR),
+    uint32_t st = rtl_read(&s, SG_ADDR_STATUS);
+    ck_assert_msg((st & (SG_FMASK(STATUS, DONE) | SG_FMASK(STATUS, ERROR))) == (SG_FMASK(STATUS, DONE) | SG_FMASK(STATUS, ERROR)),
                   "STATUS 0x%x after a job with a bad TLAST", st);
-    rtl_expect_err(&s, GOLD_ERR_TLAST, "TLAST on the first beat instead of the last");
+    rtl_expect_err(&s, SG_ERR(TLAST), "TLAST on the first beat instead of the last");
     free(words);
     free(last);
     free(res);
     free(rl);
   }
   /* and the device still runs a normal job */
-  gold_job_t job = {k, SG_SPARSE_CAPABLE ? GOLD_MODE_AUTO : GOLD_MODE_DENSE, 200, false, m.a, m.b};
+  sg_job_t job = {k, SG_SPARSE_CAPABLE ? SG_MODE_AUTO : SG_MODE_DENSE, 200, false, m.a, m.b};
   int bad = rtl_check_job(&s, "register_errors", "job after register errors", &job);
   rtl_mat_free(&m);
   rtl_close(&s);
@@ -577,7 +606,7 @@ START_TEST(test_interrupt_mid_job) {
   rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 400);
   rtl_fill(tb, m.b, (size_t)k * SG_COLS, 900);
   /* DENSE when interrupting COMPUTE: K cycles long, so the interruption lands inside it */
-  gold_job_t job = {k, SG_SPARSE_CAPABLE && phase != 1 ? GOLD_MODE_SPARSE : GOLD_MODE_DENSE, 256,
+  sg_job_t job = {k, SG_SPARSE_CAPABLE && phase != 1 ? SG_MODE_SPARSE : SG_MODE_DENSE, 256,
                     false, m.a, m.b};
   uint32_t wpb = host_in_words_per_beat(&s.v);
   uint64_t nb = host_in_beats(&s.v, k);
@@ -585,13 +614,13 @@ START_TEST(test_interrupt_mid_job) {
   uint8_t *last = calloc(nb, 1);
   char err[256];
   ck_assert_int_eq(host_stream_encode(&s.v, &job, words, last, nb, err, sizeof err), 0);
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_K, k, 0xF), 0);
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_MODE, job.mode, 0xF), 0);
-  ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 1, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_MODE, job.mode, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
   uint32_t sent = phase == 0 ? (uint32_t)(nb / 2) : (uint32_t)nb;
   ck_assert_int_eq(tb_axis_send(tb, words, wpb, sent, last), 0);
-  /* wait (bounded) until the job is in the phase to interrupt: LOAD 1, COMPUTE 3/FLUSH 4,
-     DRAIN 5; in DRAIN take one result first when there is more than one */
+  /* wait (bounded) until the job is in the phase to interrupt: LOAD, COMPUTE/FLUSH, DRAIN;
+     in DRAIN take one result first when there is more than one */
   if (phase == 2 && SG_ROWS * SG_COLS > 1) {
     uint32_t res[4];
     uint8_t rl[2];
@@ -599,34 +628,37 @@ START_TEST(test_interrupt_mid_job) {
   }
   uint32_t state_before = 0;
   for (int polls = 0; polls < 200; polls++) {
-    state_before = HOST_STATUS_STATE(rtl_read(&s, HOST_REG_STATUS));
-    if (phase == 0 || (phase == 1 && state_before >= 3) || (phase == 2 && state_before == 5)) break;
+    state_before = SG_FGET(STATUS, STATE, rtl_read(&s, SG_ADDR_STATUS));
+    if (phase == 0 || (phase == 1 && state_before >= SG_STATE_COMPUTE) ||
+        (phase == 2 && state_before == SG_STATE_DRAIN))
+      break;
   }
-  int landed = phase == 0 ? state_before == 1u : phase == 1 ? (state_before == 3u || state_before == 4u)
-                                                            : state_before == 5u;
+  int landed = phase == 0   ? state_before == SG_STATE_LOAD
+               : phase == 1 ? (state_before == SG_STATE_COMPUTE || state_before == SG_STATE_FLUSH)
+                            : state_before == SG_STATE_DRAIN;
   ck_assert_msg(landed, "%s: wanted to interrupt %s, the job was in state %u",
                 use_reset ? "reset" : "ABORT", phases[phase], state_before);
   if (use_reset) {
     tb_reset(tb, 1);
-    ck_assert_msg(rtl_read(&s, HOST_REG_K) == 1, "K not reset");
-    ck_assert_msg(rtl_read(&s, HOST_REG_CYC_TOTAL) == 0, "CYC_TOTAL not reset");
+    ck_assert_msg(rtl_read(&s, SG_ADDR_K) == 1, "K not reset");
+    ck_assert_msg(rtl_read(&s, SG_ADDR_CYC_TOTAL) == 0, "CYC_TOTAL not reset");
   } else {
-    ck_assert_int_eq(tb_axil_write(tb, HOST_REG_CTRL, 2, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, ABORT), 0xF), 0);
   }
   static const int bins[2][3] = {{COV_abort_in_load, COV_abort_in_compute, COV_abort_in_drain},
                                  {COV_reset_in_load, COV_reset_in_compute, COV_reset_in_drain}};
   rtl_cov[bins[use_reset][phase]] += landed;
-  uint32_t st = rtl_read(&s, HOST_REG_STATUS);
-  ck_assert_msg((st & (HOST_STATUS_BUSY | HOST_STATUS_DONE)) == 0 && HOST_STATUS_STATE(st) == 0,
+  uint32_t st = rtl_read(&s, SG_ADDR_STATUS);
+  ck_assert_msg((st & (SG_FMASK(STATUS, BUSY) | SG_FMASK(STATUS, DONE))) == 0 && SG_FGET(STATUS, STATE, st) == SG_STATE_IDLE,
                 "%s during %s: STATUS 0x%x, expected idle", use_reset ? "reset" : "ABORT", phases[phase], st);
   ck_assert_msg(tb->pins.s_tready == 0 && tb->pins.m_tvalid == 0, "streams still active after %s",
                 use_reset ? "reset" : "ABORT");
   /* a fresh job (no ACCUMULATE) is exact; then one that accumulates on it */
   s.have_prev = 0;
   int bad = rtl_check_job(&s, "interrupt_mid_job", "job after interruption", &job);
-  gold_job_t job2 = job;
+  sg_job_t job2 = job;
   job2.accumulate = true;
-  job2.mode = GOLD_MODE_DENSE;
+  job2.mode = SG_MODE_DENSE;
   bad += rtl_check_job(&s, "interrupt_mid_job", "accumulating job after interruption", &job2);
   free(words);
   free(last);
@@ -648,7 +680,7 @@ START_TEST(test_no_backpressure) {
     rtl_fill(&s.tb, m.a, (size_t)SG_ROWS * k, 200);
     rtl_fill(&s.tb, m.b, (size_t)k * SG_COLS, 1000);
     for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
-      gold_job_t job = {k, rtl_modes[mi].mode, rtl_modes[mi].thresh, false, m.a, m.b};
+      sg_job_t job = {k, rtl_modes[mi].mode, rtl_modes[mi].thresh, false, m.a, m.b};
       bad += rtl_check_job(&s, "no_backpressure", "full-speed job", &job);
     }
     rtl_mat_free(&m);

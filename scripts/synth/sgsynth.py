@@ -42,15 +42,6 @@ def manifest(vdir):
         return json.load(f)
 
 
-def param(p, *keys, default=None):
-    """A parameter of manifest.json under the first of its spellings that is present
-    (data_w or data_width, ...)."""
-    for k in keys:
-        if k in p:
-            return p[k]
-    return default
-
-
 def cmd_manifest(vdir):
     m = manifest(vdir)
     p = m["parameters"]
@@ -60,10 +51,10 @@ def cmd_manifest(vdir):
         "cols": p["cols"],
         "sparsity": p.get("sparsity", "weight"),
         "kmax": p.get("kmax", 0),
-        "data_w": param(p, "data_w", "data_width", default=0),
-        "acc_w": param(p, "acc_w", "acc_width", default=0),
+        "data_width": p.get("data_width", 0),
+        "acc_width": p.get("acc_width", 0),
         "window": p.get("window", 0),
-        "stream_w": param(p, "stream_w", "stream_width", default=0),
+        "stream_width": p.get("stream_width", 0),
         "prefix": m.get("name", "sg"),
         "name": variant_name(vdir),
         "synth_name": synth_name(vdir),
@@ -222,25 +213,15 @@ def cmd_report(argv):
     import argparse
     ap = argparse.ArgumentParser()
     ap.add_argument("target")
-    ap.add_argument("--variant", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--stat", required=True)
-    ap.add_argument("--mem", required=True)
-    ap.add_argument("--yosys-version", default="")
-    ap.add_argument("--seconds", type=float, default=0)
-    ap.add_argument("--yosys-seconds", type=float, default=0)
-    ap.add_argument("--part", default="")
-    ap.add_argument("--liberty", default="")
-    ap.add_argument("--pnr-report", default="")
-    ap.add_argument("--pnr-log", default="")
-    ap.add_argument("--pnr-rc", type=int, default=0)
-    ap.add_argument("--pnr-seconds", type=float, default=0)
-    ap.add_argument("--icetime", default="")
-    ap.add_argument("--precheck", default="")
-    ap.add_argument("--wrap", default="")
-    ap.add_argument("--dsp", default="1")
-    ap.add_argument("--notes-file", default="")
-    ap.add_argument("--logic-stat", default="")
+    # option, type, default (None: required)
+    for opt, typ, dflt in (("variant", str, None), ("out", str, None), ("stat", str, None),
+                           ("mem", str, None), ("yosys-version", str, ""), ("seconds", float, 0),
+                           ("yosys-seconds", float, 0), ("part", str, ""), ("liberty", str, ""),
+                           ("pnr-report", str, ""), ("pnr-log", str, ""), ("pnr-rc", int, 0),
+                           ("pnr-seconds", float, 0), ("icetime", str, ""), ("precheck", str, ""),
+                           ("wrap", str, ""), ("dsp", str, "1"), ("notes-file", str, ""),
+                           ("logic-stat", str, "")):
+        ap.add_argument("--" + opt, type=typ, default=dflt, required=dflt is None)
     a = ap.parse_args(argv)
 
     m = manifest(a.variant)
@@ -265,11 +246,11 @@ def cmd_report(argv):
         "pes": npe,
         "sparsity": p.get("sparsity", "weight"),
         "preset": p.get("preset"),
-        "data_w": param(p, "data_w", "data_width"),
-        "acc_w": param(p, "acc_w", "acc_width"),
+        "data_width": p.get("data_width"),
+        "acc_width": p.get("acc_width"),
         "kmax": p.get("kmax"),
         "window": p.get("window"),
-        "stream_w": param(p, "stream_w", "stream_width"),
+        "stream_width": p.get("stream_width"),
         "yosys_version": a.yosys_version,
         "memory_bits_rtl": mem["__design__"]["memory_bits"],
         "memories_rtl": mem["__design__"]["memories"],
@@ -476,7 +457,7 @@ def cmd_report(argv):
         json.dump(r, f, indent=1, sort_keys=False)
         f.write("\n")
     print("%s %s (%dx%d, %s, DATA_W %s, KMAX %s, prefix %s): %s" % (
-        r["variant"], a.target, rows, cols, r["sparsity"], r["data_w"], r["kmax"], pre, summ[0]))
+        r["variant"], a.target, rows, cols, r["sparsity"], r["data_width"], r["kmax"], pre, summ[0]))
     for s in summ[1:]:
         print("  " + s)
     for n in notes:
@@ -534,7 +515,7 @@ def cmd_area(adir, synth_root, vdirs):
                 continue
             r = json.load(open(pth))
             rec = {"variant": v, "rows": r["rows"], "cols": r["cols"], "sparsity": r["sparsity"],
-                   "target": t, "data_w": r["data_w"], "kmax": r["kmax"], "window": r["window"]}
+                   "target": t, "data_width": r.get("data_width"), "kmax": r["kmax"], "window": r["window"]}
             if t == "xc7":
                 rec["area_per_pe"] = r["area_per_pe_luts"]
                 rec["area_unit"] = "LUT"

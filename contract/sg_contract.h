@@ -1,0 +1,260 @@
+/* sg_contract.h - the hardware contract every part of sparsegen shares (gen/, golden/, host/,
+ * tb/): variant parameters and their ranges, job and counter types, modes and controller
+ * states, the register interface (from sg_regs.def: offsets, fields, reset values, value
+ * rules) with a register-file model that applies it, operand arithmetic, and the cycle model
+ * of one job.  Pure C11: no I/O, no allocation, no global state.  docs/registers.md.
+ */
+#ifndef SPARSEGEN_SG_CONTRACT_H
+#define SPARSEGEN_SG_CONTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------------ parameters */
+/* The unsigned generator parameters: X(field, option, default, min, max, help).  The config
+ * file and manifest key is the option with '-' written '_' (data-width -> data_width). */
+#define SG_PARAM_KEYS(X)                                                                       \
+    X(rows, "rows", 8, 1, 32, "PE array rows R (rows of A and C)")                             \
+    X(cols, "cols", 8, 1, 32, "PE array columns C (columns of B and C)")                       \
+    X(data_w, "data-width", 8, 2, 16, "operand width DATA_W, signed")                          \
+    X(acc_w, "acc-width", 32, 4, 64, "accumulator width ACC_W, wraps; at least 2*DATA_W")      \
+    X(kmax, "kmax", 1024, 4, 65536, "largest job K (power of two, at least 2*WINDOW)")         \
+    X(window, "window", 16, 2, 64, "sparse feeder window along K (power of two)")              \
+    X(stream_w, "stream-width", 64, 8, 1024, "operand stream TDATA width (power of two)")
+
+enum {
+#define SG_PARAM_LIM_(f, o, d, lo, hi, h) SG_##f##_DEFAULT = d, SG_##f##_MIN = lo, SG_##f##_MAX = hi,
+    SG_PARAM_KEYS(SG_PARAM_LIM_)
+#undef SG_PARAM_LIM_
+};
+#define SG_MAX_ROWS ((uint32_t)SG_rows_MAX)
+#define SG_MAX_COLS ((uint32_t)SG_cols_MAX)
+#define SG_THRESH_MAX 256u
+
+/* What golden and host need of a variant. */
+typedef struct sg_params {
+    uint32_t rows, cols, data_w, acc_w, kmax;
+    bool sparse_capable;
+} sg_params_t;
+
+/* sg_check_params() result bits (0 = valid); ranges from SG_PARAM_KEYS. */
+#define SG_PERR_ROWS 0x01u   /* rows out of range */
+#define SG_PERR_COLS 0x02u   /* cols out of range */
+#define SG_PERR_DATA_W 0x04u /* data_w out of range */
+#define SG_PERR_ACC_W 0x08u  /* acc_w not in max(2*data_w, min)..max */
+#define SG_PERR_KMAX 0x10u   /* kmax out of range (the generator also wants a power of two) */
+#define SG_PERR_SIZE 0x20u   /* rows*cols*kmax >= 2^32 */
+#define SG_PERR_NULL 0x40u   /* p == NULL */
+uint32_t sg_check_params(const sg_params_t *p);
+
+/* ------------------------------------------------------------------ modes and states */
+/* MODE register values: X(NAME, value, "name") */
+#define SG_MODES(X)                                                                            \
+    X(DENSE, 0, "dense")                                                                       \
+    X(SPARSE, 1, "sparse")                                                                     \
+    X(AUTO, 2, "auto")
+typedef enum {
+#define SG_MODE_ENUM_(N, V, S) SG_MODE_##N = V,
+    SG_MODES(SG_MODE_ENUM_)
+#undef SG_MODE_ENUM_
+    SG_MODE_COUNT
+} sg_mode_t;
+/* "dense", "sparse", "auto"; "invalid" for any other value. */
+const char *sg_mode_name(uint32_t mode);
+/* Inverse of sg_mode_name (exact, lower case). Returns 0 and sets *mode, or -1. */
+int sg_mode_parse(const char *name, uint32_t *mode);
+/* Largest MODE value the variant accepts: AUTO, or DENSE on a dense-only variant. */
+uint32_t sg_mode_max(const sg_params_t *p);
+
+/* Controller states as STATUS.STATE reads them: X(NAME, value) */
+#define SG_STATES(X) X(IDLE, 0) X(LOAD, 1) X(DECIDE, 2) X(COMPUTE, 3) X(FLUSH, 4) X(DRAIN, 5)
+enum {
+#define SG_STATE_ENUM_(N, V) SG_STATE_##N = V,
+    SG_STATES(SG_STATE_ENUM_)
+#undef SG_STATE_ENUM_
+};
+
+/* ------------------------------------------------------------------ jobs and counters */
+typedef struct sg_job {
+    uint32_t k;
+    uint32_t mode;    /* sg_mode_t value as written to MODE */
+    uint32_t thresh;  /* THRESH, 0..256 */
+    bool accumulate;  /* FLAGS.ACCUMULATE */
+    const int32_t *a; /* rows x k, a[r*k + kk]; only the low data_w bits are used, sign-extended */
+    const int32_t *b; /* k x cols, b[kk*cols + c]; same */
+} sg_job_t;
+
+/* The architectural counters of one job. */
+typedef struct sg_counters {
+    uint32_t mode_used; /* SG_MODE_DENSE or SG_MODE_SPARSE */
+    uint32_t macs_issued, macs_gated, macs_skipped;
+    uint32_t nnz_a, nnz_b, max_row_nnz;
+    uint32_t row_nnz[SG_MAX_ROWS]; /* entries >= rows are 0 */
+} sg_counters_t;
+
+/* ------------------------------------------------------------------ registers */
+typedef enum {
+#define SG_REG(n, o, a, d) SG_REG_##n,
+#define SG_FIELD(r, n, l, w, rst, d)
+#define SG_CHECK(f, when, lo, hi, doc, e)
+#include "sg_regs.def"
+#undef SG_REG
+#undef SG_FIELD
+#undef SG_CHECK
+    SG_REG_COUNT
+} sg_reg_t;
+
+/* Byte addresses: SG_ADDR_MODE = 0x024 ... */
+enum {
+#define SG_REG(n, o, a, d) SG_ADDR_##n = o,
+#define SG_FIELD(r, n, l, w, rst, d)
+#define SG_CHECK(f, when, lo, hi, doc, e)
+#include "sg_regs.def"
+#undef SG_REG
+#undef SG_FIELD
+#undef SG_CHECK
+};
+#define SG_ADDR_ROW_NNZ(r) ((uint32_t)SG_ADDR_ROW_NNZ0 + 4u * (uint32_t)(r))
+
+/* Field index SG_FLD_<REG>_<FIELD>, and SG_<REG>_<FIELD>_LSB / _WIDTH. */
+typedef enum {
+#define SG_REG(n, o, a, d)
+#define SG_FIELD(r, n, l, w, rst, d) SG_FLD_##r##_##n,
+#define SG_CHECK(f, when, lo, hi, doc, e)
+#include "sg_regs.def"
+#undef SG_REG
+#undef SG_FIELD
+#undef SG_CHECK
+    SG_FIELD_COUNT
+} sg_field_t;
+enum {
+#define SG_REG(n, o, a, d)
+#define SG_FIELD(r, n, l, w, rst, d) SG_##r##_##n##_LSB = l, SG_##r##_##n##_WIDTH = w,
+#define SG_CHECK(f, when, lo, hi, doc, e)
+#include "sg_regs.def"
+#undef SG_REG
+#undef SG_FIELD
+#undef SG_CHECK
+};
+
+/* Field macros for code that handles register words (arguments are pasted, not expanded). */
+#define SG_FMASK_(W, L) ((uint32_t)((((uint64_t)1 << (W)) - 1u) << (L)))
+#define SG_FMASK(R, F) SG_FMASK_(SG_##R##_##F##_WIDTH, SG_##R##_##F##_LSB)
+#define SG_FGET(R, F, word)                                                                    \
+    (((uint32_t)(word) & SG_FMASK_(SG_##R##_##F##_WIDTH, SG_##R##_##F##_LSB)) >>               \
+     SG_##R##_##F##_LSB)
+#define SG_FPUT(R, F, val)                                                                     \
+    (((uint32_t)(val) << SG_##R##_##F##_LSB) &                                                 \
+     SG_FMASK_(SG_##R##_##F##_WIDTH, SG_##R##_##F##_LSB))
+/* ERR bits, e.g. SG_ERR(MODE); SG_ERR_ALL clears them all. */
+#define SG_ERR(F) SG_FMASK_(SG_ERR_##F##_WIDTH, SG_ERR_##F##_LSB)
+uint32_t sg_err_all(void);
+#define SG_ERR_ALL sg_err_all()
+/* Not a hardware bit: invalid sg_params_t or NULL pointer passed to sg_check_job. */
+#define SG_ERR_PARAMS 0x80000000u
+
+typedef enum { SG_ACC_RO, SG_ACC_RW, SG_ACC_WO, SG_ACC_W1C } sg_access_t;
+typedef enum { SG_WHEN_WRITE, SG_WHEN_START } sg_when_t;
+
+typedef struct sg_reg_info {
+    const char *name, *desc;
+    uint32_t offset;
+    sg_access_t access;
+    const char *access_name; /* "RO", "RW", ... */
+} sg_reg_info_t;
+typedef struct sg_field_info {
+    sg_reg_t reg;
+    const char *name, *desc;
+    uint32_t lsb, width, reset;
+} sg_field_info_t;
+typedef struct sg_check_info {
+    sg_field_t field;
+    sg_when_t when;
+    uint32_t min;
+    const char *max_doc;
+    sg_field_t err; /* the ERR field the violation sets */
+} sg_check_info_t;
+
+extern const sg_reg_info_t sg_regs[SG_REG_COUNT];
+extern const sg_field_info_t sg_fields[SG_FIELD_COUNT];
+extern const sg_check_info_t sg_checks[];
+extern const uint32_t sg_nchecks;
+/* MAX of check i on variant p. */
+uint32_t sg_check_max(uint32_t i, const sg_params_t *p);
+/* Register at byte address addr (ROW_NNZ[r] only for r < rows; *row = r); -1 if unmapped or
+ * unaligned. */
+int sg_reg_at(uint32_t addr, uint32_t rows, uint32_t *row);
+/* Name of the register at addr ("ROW_NNZ0" for 0x100, "ROW_NNZ" for the other rows); NULL. */
+const char *sg_reg_name(uint32_t addr, uint32_t rows);
+/* "K|MODE" style names of ERR bits into buf ("0" for none, "bitN" for unknown). Returns buf. */
+const char *sg_err_str(uint32_t bits, char *buf, size_t len);
+
+/* Identification values a variant reads in ID/VERSION/PARAMx, besides sg_params_t. */
+typedef struct sg_ident {
+    uint32_t version; /* as the VERSION register reads it */
+    uint32_t window, in_stream_w, in_lane_w, elems_per_beat, out_stream_w;
+} sg_ident_t;
+
+/* Register-file model: every field's value, plus the ROW_NNZ array. */
+typedef struct sg_regfile {
+    sg_params_t p;
+    uint32_t f[SG_FIELD_COUNT];
+    uint32_t row_nnz[SG_MAX_ROWS];
+} sg_regfile_t;
+
+/* Reset values; identification fields from p and id. */
+void sg_regfile_init(sg_regfile_t *rf, const sg_params_t *p, const sg_ident_t *id);
+/* The 32-bit word register r reads (STATUS.ERROR from ERR; ROW_NNZ0 gives row 0). */
+uint32_t sg_regfile_word(const sg_regfile_t *rf, sg_reg_t r);
+/* Fields of register r from a word it read (identification probing, decoding STATUS). */
+void sg_regfile_unpack(sg_regfile_t *rf, sg_reg_t r, uint32_t word);
+/* Put the counters of a finished job in (CYC_* are the caller's cycle counts). */
+void sg_regfile_counters(sg_regfile_t *rf, const sg_counters_t *c, uint32_t cyc_total,
+                         uint32_t cyc_load, uint32_t cyc_compute, uint32_t cyc_drain);
+
+/* A bus write, as the CSR applies it: 0 OKAY, 1 SLVERR (ERR.ADDR set).  Value rules per
+ * SG_CHECK (rejected: ERR bit set, register kept); W1C for ERR; CTRL: ABORT wins over START;
+ * START is refused with ERR.BUSY when STATUS.BUSY is set, with a START rule's ERR bit when K
+ * is out of range.  *pulse gets SG_FMASK(CTRL, START) / SG_FMASK(CTRL, ABORT) of the pulse
+ * that takes effect (0 if none); either clears STATUS.DONE. */
+int sg_regfile_write(sg_regfile_t *rf, uint32_t addr, uint32_t data, uint32_t *pulse);
+/* A bus read: 0 OKAY with *data, 1 SLVERR (ERR.ADDR set, *data = 0). */
+int sg_regfile_read(sg_regfile_t *rf, uint32_t addr, uint32_t *data);
+
+/* The register map as a Markdown table (offset, register, access, field, bits, reset, meaning
+ * and value rule), one row per register and per field.  rf NULL: the generic map of
+ * docs/registers.md (identification fields read "variant"); else the variant's map with its
+ * identification values and rule limits.  Writes at most cap bytes (NUL-terminated when
+ * cap > 0) and returns the length of the whole text, as snprintf does. */
+size_t sg_regmap_md(char *buf, size_t cap, const sg_regfile_t *rf);
+
+/* ERR bits the hardware raises for this job configuration, by the SG_CHECK rules
+ * (MODE, THRESH at write, K at START); SG_ERR_PARAMS alone for invalid p or NULL j/a/b. */
+uint32_t sg_check_job(const sg_params_t *p, const sg_job_t *j);
+
+/* ------------------------------------------------------------------ arithmetic */
+/* The low `width` bits of v read as two's complement.  width 1..64; 0 gives 0, > 64 is 64. */
+int64_t sg_sext(uint64_t v, uint32_t width);
+/* Low `width` bits of v (width 0..64, > 64 treated as 64). */
+uint64_t sg_trunc(uint64_t v, uint32_t width);
+/* Operand as the hardware sees it: low data_w bits of x, sign-extended. */
+int64_t sg_operand(int32_t x, uint32_t data_w);
+
+/* ------------------------------------------------------------------ cycle model */
+/* Cycles of one job when neither stream ever stalls, from its architectural counters
+ * (mode_used, max_row_nnz) and the variant (docs/architecture.md, "Timing of one job"):
+ *   LOAD    = K * beats_per_slice + source_gap   (source_gap: cycles from the START write
+ *             to the first operand beat, the source's latency; 0 for a source ready at once)
+ *   COMPUTE = n + C + 5 (n: K in DENSE, MAX_ROW_NNZ in SPARSE; + C + 4 on a dense-only
+ *             variant, whose feeder has no prefetch bubble): 2 DECIDE, the registered run
+ *             pulse, the prefetch bubble, n issue cycles, the end-of-run cycle, C to flush
+ *   DRAIN   = R * C (one result per beat)
+ *   TOTAL   = LOAD + COMPUTE + DRAIN */
+typedef struct sg_cycles {
+    uint32_t load, compute, drain, total;
+} sg_cycles_t;
+sg_cycles_t sg_cycle_model(const sg_params_t *p, uint32_t beats_per_slice, uint32_t k,
+                           const sg_counters_t *c, uint32_t source_gap);
+
+#endif /* SPARSEGEN_SG_CONTRACT_H */

@@ -1,0 +1,44 @@
+/* devcheck.c - register-contract checks over any host_dev_t.  See devcheck.h. */
+#include "devcheck.h"
+
+#include <stdio.h>
+
+/* Keep the first failure's description in msg. */
+#define FAIL(...)                                                                              \
+    do {                                                                                       \
+        if (bad++ == 0 && msg != NULL && n > 0)                                                \
+            snprintf(msg, n, __VA_ARGS__);                                                     \
+    } while (0)
+
+int devcheck_mode_rejects(const host_dev_t *dev, const sg_params_t *p, char *msg, size_t n)
+{
+    static const uint32_t always[] = {3u, 4u, 5u, 0xFFFFFFFFu};
+    static const uint32_t dense_only[] = {SG_MODE_SPARSE, SG_MODE_AUTO};
+    uint32_t vals[6], nv = 0;
+    for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+        vals[nv++] = always[i];
+    if (!p->sparse_capable)
+        for (size_t i = 0; i < sizeof dense_only / sizeof dense_only[0]; i++)
+            vals[nv++] = dense_only[i];
+    const uint32_t kept = p->sparse_capable ? SG_MODE_SPARSE : SG_MODE_DENSE;
+    int bad = 0;
+    for (uint32_t i = 0; i < nv; i++) {
+        uint32_t err = 0, mode = 0;
+        if (dev->reg_write(dev->ctx, SG_ADDR_ERR, SG_ERR_ALL) != 0 ||
+            dev->reg_write(dev->ctx, SG_ADDR_MODE, kept) != 0 ||
+            dev->reg_write(dev->ctx, SG_ADDR_MODE, vals[i]) != 0 ||
+            dev->reg_read(dev->ctx, SG_ADDR_ERR, &err) != 0 ||
+            dev->reg_read(dev->ctx, SG_ADDR_MODE, &mode) != 0) {
+            FAIL("MODE=0x%x: a register access failed", vals[i]);
+            continue;
+        }
+        if (err != SG_ERR(MODE))
+            FAIL("MODE=0x%x: ERR = 0x%x, expected ERR.MODE (0x%x)", vals[i], err, SG_ERR(MODE));
+        if (mode != kept)
+            FAIL("MODE=0x%x: MODE reads %u afterwards, expected %u (kept)", vals[i], mode, kept);
+    }
+    if (dev->reg_write(dev->ctx, SG_ADDR_ERR, SG_ERR_ALL) != 0 ||
+        dev->reg_write(dev->ctx, SG_ADDR_MODE, SG_MODE_DENSE) != 0)
+        FAIL("restoring ERR/MODE failed");
+    return bad;
+}

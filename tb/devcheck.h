@@ -1,0 +1,17 @@
+/* devcheck.h - checks of the register contract that run unchanged against every device model
+ * behind a host_dev_t: the Verilated RTL (tb/test_rtl.c through the bus models) and the
+ * golden-backed device (tb/golddev.c, in the contract suite of test_sw). */
+#ifndef SPARSEGEN_DEVCHECK_H
+#define SPARSEGEN_DEVCHECK_H
+
+#include <stddef.h>
+
+#include "host_driver.h"
+
+/* MODE writes the variant must reject: 3, 4, 5, 0xFFFFFFFF, and 1, 2 on a dense-only variant.
+ * Each must set ERR.MODE (only) and keep the MODE written before it (SPARSE where the variant
+ * has it, so a masked write that lands on SPARSE/AUTO/DENSE is seen).  Returns the number of
+ * failures; the first is described in msg.  Leaves ERR clear and MODE at DENSE. */
+int devcheck_mode_rejects(const host_dev_t *dev, const sg_params_t *p, char *msg, size_t n);
+
+#endif

@@ -1,0 +1,247 @@
+/* test_host_stream.c - host_quant and host_stream: quantizer scaling, rounding half away from
+ * zero, clamping, all-zero and non-finite input; variant derivation (values and rejected
+ * inputs), a hand-computed 2x3 data_w=8 stream_w=32 example written out literally, result
+ * sign-extension checks, random round trips over odd stream widths.
+ */
+#include <check.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gold.h"
+#include "host_err.h"
+#include "host_quant.h"
+#include "host_stream.h"
+#include "test_sw.h"
+
+/* ================================================================ quantizer */
+
+START_TEST(test_quant)
+{
+    char err[256];
+    const double x[5] = {1.0, -0.5, 0.25, 0.0, -1.0};
+    int32_t q[5];
+    double scale = 0;
+    ck_assert_int_eq(host_quant(x, 5, 8, q, &scale, err, sizeof err), 0);
+    ck_assert(fabs(scale - 1.0 / 127) < 1e-15);
+    /* -0.5*127 = -63.5 -> -64 (half away from zero); 0.25*127 = 31.75 -> 32 */
+    const int32_t eq[5] = {127, -64, 32, 0, -127};
+    for (int i = 0; i < 5; i++)
+        ck_assert_msg(q[i] == eq[i], "q[%d] = %d, expected %d", i, q[i], eq[i]);
+    /* determinism */
+    int32_t q2[5];
+    double s2;
+    ck_assert_int_eq(host_quant(x, 5, 8, q2, &s2, err, sizeof err), 0);
+    ck_assert(s2 == scale && memcmp(q, q2, sizeof q) == 0);
+    /* data_w 2: qmax 1 */
+    const double y[4] = {3.0, -3.0, 1.4, -1.6};
+    ck_assert_int_eq(host_quant(y, 4, 2, q, &scale, err, sizeof err), 0);
+    ck_assert(scale == 3.0 && q[0] == 1 && q[1] == -1 && q[2] == 0 && q[3] == -1);
+    /* all zero */
+    const double z[3] = {0, -0.0, 0};
+    ck_assert_int_eq(host_quant(z, 3, 8, q, &scale, err, sizeof err), 0);
+    ck_assert(scale == 1.0 && q[0] == 0 && q[1] == 0 && q[2] == 0);
+    /* clamping with an explicit scale; data_w 16 */
+    const double w[3] = {1e6, -1e6, 32766.5};
+    ck_assert_int_eq(host_quant_with_scale(w, 3, 16, 1.0, q, err, sizeof err), 0);
+    ck_assert(q[0] == 32767 && q[1] == -32767 && q[2] == 32767);
+    /* errors */
+    const double bad[2] = {1.0, NAN};
+    ck_assert_int_eq(host_quant(bad, 2, 8, q, &scale, err, sizeof err), HOST_E_RANGE);
+    ck_assert_msg(strstr(err, "element 1") != NULL, "%s", err);
+    ck_assert_int_eq(host_quant(x, 5, 1, q, &scale, err, sizeof err), HOST_E_RANGE);
+    ck_assert_int_eq(host_quant_with_scale(x, 5, 8, 0.0, q, err, sizeof err), HOST_E_RANGE);
+    ck_assert_int_eq(host_quant(NULL, 0, 8, NULL, &scale, err, sizeof err), 0);
+}
+END_TEST
+
+/* ================================================================ stream format */
+
+host_variant_t mkvar(uint32_t R, uint32_t C, uint32_t dw, uint32_t aw, uint32_t kmax,
+                            bool sparse, uint32_t window, uint32_t sw)
+{
+    host_variant_t v;
+    memset(&v, 0, sizeof v);
+    v.p = (sg_params_t){R, C, dw, aw, kmax, sparse};
+    v.window = window;
+    v.in_stream_w = sw;
+    ck_assert_msg(host_variant_derive(&v) == 0, "variant %ux%u dw%u aw%u sw%u invalid", R, C, dw, aw, sw);
+    return v;
+}
+
+START_TEST(test_variant_derive)
+{
+    host_variant_t v = mkvar(2, 3, 8, 32, 16, true, 4, 32);
+    ck_assert(v.in_lane_w == 8 && v.elems_per_beat == 4 && v.beats_per_slice == 2 && v.out_stream_w == 32);
+    v = mkvar(16, 16, 12, 36, 256, true, 8, 64);
+    ck_assert(v.in_lane_w == 16 && v.elems_per_beat == 4 && v.beats_per_slice == 8 && v.out_stream_w == 40);
+    v = mkvar(4, 4, 16, 64, 8, false, 0, 48);
+    ck_assert(v.in_lane_w == 16 && v.elems_per_beat == 3 && v.beats_per_slice == 3 && v.out_stream_w == 64);
+    ck_assert_uint_eq(host_in_words_per_beat(&v), 2);
+    ck_assert_uint_eq(host_out_words_per_beat(&v), 2);
+    static const struct {
+        sg_params_t p;
+        uint32_t window, sw;
+        const char *what;
+    } bad[] = {
+        {{0, 3, 8, 32, 16, true}, 4, 32, "rows=0"},
+        {{2, 40, 8, 32, 16, true}, 4, 32, "cols=40"},
+        {{2, 3, 17, 40, 16, true}, 4, 32, "data_w=17"},
+        {{2, 3, 8, 15, 16, true}, 4, 32, "acc_w=15"},
+        {{2, 3, 8, 32, 0, true}, 4, 32, "kmax=0"},
+        {{2, 3, 8, 32, 16, true}, 0, 32, "window=0"},
+        {{2, 3, 8, 32, 16, true}, 256, 32, "window=256"},
+        {{2, 3, 16, 32, 16, true}, 4, 8, "in_stream_w=8"},
+        {{2, 3, 8, 32, 16, true}, 4, 36, "in_stream_w=36"},
+        {{2, 3, 8, 32, 16, true}, 4, 4096, "elements per beat"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        host_variant_t b;
+        memset(&b, 0, sizeof b);
+        b.p = bad[i].p;
+        b.window = bad[i].window;
+        b.in_stream_w = bad[i].sw;
+        char err[256] = "";
+        ck_assert_msg(host_variant_derive(&b) != 0, "bad variant %zu (%s) accepted", i, bad[i].what);
+        ck_assert_int_ne(host_variant_derive_msg(&b, err, sizeof err), 0);
+        ck_assert_msg(strstr(err, bad[i].what) != NULL, "bad variant %zu: message '%s' lacks '%s'", i, err, bad[i].what);
+    }
+    v = mkvar(2, 3, 8, 32, 16, true, 4, 32);
+    v.beats_per_slice = 3;
+    char err[256];
+    ck_assert_int_eq(host_variant_check(&v, err, sizeof err), HOST_E_RANGE);
+    ck_assert_msg(strstr(err, "beats_per_slice") != NULL, "%s", err);
+}
+END_TEST
+
+/* Hand-computed example: 2x3 array, data_w 8, stream_w 32 -> lanes of 8 bits, 4 per beat,
+ * 2 beats per slice.  A = [[1, -2], [3, 0x1FF (low 8 bits: -1)]], B = [[4, 5, 6], [-1, 0, -128]]. */
+START_TEST(test_stream_literal)
+{
+    host_variant_t v = mkvar(2, 3, 8, 16, 4, true, 2, 32);
+    const int32_t a[4] = {1, -2, 3, 0x1FF};
+    const int32_t b[6] = {4, 5, 6, -1, 0, -128};
+    sg_job_t j = {2, SG_MODE_DENSE, 256, false, a, b};
+    uint32_t words[4];
+    uint8_t last[4];
+    char err[256];
+    ck_assert_int_eq(host_stream_encode(&v, &j, words, last, 4, err, sizeof err), 0);
+    /* slice 0: A[0][0]=1 A[1][0]=3 B[0][0]=4 B[0][1]=5 | B[0][2]=6 pad pad pad
+     * slice 1: A[0][1]=-2 A[1][1]=-1 B[1][0]=-1 B[1][1]=0 | B[1][2]=-128 pad pad pad */
+    const uint32_t ew[4] = {0x05040301u, 0x00000006u, 0x00FFFFFEu, 0x00000080u};
+    const uint8_t el[4] = {0, 0, 0, 1};
+    for (int i = 0; i < 4; i++)
+        ck_assert_msg(words[i] == ew[i] && last[i] == el[i], "beat %d: 0x%08x last %u, expected 0x%08x last %u",
+                      i, words[i], last[i], ew[i], el[i]);
+    ck_assert_int_eq(host_stream_encode(&v, &j, words, last, 3, err, sizeof err), HOST_E_ARG);
+
+    /* results C = [[6, 5, 262], [13, 15, 146]] on 16-bit beats */
+    const uint32_t rw[6] = {0x0006, 0x0005, 0x0106, 0x000D, 0x000F, 0x0092};
+    const uint8_t rl[6] = {0, 0, 0, 0, 0, 1};
+    int64_t c[6];
+    ck_assert_int_eq(host_stream_decode_results(&v, rw, rl, 6, c, err, sizeof err), 0);
+    const int64_t ec[6] = {6, 5, 262, 13, 15, 146};
+    for (int i = 0; i < 6; i++)
+        ck_assert_msg(c[i] == ec[i], "c[%d] = %" PRId64 ", expected %" PRId64, i, c[i], ec[i]);
+    int64_t g[6];
+    ck_assert_uint_eq(gold_run(&v.p, &j, g, NULL), 0);
+    ck_assert(memcmp(g, ec, sizeof g) == 0);
+    uint32_t back[6];
+    uint8_t bl[6];
+    ck_assert_int_eq(host_stream_encode_results(&v, ec, back, bl, err, sizeof err), 0);
+    ck_assert(memcmp(back, rw, sizeof back) == 0 && memcmp(bl, rl, sizeof bl) == 0);
+    /* negative values, missing TLAST */
+    const uint32_t nw[6] = {0xFFFF, 0x8000, 0x7FFF, 0, 1, 0xFFFE};
+    ck_assert_int_eq(host_stream_decode_results(&v, nw, rl, 6, c, err, sizeof err), 0);
+    ck_assert(c[0] == -1 && c[1] == -32768 && c[2] == 32767 && c[5] == -2);
+    const uint8_t nol[6] = {0, 0, 0, 0, 0, 0};
+    ck_assert_int_eq(host_stream_decode_results(&v, nw, nol, 6, c, err, sizeof err), HOST_E_PROTO);
+    ck_assert_int_eq(host_stream_decode_results(&v, nw, rl, 5, c, err, sizeof err), HOST_E_ARG);
+
+    /* acc_w 12 on a 16-bit beat: bits 12..15 must copy bit 11 */
+    host_variant_t v12 = mkvar(1, 1, 4, 12, 4, true, 2, 32);
+    uint32_t one = 0xF800; /* -2048 */
+    ck_assert_int_eq(host_stream_decode_results(&v12, &one, NULL, 1, c, err, sizeof err), 0);
+    ck_assert(c[0] == -2048);
+    one = 0x0800; /* bit 11 set, extension bits clear */
+    ck_assert_int_eq(host_stream_decode_results(&v12, &one, NULL, 1, c, err, sizeof err), HOST_E_PROTO);
+    ck_assert_msg(strstr(err, "beat 0") != NULL, "%s", err);
+
+    /* acc_w 40: two words per beat, -2 = 0xFF_FFFFFFFE */
+    host_variant_t v40 = mkvar(1, 2, 16, 40, 4, true, 2, 64);
+    const int64_t c40[2] = {-2, (INT64_C(1) << 39) - 1};
+    uint32_t w40[4];
+    uint8_t l40[2];
+    ck_assert_int_eq(host_stream_encode_results(&v40, c40, w40, l40, err, sizeof err), 0);
+    ck_assert_msg(w40[0] == 0xFFFFFFFEu && w40[1] == 0xFFu && w40[2] == 0xFFFFFFFFu && w40[3] == 0x7Fu,
+                  "acc_w 40 words %08x %08x %08x %08x", w40[0], w40[1], w40[2], w40[3]);
+    int64_t d40[2];
+    ck_assert_int_eq(host_stream_decode_results(&v40, w40, l40, 2, d40, err, sizeof err), 0);
+    ck_assert(d40[0] == -2 && d40[1] == c40[1]);
+}
+END_TEST
+
+START_TEST(test_stream_roundtrip)
+{
+    static const uint32_t widths[][2] = {{2, 8}, {3, 8}, {8, 8}, {8, 24}, {9, 16}, {12, 48}, {16, 16}, {16, 80}, {5, 40}};
+    uint64_t s = 99;
+    char err[256];
+    for (size_t t = 0; t < 60; t++) {
+        uint32_t dw = widths[t % 9][0], sw = widths[t % 9][1];
+        s = s * 6364136223846793005ULL + 1;
+        uint32_t R = 1 + (uint32_t)(s >> 60), C = 1 + (uint32_t)((s >> 50) & 15), K = 1 + (uint32_t)((s >> 40) & 7);
+        uint32_t aw = 2 * dw + (uint32_t)((s >> 20) % (65 - 2 * dw));
+        host_variant_t v = mkvar(R, C, dw, aw, 8, true, 4, sw);
+        int32_t a[16 * 8], b[8 * 16], a2[16 * 8], b2[8 * 16];
+        for (uint32_t i = 0; i < R * K; i++) {
+            s = s * 6364136223846793005ULL + 1;
+            a[i] = (int32_t)(uint32_t)(s >> 17);
+        }
+        for (uint32_t i = 0; i < K * C; i++) {
+            s = s * 6364136223846793005ULL + 1;
+            b[i] = (int32_t)(uint32_t)(s >> 19);
+        }
+        sg_job_t j = {K, 0, 256, false, a, b};
+        uint64_t nb = host_in_beats(&v, K);
+        uint32_t *w = calloc((size_t)nb * host_in_words_per_beat(&v), sizeof *w);
+        uint8_t *l = calloc((size_t)nb, 1);
+        ck_assert(w && l);
+        ck_assert_int_eq(host_stream_encode(&v, &j, w, l, nb, err, sizeof err), 0);
+        ck_assert_int_eq(host_stream_decode_operands(&v, K, w, l, a2, b2, err, sizeof err), 0);
+        for (uint32_t i = 0; i < R * K; i++)
+            ck_assert_msg(a2[i] == (int32_t)sg_operand(a[i], dw), "roundtrip %zu: a[%u]", t, i);
+        for (uint32_t i = 0; i < K * C; i++)
+            ck_assert_msg(b2[i] == (int32_t)sg_operand(b[i], dw), "roundtrip %zu: b[%u]", t, i);
+        if (nb > 1) {
+            l[0] = 1;
+            ck_assert_int_eq(host_stream_decode_operands(&v, K, w, l, a2, b2, err, sizeof err), HOST_E_PROTO);
+        }
+        free(w);
+        free(l);
+        int64_t c[16 * 16], c2[16 * 16];
+        for (uint32_t i = 0; i < R * C; i++) {
+            s = s * 6364136223846793005ULL + 1;
+            c[i] = sg_sext(s, aw);
+        }
+        uint32_t *rw = calloc((size_t)R * C * host_out_words_per_beat(&v), sizeof *rw);
+        uint8_t *rl = calloc((size_t)R * C, 1);
+        ck_assert(rw && rl);
+        ck_assert_int_eq(host_stream_encode_results(&v, c, rw, rl, err, sizeof err), 0);
+        ck_assert_int_eq(host_stream_decode_results(&v, rw, rl, (uint64_t)R * C, c2, err, sizeof err), 0);
+        ck_assert_msg(memcmp(c, c2, (size_t)R * C * sizeof *c) == 0, "result roundtrip %zu (aw %u)", t, aw);
+        free(rw);
+        free(rl);
+    }
+}
+END_TEST
+
+Suite *make_host_stream_suite(void)
+{
+    TSW_SUITE("host_stream", 30, {test_quant, 0}, {test_variant_derive, 0},
+              {test_stream_literal, 0}, {test_stream_roundtrip, 0});
+}
