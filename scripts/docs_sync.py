@@ -6,7 +6,9 @@
 and are written there by this script from the command's JSON/text reports, never by hand.
 
   scripts/docs_sync.py write [GROUP...]   rewrite the blocks (of GROUPs, default all) whose
-                                          reports exist; list the ones skipped
+                                          reports exist; list the ones skipped; problems are
+                                          printed, not an exit status (make bench, make area
+                                          and make synth succeed; `check` fails on them)
   scripts/docs_sync.py check [--since EPOCH] [--require GROUP]...
                                           exit 1 when a block differs from what `write` would
                                           put there (or a marker is broken, unknown, missing);
@@ -263,7 +265,7 @@ def bench_headline(recs):
     recs = recs if isinstance(recs, list) else recs.get("records", [])
     pairs = {}
     for r in recs:
-        if r["label"].startswith("graphchallenge"):
+        if "graphchallenge" in r["label"]:
             pairs.setdefault((r["label"], r.get("m"), r.get("n"), r.get("k")), {}).setdefault(r["mode"], r)
     out = []
     for (label, m, n, k), g in pairs.items():
@@ -395,7 +397,10 @@ def cmd_write(groups):
     for s in skipped:
         print("docs_sync: not refreshed: " + s)
     print("docs_sync: %d page(s) changed" % wrote)
-    return 1 if errs else 0
+    if errs:  # the measuring command itself succeeded: its run is not failed for the pages
+        print("docs_sync: %d problem(s) above: `make docs-check` and the docs step of make verify "
+              "fail until they are fixed" % len(errs), file=sys.stderr)
+    return 0
 
 
 LINK = re.compile(r"\]\(([^)\s]+)\)")
