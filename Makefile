@@ -91,9 +91,9 @@ $(B)/bin/test_gen: tb/test_gen.c tb/tb_check.h gen/tmpl.c gen/sb.c $(B)/obj/temp
 
 # the parsers of untrusted text (config file, Matrix Market): limits and a seeded fuzz run,
 # under AddressSanitizer and UBSan (tb/test_inputs.c)
-INPUTS_SRCS := tb/test_inputs.c gen/cfg.c gen/sb.c host/host_mtx.c host/host_err.c
-$(B)/bin/test_inputs_san: $(INPUTS_SRCS) $(CONTRACT_SRCS) $(CONTRACT_HDRS) gen/cfg.h gen/sb.h host/host_mtx.h host/host_err.h tb/tb_check.h | $(B)/bin
-	$(CC) $(CFLAGS_SG) $(SAN) -Igen -Ihost -Icontract $(CHECK_CFLAGS) -o $@ $(INPUTS_SRCS) $(CONTRACT_SRCS) $(CHECK_LIBS)
+INPUTS_SRCS := tb/test_inputs.c gen/cfg.c gen/sb.c host/host_mtx.c host/host_err.c $(CONTRACT_SRCS)
+$(B)/bin/test_inputs_san: $(INPUTS_SRCS) gen/cfg.h gen/sb.h host/host_mtx.h host/host_err.h tb/tb_check.h $(wildcard contract/*.h contract/*.def) | $(B)/bin
+	$(CC) $(CFLAGS_SG) $(SAN) -Igen -Icontract -Ihost $(CHECK_CFLAGS) -o $@ $(INPUTS_SRCS) $(CHECK_LIBS)
 
 # ---------------------------------------------------------------- product targets
 PROFILE ?= default
