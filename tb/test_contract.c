@@ -83,8 +83,8 @@ START_TEST(test_regmap_doc)
 }
 END_TEST
 
-/* MODE 3, 4, 5, 0xFFFFFFFF (and 1, 2 dense-only) on the golden-backed device; the RTL suite
- * runs the same devcheck_mode_rejects on every Verilated variant. */
+/* MODE 3, 4, 5, 0xFFFFFFFF (and 1, 2 dense-only), then the SG_NEED rules at START, on the
+ * golden-backed device; the RTL suite runs the same devcheck functions on every variant. */
 START_TEST(test_mode_rejects_golddev)
 {
     const bool sparse = _i == 0;
@@ -94,6 +94,8 @@ START_TEST(test_mode_rejects_golddev)
     char err[256], msg[256] = "";
     ck_assert_int_eq(golddev_init(&g, &v, 1, &dev, err, sizeof err), 0);
     int bad = devcheck_mode_rejects(&dev, &v.p, msg, sizeof msg);
+    if (bad == 0)
+        bad = devcheck_start_needs(&dev, &v, msg, sizeof msg);
     golddev_free(&g);
     ck_assert_msg(bad == 0, "golddev (%s): %d failures, first: %s",
                   sparse ? "sparse-capable" : "dense-only", bad, msg);

@@ -551,6 +551,11 @@ START_TEST(test_register_errors) {
     ck_assert_msg(nbad == 0, "MODE rejections: %d failures, first: %s", nbad, msg);
     rtl_cov[COV_err_mode]++;
     rtl_cov[COV_mode_rejected_kept]++;
+    /* the SG_NEED rules at START, as the contract suite checks them on the golden device */
+    nbad = devcheck_start_needs(&s.dev, &s.v, msg, sizeof msg);
+    if (nbad) rtl_repro("register_errors");
+    ck_assert_msg(nbad == 0, "START conditions: %d failures, first: %s", nbad, msg);
+    rtl_cov[COV_err_resident]++;
   }
   ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_THRESH, 257, 0xF), 0);
   rtl_expect_err(&s, SG_ERR(THRESH), "THRESH=257");
