@@ -87,6 +87,19 @@ const sg_check_info_t sg_checks[] = {
 };
 const uint32_t sg_nchecks = sizeof sg_checks / sizeof sg_checks[0];
 
+const sg_need_info_t sg_needs[] = {
+#define SG_REG(n, o, a, d)
+#define SG_FIELD(r, n, l, w, rst, d)
+#define SG_CHECK(f, when, lo, hi, doc, e)
+#define SG_NEED(f, cond, doc, e) {SG_FLD_##f, SG_COND_##cond, #cond, doc, SG_FLD_ERR_##e},
+#include "sg_regs.def"
+#undef SG_REG
+#undef SG_FIELD
+#undef SG_CHECK
+#undef SG_NEED
+};
+const uint32_t sg_nneeds = sizeof sg_needs / sizeof sg_needs[0];
+
 uint32_t sg_check_max(uint32_t i, const sg_params_t *p)
 {
     uint32_t n = 0;
@@ -276,7 +289,10 @@ int sg_regfile_write(sg_regfile_t *rf, uint32_t addr, uint32_t data, uint32_t *p
         if (SG_FGET(CTRL, ABORT, data))
             *pulse = SG_FMASK(CTRL, ABORT);
         else if (SG_FGET(CTRL, START, data)) {
-            e = rf->f[SG_FLD_STATUS_BUSY] ? SG_ERR(BUSY) : start_errors(rf);
+            e = !rf->f[SG_FLD_STATUS_READY] ? SG_ERR(BUSY) : start_errors(rf);
+            for (uint32_t i = 0; i < sg_nneeds && e == 0; i++)
+                if (rf->f[sg_needs[i].field] != 0 && !rf->cond[sg_needs[i].cond])
+                    e = 1u << sg_fields[sg_needs[i].err].lsb;
             *pulse = e ? 0 : SG_FMASK(CTRL, START);
         }
         set_err(rf, e);
@@ -343,6 +359,10 @@ static bool is_ident(sg_reg_t r)
 
 static void md_rules(md_t *m, uint32_t f, const sg_regfile_t *rf)
 {
+    for (uint32_t i = 0; i < sg_nneeds; i++)
+        if (sg_needs[i].field == f)
+            md_put(m, " Set at START: needs %s, else ERR.%s and the job does not start.",
+                   sg_needs[i].doc, sg_fields[sg_needs[i].err].name);
     for (uint32_t i = 0; i < sg_nchecks; i++) {
         if (sg_checks[i].field != f)
             continue;
@@ -449,15 +469,62 @@ int64_t sg_operand(int32_t x, uint32_t data_w)
     return sg_sext((uint64_t)(uint32_t)x, data_w);
 }
 
+/* ------------------------------------------------------------------ stream format */
+static uint32_t ceil_div(uint32_t a, uint32_t b)
+{
+    return (a + b - 1u) / b;
+}
+
+static uint32_t clog2(uint32_t v)
+{
+    uint32_t n = 0;
+    while ((UINT64_C(1) << n) < v)
+        n++;
+    return n;
+}
+
+void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stream_w,
+                   sg_stream_fmt_t *f)
+{
+    f->in_lane_w = 8u * ceil_div(p->data_w, 8u);
+    f->elems_per_beat = in_stream_w / f->in_lane_w;
+    const uint32_t epb = f->elems_per_beat ? f->elems_per_beat : 1u; /* 0: caller rejects */
+    f->beats_per_slice = ceil_div(p->rows + p->cols, epb);
+    f->beats_a = ceil_div(p->rows, epb);
+    f->beats_b = ceil_div(p->cols, epb);
+    f->a_row_w = p->rows > 1 ? clog2(p->rows) : 1u;
+    f->a_k_w = clog2(p->kmax);
+    f->a_ent_w = f->a_row_w + f->a_k_w + p->data_w;
+    f->a_ents = p->sparse_capable ? in_stream_w / f->a_ent_w : 0u;
+    f->out_lane_w = 8u * ceil_div(p->acc_w, 8u);
+    f->results_per_beat = out_stream_w >= f->out_lane_w ? out_stream_w / f->out_lane_w : 1u;
+    f->out_beats = ceil_div(p->rows * p->cols, f->results_per_beat);
+}
+
 /* ------------------------------------------------------------------ cycle model */
-sg_cycles_t sg_cycle_model(const sg_params_t *p, uint32_t beats_per_slice, uint32_t k,
-                           const sg_counters_t *c, uint32_t source_gap)
+static uint64_t tokens(uint32_t k, const sg_counters_t *c)
+{
+    return c->mode_used == SG_MODE_SPARSE ? c->max_row_nnz : k;
+}
+
+sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out_beats,
+                           uint32_t k, const sg_counters_t *c, uint32_t source_gap)
 {
     sg_cycles_t y;
-    const uint32_t n = c->mode_used == SG_MODE_SPARSE ? c->max_row_nnz : k;
-    y.load = k * beats_per_slice + source_gap;
-    y.compute = n + p->cols + (p->sparse_capable ? 5u : 4u);
-    y.drain = p->rows * p->cols;
+    y.load = in_beats + source_gap + 1u;
+    y.compute = tokens(k, c) + p->cols + 4u;
+    y.drain = out_beats;
     y.total = y.load + y.compute + y.drain;
     return y;
+}
+
+uint64_t sg_compute_bound(const sg_params_t *p, uint32_t k, const sg_counters_t *c)
+{
+    return tokens(k, c) + p->cols;
+}
+
+uint64_t sg_cycle_bound(const sg_params_t *p, uint64_t in_beats, uint64_t out_beats, uint32_t k,
+                        const sg_counters_t *c)
+{
+    return in_beats + sg_compute_bound(p, k, c) + out_beats;
 }

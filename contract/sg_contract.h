@@ -21,7 +21,9 @@
     X(acc_w, "acc-width", 32, 4, 64, "accumulator width ACC_W, wraps; at least 2*DATA_W")      \
     X(kmax, "kmax", 1024, 4, 65536, "largest job K (power of two, at least 2*WINDOW)")         \
     X(window, "window", 16, 2, 64, "sparse feeder window along K (power of two)")              \
-    X(stream_w, "stream-width", 64, 8, 1024, "operand stream TDATA width (power of two)")
+    X(stream_w, "stream-width", 64, 8, 1024, "operand stream TDATA width (power of two)")     \
+    X(out_stream_w, "out-stream-width", 64, 8, 1024,                                           \
+      "result stream TDATA width (power of two, at least 8*ceil(acc_width/8)): results per beat")
 
 enum {
 #define SG_PARAM_LIM_(f, o, d, lo, hi, h) SG_##f##_DEFAULT = d, SG_##f##_MIN = lo, SG_##f##_MAX = hi,
@@ -93,6 +95,49 @@ typedef struct sg_counters {
     uint32_t row_nnz[SG_MAX_ROWS]; /* entries >= rows are 0 */
 } sg_counters_t;
 
+/* ------------------------------------------------------------------ stream format */
+/* Version of the stream format (docs/data-formats.md; manifest.json "stream_format_version"). */
+#define SG_STREAM_FORMAT 1u
+
+/* The stream format of a variant (docs/data-formats.md), derived from its parameters and its
+ * two stream widths: the generator (its RTL and manifest) and host/ (encoder, decoder, cycle
+ * model) both take it from here. */
+typedef struct sg_stream_fmt {
+    uint32_t in_lane_w;        /* operand lane: 8*ceil(data_w/8) */
+    uint32_t elems_per_beat;   /* in_stream_w / in_lane_w */
+    uint32_t beats_per_slice;  /* interleaved slice: ceil((rows+cols)/elems_per_beat) */
+    uint32_t beats_a, beats_b; /* A / B section: beats per slice, ceil(rows or cols/elems_per_beat) */
+    uint32_t a_row_w, a_k_w;   /* compressed A entry: row field clog2(rows) (at least 1), k field
+                                  clog2(kmax) */
+    uint32_t a_ent_w;          /* entry bits: a_row_w + a_k_w + data_w */
+    uint32_t a_ents;           /* entries per beat: in_stream_w / a_ent_w on a sparse-capable
+                                  variant, else 0 (no compressed format) */
+    uint32_t out_lane_w;       /* one result: 8*ceil(acc_w/8) */
+    uint32_t results_per_beat; /* out_stream_w / out_lane_w (at least 1) */
+    uint32_t out_beats;        /* result beats of a job: ceil(rows*cols / results_per_beat) */
+} sg_stream_fmt_t;
+/* p as sg_check_params accepts; in_stream_w below one operand lane gives elems_per_beat 0 (and
+ * the beat counts as if it were 1), out_stream_w below one result lane results_per_beat 1:
+ * callers reject such widths. */
+void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stream_w,
+                   sg_stream_fmt_t *f);
+
+/* ------------------------------------------------------------------ trailer */
+/* With FLAGS.TRAILER a job's counters follow its results on the result stream
+ * (docs/data-formats.md): 32-bit words, word i at trailer bits [32*i +: 32], cut into beats of
+ * OUT_STREAM_W bits; these words in this order (each the register of that name), then
+ * ROW_NNZ[0..rows-1].  CYC_DRAIN and CYC_TOTAL are not final while the trailer is sent: read
+ * them from the registers after DONE.  X(REGISTER) */
+#define SG_TRAILER_WORDS(X)                                                                    \
+    X(MODE_USED) X(MACS_ISSUED) X(MACS_GATED) X(MACS_SKIPPED) X(NNZ_A) X(NNZ_B)                \
+    X(MAX_ROW_NNZ) X(CYC_LOAD) X(CYC_COMPUTE)
+enum {
+#define SG_TRL_ENUM_(N) SG_TRL_##N,
+    SG_TRAILER_WORDS(SG_TRL_ENUM_)
+#undef SG_TRL_ENUM_
+    SG_TRAILER_FIXED_WORDS
+};
+
 /* ------------------------------------------------------------------ registers */
 typedef enum {
 #define SG_REG(n, o, a, d) SG_REG_##n,
@@ -154,6 +199,15 @@ uint32_t sg_err_all(void);
 /* Not a hardware bit: invalid sg_params_t or NULL pointer passed to sg_check_job. */
 #define SG_ERR_PARAMS 0x80000000u
 
+/* Device conditions that SG_NEED rules ask for at START: X(NAME) */
+#define SG_CONDS(X) X(B_RESIDENT) X(A_FORMAT)
+typedef enum {
+#define SG_COND_ENUM_(N) SG_COND_##N,
+    SG_CONDS(SG_COND_ENUM_)
+#undef SG_COND_ENUM_
+    SG_COND_COUNT
+} sg_cond_t;
+
 typedef enum { SG_ACC_RO, SG_ACC_RW, SG_ACC_WO, SG_ACC_W1C } sg_access_t;
 typedef enum { SG_WHEN_WRITE, SG_WHEN_START } sg_when_t;
 
@@ -176,7 +230,16 @@ typedef struct sg_check_info {
     sg_field_t err; /* the ERR field the violation sets */
 } sg_check_info_t;
 
+typedef struct sg_need_info {
+    sg_field_t field;
+    sg_cond_t cond;
+    const char *cond_name, *doc;
+    sg_field_t err; /* the ERR field a START without the condition sets */
+} sg_need_info_t;
+
 extern const sg_reg_info_t sg_regs[SG_REG_COUNT];
+extern const sg_need_info_t sg_needs[];
+extern const uint32_t sg_nneeds;
 extern const sg_field_info_t sg_fields[SG_FIELD_COUNT];
 extern const sg_check_info_t sg_checks[];
 extern const uint32_t sg_nchecks;
@@ -196,11 +259,14 @@ typedef struct sg_ident {
     uint32_t window, in_stream_w, in_lane_w, elems_per_beat, out_stream_w;
 } sg_ident_t;
 
-/* Register-file model: every field's value, plus the ROW_NNZ array. */
+/* Register-file model: every field's value, plus the ROW_NNZ array, plus the device
+ * conditions of the SG_NEED rules (the device model keeps cond[] current: B_RESIDENT for the
+ * K register's value, A_FORMAT for the variant). */
 typedef struct sg_regfile {
     sg_params_t p;
     uint32_t f[SG_FIELD_COUNT];
     uint32_t row_nnz[SG_MAX_ROWS];
+    bool cond[SG_COND_COUNT];
 } sg_regfile_t;
 
 /* Reset values; identification fields from p and id. */
@@ -215,8 +281,9 @@ void sg_regfile_counters(sg_regfile_t *rf, const sg_counters_t *c, uint32_t cyc_
 
 /* A bus write, as the CSR applies it: 0 OKAY, 1 SLVERR (ERR.ADDR set).  Value rules per
  * SG_CHECK (rejected: ERR bit set, register kept); W1C for ERR; CTRL: ABORT wins over START;
- * START is refused with ERR.BUSY when STATUS.BUSY is set, with a START rule's ERR bit when K
- * is out of range.  *pulse gets SG_FMASK(CTRL, START) / SG_FMASK(CTRL, ABORT) of the pulse
+ * START is refused with ERR.BUSY when STATUS.READY is 0, with a START rule's ERR bit when K
+ * is out of range, then with the ERR bit of the first SG_NEED rule whose field is set and
+ * whose condition (rf->cond) does not hold.  *pulse gets SG_FMASK(CTRL, START) / SG_FMASK(CTRL, ABORT) of the pulse
  * that takes effect (0 if none); either clears STATUS.DONE. */
 int sg_regfile_write(sg_regfile_t *rf, uint32_t addr, uint32_t data, uint32_t *pulse);
 /* A bus read: 0 OKAY with *data, 1 SLVERR (ERR.ADDR set, *data = 0). */
@@ -242,19 +309,31 @@ uint64_t sg_trunc(uint64_t v, uint32_t width);
 int64_t sg_operand(int32_t x, uint32_t data_w);
 
 /* ------------------------------------------------------------------ cycle model */
-/* Cycles of one job when neither stream ever stalls, from its architectural counters
- * (mode_used, max_row_nnz) and the variant (docs/architecture.md, "Timing of one job"):
- *   LOAD    = K * beats_per_slice + source_gap   (source_gap: cycles from the START write
- *             to the first operand beat, the source's latency; 0 for a source ready at once)
- *   COMPUTE = n + C + 5 (n: K in DENSE, MAX_ROW_NNZ in SPARSE; + C + 4 on a dense-only
- *             variant, whose feeder has no prefetch bubble): 2 DECIDE, the registered run
- *             pulse, the prefetch bubble, n issue cycles, the end-of-run cycle, C to flush
- *   DRAIN   = R * C (one result per beat)
- *   TOTAL   = LOAD + COMPUTE + DRAIN */
+/* THE cycle model of one job (docs/architecture.md, "Timing of one job"), from its
+ * architectural counters (mode_used, max_row_nnz), the variant, and what crosses each stream
+ * (in_beats: the job's operand beats, out_beats: its result beats including a trailer; the
+ * stream format owns those counts, host_in_beats_fmt / host_out_beats).  Let n = K in DENSE,
+ * MAX_ROW_NNZ in SPARSE.  The job alone in the pipeline, a source that never pauses and a sink
+ * that is always ready:
+ *   LOAD    = in_beats + source_gap + 1   (source_gap: cycles from the START write's response
+ *             to the first operand beat; + 1: the cycle after the last beat, in which the last
+ *             B non-zero count arrives and the job moves to COMPUTE)
+ *   COMPUTE = n + C + 4: 2 DECIDE cycles, the cycle the registered run pulse reaches the rows,
+ *             n issue cycles, the cycle in which the controller sees no row busy, C FLUSH
+ *   DRAIN   = out_beats
+ *   TOTAL   = LOAD + COMPUTE + DRAIN (with jobs overlapped a job's LOAD and COMPUTE also count
+ *             the cycles it waits for the next stage to free). */
 typedef struct sg_cycles {
-    uint32_t load, compute, drain, total;
+    uint64_t load, compute, drain, total;
 } sg_cycles_t;
-sg_cycles_t sg_cycle_model(const sg_params_t *p, uint32_t beats_per_slice, uint32_t k,
-                           const sg_counters_t *c, uint32_t source_gap);
+sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out_beats,
+                           uint32_t k, const sg_counters_t *c, uint32_t source_gap);
+/* Compute bound of one job: n + C (the slowest row's tokens and the trip along the row; the
+ * R term of the first design was never paid). */
+uint64_t sg_compute_bound(const sg_params_t *p, uint32_t k, const sg_counters_t *c);
+/* Lower bound on one job alone: in_beats + compute bound + out_beats (the stages of one job
+ * do not overlap). */
+uint64_t sg_cycle_bound(const sg_params_t *p, uint64_t in_beats, uint64_t out_beats, uint32_t k,
+                        const sg_counters_t *c);
 
 #endif /* SPARSEGEN_SG_CONTRACT_H */

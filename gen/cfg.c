@@ -315,6 +315,13 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
     VIOL("%s: stream-width = %u must be a power of two (allowed 8..1024)\n", o,
          (unsigned)c->stream_w);
   }
+  uint32_t olane = 8 * ((c->acc_w + 7) / 8);
+  if (!is_pow2(c->out_stream_w) || c->out_stream_w < olane) {
+    origin_text(&c->out_stream_w_from, "--out-stream-width", o, sizeof o);
+    VIOL("%s: out-stream-width = %u must be a power of two of at least one %u-bit result lane "
+         "(8*ceil(acc-width/8); allowed up to 1024)\n",
+         o, (unsigned)c->out_stream_w, (unsigned)olane);
+  }
   uint32_t lane = 8 * ((c->data_w + 7) / 8);
   if (IN_RANGE(data_w, 2, 16) && IN_RANGE(stream_w, 8, 1024) && c->stream_w < lane) {
     origin_text(&c->stream_w_from, "--stream-width", o, sizeof o);
@@ -344,10 +351,11 @@ void cfg_derive(const cfg_t *c, cfg_derived_t *d) {
   d->kw = cfg_log2(c->kmax);
   d->wb = cfg_log2(c->window);
   d->nwin = c->kmax / c->window;
-  d->in_lane_w = 8 * ((c->data_w + 7) / 8);
-  d->elems_per_beat = c->stream_w / d->in_lane_w;
-  d->beats_per_slice = (c->rows + c->cols + d->elems_per_beat - 1) / d->elems_per_beat;
-  d->out_w = 8 * ((c->acc_w + 7) / 8);
+  /* the stream format: the contract's rules (sg_stream_fmt), shared with host/ */
+  const sg_params_t p = {c->rows, c->cols, c->data_w, c->acc_w, c->kmax,
+                         c->sparsity == SG_SPARSITY_WEIGHT};
+  sg_stream_fmt(&p, c->stream_w, c->out_stream_w, &d->f);
+  d->a_banks = d->f.a_ents ? d->f.a_ents : 1;
 }
 
 void cfg_print_help(void *fp) {

@@ -54,10 +54,8 @@ typedef struct cfg_derived {
   uint32_t kw;              /* address bits of K: log2(kmax) */
   uint32_t wb;              /* log2(window) */
   uint32_t nwin;            /* kmax / window */
-  uint32_t in_lane_w;       /* 8*ceil(data_w/8) */
-  uint32_t elems_per_beat;  /* stream_w / in_lane_w */
-  uint32_t beats_per_slice; /* ceil((rows+cols)/elems_per_beat) */
-  uint32_t out_w;           /* 8*ceil(acc_w/8) */
+  sg_stream_fmt_t f;        /* the stream format (the contract's sg_stream_fmt) */
+  uint32_t a_banks;         /* banks of a row's entry list: a_ents on sparse variants, else 1 */
 } cfg_derived_t;
 
 void cfg_defaults(cfg_t *c);

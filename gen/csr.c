@@ -24,7 +24,7 @@ void gen_regfile(const gen_ctx_t *g, sg_regfile_t *rf) {
   const sg_ident_t id = {SG_FPUT(VERSION, MAJOR, SG_VERSION_MAJOR) |
                              SG_FPUT(VERSION, MINOR, SG_VERSION_MINOR) |
                              SG_FPUT(VERSION, PATCH, SG_VERSION_PATCH),
-                         c->window, c->stream_w, g->d.in_lane_w, g->d.elems_per_beat, g->d.out_w};
+                         c->window, c->stream_w, g->d.f.in_lane_w, g->d.f.elems_per_beat, c->out_stream_w};
   sg_regfile_init(rf, &p, &id);
 }
 
@@ -47,6 +47,7 @@ static const char *field_src(const gen_ctx_t *g, int f, uint32_t *w, char *buf, 
   switch ((sg_field_t)f) {
     case SG_FLD_STATUS_BUSY: return "busy_i";
     case SG_FLD_STATUS_DONE: return "done_q";
+    case SG_FLD_STATUS_READY: return "ready_i";
     case SG_FLD_STATUS_ERROR: snprintf(buf, n, "(err_q != %u'd0)", reg_width(SG_REG_ERR)); return buf;
     case SG_FLD_STATUS_MODE_USED: return "mode_used_i";
     case SG_FLD_STATUS_STATE: return "state_i";
@@ -153,14 +154,27 @@ static void check_cond(const sg_params_t *p, uint32_t i, const char *what, char 
     buf[0] = '\0';
 }
 
-/* CTRL: ABORT wins; START is refused while busy and when a START rule fails. */
-static void write_ctrl(const sg_params_t *p, sb_t *o) {
+/* RTL condition of device condition `cond` of an SG_NEED rule: "1" when it always holds on
+ * this variant, "0" when it never does, else the register that tracks it (csr.v). */
+static const char *need_cond(const gen_ctx_t *g, sg_cond_t cond) {
+  switch (cond) {
+    case SG_COND_B_RESIDENT: return "res_ok_q";
+    case SG_COND_A_FORMAT: return g->d.f.a_ents ? "1" : "0";
+    case SG_COND_COUNT: break;
+  }
+  return "0";
+}
+
+/* CTRL: ABORT wins; START is refused while the LOAD stage is not free, when a START rule
+ * fails (checked on its precomputed <field>_ok_q), and when an SG_NEED rule's field is set
+ * without its condition. */
+static void write_ctrl(const gen_ctx_t *g, const sg_params_t *p, sb_t *o) {
   emit(o, "10'h%03X: begin", SG_ADDR_CTRL / 4);
   o->indent++;
   emit(o, "if (wd[%u]) begin", SG_CTRL_ABORT_LSB);
   emit(o, "  abort_d = 1'b1;");
   emit(o, "end else if (wd[%u]) begin", SG_CTRL_START_LSB);
-  emit(o, "  if (busy_i) begin");
+  emit(o, "  if (!ready_i || start_q) begin");
   emit(o, "    err_set = ERR_BUSY;");
   for (uint32_t i = 0; i < sg_nchecks; i++) {
     if (sg_checks[i].when != SG_WHEN_START) continue;
@@ -168,8 +182,19 @@ static void write_ctrl(const sg_params_t *p, sb_t *o) {
     snprintf(q, sizeof q, "%s_q", lower(sg_fields[sg_checks[i].field].name, n, sizeof n));
     check_cond(p, i, q, cond, sizeof cond);
     if (!cond[0]) continue;
-    emit(o, "  end else if (%s) begin", cond);
+    emit(o, "  end else if (!%s_ok_q) begin", n);
     emit(o, "    err_set = ERR_%s;", sg_fields[sg_checks[i].err].name);
+  }
+  for (uint32_t i = 0; i < sg_nneeds; i++) {
+    const char *cond = need_cond(g, sg_needs[i].cond);
+    char n[24];
+    lower(sg_fields[sg_needs[i].field].name, n, sizeof n);
+    if (strcmp(cond, "1") == 0) continue;
+    if (strcmp(cond, "0") == 0)
+      emit(o, "  end else if (%s_q) begin", n);
+    else
+      emit(o, "  end else if (%s_q && !%s) begin", n, cond);
+    emit(o, "    err_set = ERR_%s;", sg_fields[sg_needs[i].err].name);
   }
   emit(o, "  end else begin");
   emit(o, "    start_d = 1'b1;");
@@ -177,6 +202,30 @@ static void write_ctrl(const sg_params_t *p, sb_t *o) {
   emit(o, "end");
   o->indent--;
   emit(o, "end");
+}
+
+/* The START rules' precomputed checks <field>_ok_q, and start_chk_d: a write of a register
+ * holding such a field (CTRL waits the next cycle). */
+static void start_ok_regs(const sg_regfile_t *rf, sb_t *decl, sb_t *rst, sb_t *upd, sb_t *chk) {
+  char words[256] = "1'b0";
+  size_t used = 0;
+  for (uint32_t i = 0; i < sg_nchecks; i++) {
+    if (sg_checks[i].when != SG_WHEN_START) continue;
+    const sg_field_t f = sg_checks[i].field;
+    char n[24], q[32], cond[128];
+    snprintf(q, sizeof q, "%s_q", lower(sg_fields[f].name, n, sizeof n));
+    check_cond(&rf->p, i, q, cond, sizeof cond);
+    if (!cond[0]) continue;
+    const uint32_t v = rf->f[f];
+    const int ok = v >= sg_checks[i].min && v <= sg_check_max(i, &rf->p);
+    emit(decl, "reg                %s_ok_q;", n);
+    emit(rst, "%s_ok_q <= 1'b%d;", n, ok);
+    emit(upd, "%s_ok_q <= !(%s);", n, cond);
+    int k = snprintf(words + used, sizeof words - used, "%s(wr_word == 10'h%03X)",
+                     used ? " || " : "", sg_regs[sg_fields[f].reg].offset / 4);
+    if (k > 0 && (size_t)k < sizeof words - used) used += (size_t)k;
+  }
+  sb_printf(chk, "wr_en && (%s)", words);
 }
 
 /* An RW register: every WRITE rule of its fields on the whole word, then the fields. */
@@ -217,10 +266,10 @@ static void write_rw(const sg_params_t *p, sg_reg_t r, sb_t *o) {
   emit(o, "end");
 }
 
-static void write_cases(const sg_params_t *p, sb_t *o) {
+static void write_cases(const gen_ctx_t *g, const sg_params_t *p, sb_t *o) {
   for (int r = 0; r < SG_REG_COUNT; r++) {
     switch (sg_regs[r].access) {
-      case SG_ACC_WO: write_ctrl(p, o); break;
+      case SG_ACC_WO: write_ctrl(g, p, o); break;
       case SG_ACC_RW: write_rw(p, (sg_reg_t)r, o); break;
       case SG_ACC_W1C: /* cleared in the bookkeeping block below */
         emit(o, "10'h%03X: begin  // %s", sg_regs[r].offset / 4, sg_regs[r].name);
@@ -248,31 +297,46 @@ int emit_csr(gen_ctx_t *g, sb_t *out) {
   const uint32_t nw = g->d.kw + 1;
   sg_regfile_t rf;
   gen_regfile(g, &rf);
-  enum { RC, WC, EB, DECL, HOLD, RST, UPD, ST, NSB };
-  static const char *const hole[NSB] = {"READ_CASES", "WRITE_CASES", "ERR_BITS",  "CFG_REGS",
-                                        "CFG_HOLD",   "CFG_RESET",   "CFG_UPDATE", "STATUS_WORD"};
-  static const int indent[NSB] = {3, 5, 1, 1, 2, 3, 3, 0};
+  enum { RC, WC, EB, DECL, HOLD, RST, UPD, ST, SOD, SOR, SOU, SOC, NSB };
+  static const char *const hole[NSB] = {
+      "READ_CASES", "WRITE_CASES",   "ERR_BITS",       "CFG_REGS",        "CFG_HOLD", "CFG_RESET",
+      "CFG_UPDATE", "STATUS_WORD",   "START_OK_REGS",  "START_OK_RESET",  "START_OK_UPDATE",
+      "START_CHK"};
+  static const int indent[NSB] = {3, 5, 1, 1, 2, 3, 3, 0, 1, 3, 3, 0};
   sb_t sb[NSB];
   for (int i = 0; i < NSB; i++) {
     sb_init(&sb[i]);
     sb[i].indent = indent[i];
   }
   read_cases(g, &rf, &sb[RC]);
-  write_cases(&rf.p, &sb[WC]);
+  write_cases(g, &rf.p, &sb[WC]);
   err_bits(&sb[EB]);
   cfg_regs(&sb[DECL], &sb[HOLD], &sb[RST], &sb[UPD]);
   read_expr(g, &rf, SG_REG_STATUS, &sb[ST]);
+  start_ok_regs(&rf, &sb[SOD], &sb[SOR], &sb[SOU], &sb[SOC]);
 
   tmpl_holes_t hs = {0};
   int oom = 0;
   for (int i = 0; i < NSB; i++) {
-    if (i != ST) chop(&sb[i]);
+    if (i != ST && i != SOC) chop(&sb[i]);
     tmpl_set(&hs, hole[i], sb_str(&sb[i]));
     oom |= sb[i].oom;
   }
   char werr[8];
   snprintf(werr, sizeof werr, "%03X", SG_ADDR_ERR / 4);
   tmpl_set(&hs, "W_ERR", werr);
+  static char wctrl[8], wk[8], wth[8];
+  snprintf(wctrl, sizeof wctrl, "%03X", SG_ADDR_CTRL / 4);
+  snprintf(wk, sizeof wk, "%03X", SG_ADDR_K / 4);
+  snprintf(wth, sizeof wth, "%03X", SG_ADDR_THRESH / 4);
+  tmpl_set(&hs, "W_CTRL", wctrl);
+  tmpl_set(&hs, "W_K", wk);
+  tmpl_set(&hs, "W_THRESH", wth);
+  gen_widths_t gw;
+  gen_widths(g, &gw);
+  tmpl_setu(&hs, "DCW", gw.dcw);
+  tmpl_setu(&hs, "THRESH_W", SG_THRESH_THRESH_WIDTH);
+  tmpl_setu(&hs, "THRESH_RESET", sg_fields[SG_FLD_THRESH_THRESH].reset);
   tmpl_setu(&hs, "ERR_W", reg_width(SG_REG_ERR));
   tmpl_setu(&hs, "ERR_MSB", reg_width(SG_REG_ERR) - 1);
   /* ports carrying register fields are as wide as the fields */

@@ -2,7 +2,32 @@
 #include <stdio.h>
 
 #include "gen.h"
+#include "sg_contract.h"
 #include "tmpl.h"
+
+/* The trailer's fixed words (SG_TRAILER_WORDS) as the RTL holds them for the job in DRAIN:
+ * the concatenation, last word first, and their names in order. */
+static void trailer_words(uint32_t kw, char *cat, size_t ncat, char *names, size_t nnames) {
+  static const char *const names_[] = {
+#define X(N) #N,
+      SG_TRAILER_WORDS(X)
+#undef X
+  };
+  char maxw[48];
+  snprintf(maxw, sizeof maxw, "{%u'd0, d_max_q}", 31 - kw);
+  const char *rtl[SG_TRAILER_FIXED_WORDS] = {
+      [SG_TRL_MODE_USED] = "{30'd0, d_used_q}", [SG_TRL_MACS_ISSUED] = "d_iss_q",
+      [SG_TRL_MACS_GATED] = "d_gat_q",          [SG_TRL_MACS_SKIPPED] = "d_skip",
+      [SG_TRL_NNZ_A] = "d_nnza_q",              [SG_TRL_NNZ_B] = "d_nnzb_q",
+      [SG_TRL_MAX_ROW_NNZ] = maxw,              [SG_TRL_CYC_LOAD] = "d_cyl_q",
+      [SG_TRL_CYC_COMPUTE] = "d_cyc_q"};
+  size_t uc = 0, un = 0;
+  cat[0] = names[0] = '\0';
+  for (int i = SG_TRAILER_FIXED_WORDS - 1; i >= 0 && uc < ncat; i--)
+    uc += (size_t)snprintf(cat + uc, ncat - uc, "%s%s", rtl[i], i ? ", " : "");
+  for (int i = 0; i < SG_TRAILER_FIXED_WORDS && un < nnames; i++)
+    un += (size_t)snprintf(names + un, nnames - un, "%s%s", i ? ", " : "", names_[i]);
+}
 
 int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   const cfg_t *c = g->cfg;
@@ -14,26 +39,80 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "KW", w.kw);
   tmpl_setu(&hs, "KW1", w.nw);
   tmpl_setu(&hs, "BW", w.bw);
-  tmpl_setu(&hs, "BPS_M1", g->d.beats_per_slice - 1);
+  tmpl_setu(&hs, "BPS_M1", g->d.f.beats_per_slice - 1);
+  tmpl_setu(&hs, "BPA_M1", g->d.f.beats_a - 1);
+  tmpl_setu(&hs, "BPB_M1", g->d.f.beats_b - 1);
+  tmpl_setu(&hs, "NHW", w.nhw);
+  tmpl_setu(&hs, "E", w.e);
   tmpl_setu(&hs, "NBW", w.nbw);
   tmpl_setu(&hs, "ICW", w.icw);
   tmpl_setu(&hs, "TGW", w.tgw);
   tmpl_setu(&hs, "RRW", w.rrw);
   tmpl_setu(&hs, "CCW", w.ccw);
-  tmpl_setu(&hs, "R_M1", R - 1);
-  tmpl_setu(&hs, "C_M1", C - 1);
   tmpl_setu(&hs, "C", C);
   tmpl_setu(&hs, "RC", R * C);
   tmpl_setu(&hs, "FCW", w.ccw);
   tmpl_setu(&hs, "FLUSH_M1", C - 1);
-  tmpl_setu(&hs, "DCW", w.kw + 10);
+  tmpl_setu(&hs, "DCW", w.dcw);
   tmpl_setu(&hs, "AW", w.aw);
-  tmpl_setu(&hs, "OW", w.ow);
-  if (g->d.out_w > c->acc_w)
-    snprintf(ext, sizeof ext, "{{%u{drain_data_i[%u]}}, drain_data_i}", g->d.out_w - c->acc_w,
-             c->acc_w - 1);
+  /* result lanes */
+  const uint32_t L = w.l, OW = w.ow, OSW = w.osw, CCW = w.ccw;
+  static char pad[128];
+  tmpl_setu(&hs, "OW", OW);
+  tmpl_setu(&hs, "OSW", OSW);
+  tmpl_setu(&hs, "L", L);
+  tmpl_setu(&hs, "LRRW", w.lrrw);
+  tmpl_setu(&hs, "LCCW", w.lccw);
+  tmpl_setu(&hs, "LAW", w.law);
+  tmpl_setu(&hs, "OBW", cfg_clog2(g->d.f.out_beats));
+  tmpl_setu(&hs, "OB_M1", g->d.f.out_beats - 1);
+  tmpl_setu(&hs, "RLW", cfg_clog2(R + L + 1));
+  tmpl_setu(&hs, "R", R);
+  tmpl_setu(&hs, "CCW1", CCW + 1);
+  tmpl_setu(&hs, "STEP_C", L % C);
+  tmpl_setu(&hs, "STEP_R", L / C);
+  tmpl_setu(&hs, "STEP_R1", L / C + 1);
+  tmpl_setu(&hs, "C_MOD", C % (1u << CCW));
+  if (OW > c->acc_w)
+    snprintf(ext, sizeof ext, "{{%u{d[%u]}}, d}", OW - c->acc_w, c->acc_w - 1);
   else
-    snprintf(ext, sizeof ext, "drain_data_i");
-  tmpl_set(&hs, "OUT_EXT", ext);
+    snprintf(ext, sizeof ext, "d");
+  tmpl_set(&hs, "LANE_EXT", ext);
+  if (OSW > L * OW)
+    snprintf(pad, sizeof pad, "  assign res_data[%u:%u] = %u'd0;\n", OSW - 1, L * OW, OSW - L * OW);
+  else
+    pad[0] = '\0';
+  tmpl_set(&hs, "RES_PAD", pad);
+  /* trailer: SG_TRAILER_FIXED_WORDS + R 32-bit words in ceil(32*words/OSW) beats
+     (host_trailer_beats) */
+  const uint32_t NW = w.nw, TWB = 32 * (SG_TRAILER_FIXED_WORDS + R), TB = (TWB + OSW - 1) / OSW;
+  static char trfix[512], trnames[256];
+  trailer_words(w.kw, trfix, sizeof trfix, trnames, sizeof trnames);
+  tmpl_set(&hs, "TR_FIXED", trfix);
+  tmpl_set(&hs, "TR_NAMES", trnames);
+  static char trpad[32];
+  static char trnz[2048];
+  tmpl_setu(&hs, "TB", TB);
+  tmpl_setu(&hs, "TB_M1", TB - 1);
+  tmpl_setu(&hs, "TBW", cfg_clog2(TB));
+  tmpl_setu(&hs, "TRW", TB * OSW);
+  tmpl_setu(&hs, "R_M1", R - 1);
+  tmpl_setu(&hs, "RNW", w.rnw);
+  if (TB * OSW > TWB)
+    snprintf(trpad, sizeof trpad, "%u'd0, ", TB * OSW - TWB);
+  else
+    trpad[0] = '\0';
+  tmpl_set(&hs, "TR_PAD", trpad);
+  size_t used = 0;
+  trnz[0] = '\0';
+  for (uint32_t r = R; r-- > 0;) {
+    int n = snprintf(trnz + used, sizeof trnz - used, "{%u'd0, d_rnz_q[%u +: %u]}, ", 32 - NW, r * NW, NW);
+    if (n < 0 || (size_t)n >= sizeof trnz - used) {
+      snprintf(g->errbuf, sizeof g->errbuf, "internal: trailer expression too long");
+      return -1;
+    }
+    used += (size_t)n;
+  }
+  tmpl_set(&hs, "TR_RNZ", trnz);
   return emit_from_template(g, out, "ctrl.v", &hs);
 }

@@ -21,8 +21,9 @@ void emit_header(const gen_ctx_t *g, sb_t *sb, const char *cm) {
   CFG_UINT_KEYS(X)
 #undef X
   emit(sb, " sparsity=%s preset=%s", cfg_sparsity_names[c->sparsity], c->preset);
-  emit(sb, "%s derived: in_lane_w=%u elems_per_beat=%u beats_per_slice=%u out_stream_w=%u", cm,
-       g->d.in_lane_w, g->d.elems_per_beat, g->d.beats_per_slice, g->d.out_w);
+  emit(sb, "%s derived: in_lane_w=%u elems_per_beat=%u beats_per_slice=%u out_lane_w=%u "
+       "results_per_beat=%u", cm, g->d.f.in_lane_w, g->d.f.elems_per_beat, g->d.f.beats_per_slice,
+       g->d.f.out_lane_w, g->d.f.results_per_beat);
 }
 
 int emit_from_text(gen_ctx_t *g, sb_t *out, const char *tname, const char *text, void *vholes) {

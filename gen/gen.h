@@ -40,6 +40,12 @@ int gen_top_ports(const gen_ctx_t *g, gen_port_t *p, int max);
 /* Port widths of the generated modules: every width rule, computed once (gen/ports.c). */
 typedef struct gen_widths {
   uint32_t kw, nw, bw, nbw, icw, gcw, tgw, rrw, ccw, dw, aw, ow, bww;
+  uint32_t dcw;             /* THRESH * K: K's count bits + THRESH bits */
+  uint32_t rnw;             /* every row's non-zero count, R * nw */
+  uint32_t nhw;             /* compressed A header entry count */
+  uint32_t e, ekw, edw;     /* entry slots per beat (banks), their k bits, their value bits */
+  uint32_t osw, l;          /* result stream width, results per beat */
+  uint32_t lrrw, lccw, law; /* per-lane row index, column index, result bits */
 } gen_widths_t;
 void gen_widths(const gen_ctx_t *g, gen_widths_t *w);
 /* A port of an emitted module, read back from its text. */

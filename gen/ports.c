@@ -8,13 +8,14 @@
 #include <string.h>
 
 #include "gen.h"
+#include "sg_contract.h"
 
 void gen_widths(const gen_ctx_t *g, gen_widths_t *w) {
   const cfg_t *c = g->cfg;
   const uint32_t R = c->rows, C = c->cols;
   w->kw = g->d.kw;                           /* K index 0..KMAX-1 */
   w->nw = g->d.kw + 1;                       /* counts 0..KMAX (K, non-zeros of a row) */
-  w->bw = cfg_clog2(g->d.beats_per_slice);   /* beat within a slice */
+  w->bw = cfg_clog2(g->d.f.beats_per_slice);   /* beat within a slice */
   w->nbw = cfg_clog2(C + 1);                 /* non-zeros of B in one beat, 0..C */
   w->icw = cfg_clog2(R + 1);                 /* rows issuing in one cycle, 0..R */
   w->gcw = cfg_clog2(C + 1);                 /* gated slots of a row in one cycle, 0..C */
@@ -23,8 +24,19 @@ void gen_widths(const gen_ctx_t *g, gen_widths_t *w) {
   w->ccw = cfg_clog2(C);                     /* column index */
   w->dw = c->data_w;
   w->aw = c->acc_w;
-  w->ow = g->d.out_w;
+  w->ow = g->d.f.out_lane_w;
   w->bww = C * c->data_w;                    /* one B slice row, C operands */
+  w->dcw = w->nw + SG_THRESH_THRESH_WIDTH;   /* THRESH * K */
+  w->rnw = R * w->nw;
+  w->nhw = g->d.f.a_row_w + g->d.kw + 1;       /* compressed A header: entries 0..R*KMAX */
+  w->e = g->d.a_banks;                       /* A element slots per beat */
+  w->ekw = w->e * w->kw;
+  w->edw = w->e * c->data_w;
+  w->osw = c->out_stream_w;
+  w->l = g->d.f.results_per_beat;
+  w->lrrw = w->l * w->rrw;
+  w->lccw = w->l * w->ccw;
+  w->law = w->l * c->acc_w;
 }
 
 /* Value of a constant expression of decimal numbers, '+' and '-' (what templates leave in a

@@ -43,7 +43,7 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     if (j == 0) {
       snprintf(pv, sizeof pv, "s1_v_q");
       snprintf(pk, sizeof pk, "s1_k_q");
-      snprintf(pa, sizeof pa, "a_rd_q");
+      snprintf(pa, sizeof pa, "%s", c->sparsity == SG_SPARSITY_WEIGHT ? "s1_a_q" : "a_rd_q");
     } else {
       snprintf(pv, sizeof pv, "tv_c%u", j - 1);
       snprintf(pk, sizeof pk, "tk_c%u", j - 1);
@@ -55,8 +55,9 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     emit(&pes, ".rst_ni    (rst_ni),");
     emit(&pes, ".kill_i    (kill_i),");
     emit(&pes, ".clear_i   (clear_i),");
+    emit(&pes, ".cap_i     (cap_i),");
     emit(&pes, ".b_we_i    (b_we_i[%u]),", j);
-    emit(&pes, ".b_waddr_i (waddr_i),");
+    emit(&pes, ".b_waddr_i (b_waddr_i),");
     emit(&pes, ".b_wdata_i (b_wdata_i[%u +: %u]),", j * DW, DW);
     emit(&pes, ".tok_v_i   (%s),", pv);
     emit(&pes, ".tok_k_i   (%s),", pk);
@@ -65,7 +66,7 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     emit(&pes, ".tok_k_o   (tk_c%u),", j);
     emit(&pes, ".tok_a_o   (ta_c%u),", j);
     emit(&pes, ".gated_o   (g_c%u),", j);
-    emit(&pes, ".acc_o     (acc_c%u)", j);
+    emit(&pes, ".out_o     (acc_c%u)", j);
     pes.indent--;
     emit(&pes, ");");
   }
@@ -79,13 +80,17 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     emit(&pes, "    %s%s", buf, j + 1 < C ? " +" : ";");
   }
   emit(&pes, "%s", "");
-  emit(&pes, "// result read-back (DRAIN)");
+  emit(&pes, "// result read-back (DRAIN), one multiplexer per result lane");
+  const uint32_t L = g->d.f.results_per_beat;
   emit(&pes, "always @* begin");
   pes.indent++;
-  emit(&pes, "case (rd_col_i)");
-  for (uint32_t j = 0; j < C; j++) emit(&pes, "  %u'd%u: rd_data_o = acc_c%u;", ccw, j, j);
-  if (C < (1u << ccw)) emit(&pes, "  default: rd_data_o = acc_c0;");
-  emit(&pes, "endcase");
+  for (uint32_t l = 0; l < L; l++) {
+    emit(&pes, "case (rd_col_i[%u +: %u])", l * ccw, ccw);
+    for (uint32_t j = 0; j < C; j++)
+      emit(&pes, "  %u'd%u: rd_data_o[%u +: %u] = acc_c%u;", ccw, j, l * AW, AW, j);
+    if (C < (1u << ccw)) emit(&pes, "  default: rd_data_o[%u +: %u] = acc_c0;", l * AW, AW);
+    emit(&pes, "endcase");
+  }
   pes.indent--;
   emit(&pes, "end");
 
@@ -93,18 +98,26 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "C", C);
   tmpl_setu(&hs, "KW", KW);
   tmpl_setu(&hs, "DW", DW);
-  tmpl_setu(&hs, "AW", AW);
   tmpl_setu(&hs, "BWW", w.bww);
   tmpl_setu(&hs, "GCW", gcw);
-  tmpl_setu(&hs, "CCW", ccw);
-  tmpl_setu(&hs, "KMAX", c->kmax);
+  tmpl_setu(&hs, "LCCW", w.lccw);
+  tmpl_setu(&hs, "LNAW", w.law);
+  /* slots of A elements per beat = banks of the sparse row's entry list (1 on dense-only) */
+  const uint32_t E = w.e, nb = (c->kmax + E - 1) / E;
+  tmpl_setu(&hs, "E", E);
+  tmpl_setu(&hs, "EKW", w.ekw);
+  tmpl_setu(&hs, "EDW", w.edw);
   const char *tname = "row_dense.v";
   if (c->sparsity == SG_SPARSITY_WEIGHT) {
+    /* the A entry list: E banks of ceil(KMAX/E) entries {k, a} */
     tname = "row.v";
-    tmpl_setu(&hs, "W", c->window);
-    tmpl_setu(&hs, "WB", g->d.wb);
-    tmpl_setu(&hs, "NWB", KW - g->d.wb);
-    tmpl_setu(&hs, "NWIN", g->d.nwin);
+    tmpl_setu(&hs, "E_M1", E - 1);
+    tmpl_setu(&hs, "EBW", cfg_clog2(E));
+    tmpl_setu(&hs, "NB", nb);
+    tmpl_setu(&hs, "LAW", cfg_clog2(nb));
+    tmpl_setu(&hs, "ENW", KW + DW);
+  } else {
+    tmpl_setu(&hs, "KMAX", c->kmax);
   }
   tmpl_setu(&hs, "KW1", w.nw);
   tmpl_set(&hs, "PES", pes.oom ? "" : sb_str(&pes));

@@ -37,7 +37,7 @@ int gen_top_ports(const gen_ctx_t *g, gen_port_t *p, int max) {
       {"s_axil_rresp_o", "output", 2}, {"s_axil_rvalid_o", "output", 1},
       {"s_axil_rready_i", "input", 1}, {"s_axis_tdata_i", "input", g->cfg->stream_w},
       {"s_axis_tvalid_i", "input", 1}, {"s_axis_tready_o", "output", 1},
-      {"s_axis_tlast_i", "input", 1},  {"m_axis_tdata_o", "output", g->d.out_w},
+      {"s_axis_tlast_i", "input", 1},  {"m_axis_tdata_o", "output", g->cfg->out_stream_w},
       {"m_axis_tvalid_o", "output", 1}, {"m_axis_tready_i", "input", 1},
       {"m_axis_tlast_o", "output", 1}, {"irq_o", "output", 1},
   };
@@ -56,6 +56,7 @@ int gen_top_ports(const gen_ctx_t *g, gen_port_t *p, int max) {
  * widths on one net, a net without a driver or with two, or a port the top level does not
  * know how to connect fail the generation with a message naming them. */
 #define TOP_MAX_NETS 128
+#define TOP_CONN_MAX 16384 /* longest connection expression of a row port */
 typedef struct top_net {
   char name[40];
   char first[64]; /* "sg_ctrl.busy_o" or "top" that set the width */
@@ -116,7 +117,7 @@ static void port_net(const top_nets_t *t, const char *port, char *net, size_t n)
 typedef struct top_mod {
   const char *suffix;
   int (*emit)(gen_ctx_t *, sb_t *);
-  gen_pport_t p[64];
+  gen_pport_t p[96];
   int n;
 } top_mod_t;
 
@@ -128,7 +129,7 @@ static int mod_ports(gen_ctx_t *g, top_mod_t *m) {
   if (rc == 0 && t.oom) rc = -1;
   if (rc == 0) {
     char err[256];
-    m->n = gen_module_ports(sb_str(&t), m->p, 64, err, sizeof err);
+    m->n = gen_module_ports(sb_str(&t), m->p, 96, err, sizeof err);
     if (m->n < 0) {
       snprintf(g->errbuf, sizeof g->errbuf, "%s_%s: %s", g->cfg->name, m->suffix, err);
       rc = -1;
@@ -138,19 +139,58 @@ static int mod_ports(gen_ctx_t *g, top_mod_t *m) {
   return rc;
 }
 
+/* Entry slot s of the row port ent_<what>_i of row r (slot 0: the dense element of this row,
+ * or compressed entry 0; slots > 0: compressed entries), into buf. */
+static void ent_slots(const gen_ctx_t *g, const char *what, uint32_t r, uint32_t bw, char *buf, size_t n) {
+  const uint32_t E = g->d.a_banks, NE = g->d.f.a_ents, EPB = g->d.f.elems_per_beat;
+  const uint32_t LW = g->d.f.in_lane_w, DW = g->cfg->data_w, RWB = g->d.f.a_row_w;
+  size_t used = 0;
+  used += (size_t)snprintf(buf + used, n - used, "{");
+  for (uint32_t s = E; s-- > 0;) {
+    char one[160] = "";
+    if (strcmp(what, "v") == 0) {
+      char ac[64] = "";
+      if (s < NE) snprintf(ac, sizeof ac, " || (ld_ac && (ent_row_%u == %u'd%u))", s, RWB, r);
+      if (s == 0)
+        snprintf(one, sizeof one, "(ld_fire && (((ld_il || ld_ad) && (ld_beat == %u'd%u))%s))", bw, r / EPB, ac);
+      else
+        snprintf(one, sizeof one, "(ld_fire && (1'b0%s))", ac);
+    } else if (strcmp(what, "k") == 0) {
+      if (s == 0)
+        snprintf(one, sizeof one, "%s", NE > 0 ? "(ld_ac ? ent_k_0 : ld_k)" : "ld_k");
+      else
+        snprintf(one, sizeof one, "ent_k_%u", s);
+    } else {
+      if (s == 0 && NE > 0)
+        snprintf(one, sizeof one, "(ld_ac ? ent_a_0 : s_axis_tdata_i[%u +: %u])", (r % EPB) * LW, DW);
+      else if (s == 0)
+        snprintf(one, sizeof one, "s_axis_tdata_i[%u +: %u]", (r % EPB) * LW, DW);
+      else
+        snprintf(one, sizeof one, "ent_a_%u", s);
+    }
+    int k = snprintf(buf + used, n - used, "%s%s", one, s ? ", " : "}");
+    if (k < 0 || (size_t)k >= n - used) { /* cannot happen below TOP_CONN_MAX: cut, lint fails */
+      buf[n - 1] = '\0';
+      return;
+    }
+    used += (size_t)k;
+  }
+}
+
 /* Connection of row port `port` of row r: the net or expression, and whether it is a shared
  * net (checked against the net table) rather than a per-row wire or a lane slice. */
 static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, uint32_t bw, char *buf,
                             size_t n, int *shared) {
   static const char *const nets[][2] = {
-      {"clk_i", "clk_i"},     {"rst_ni", "rst_ni"},         {"job_start_i", "job_start"},
-      {"kill_i", "kill"},     {"clear_i", "clear"},         {"waddr_i", "ld_k"},
-      {"b_we_i", "b_we"},     {"b_wdata_i", "b_wdata"},     {"run_i", "row_run"},
-      {"sparse_i", "row_sparse"}, {"k_len_i", "k_len"},     {"rd_col_i", "drain_col"}};
+      {"clk_i", "clk_i"},     {"rst_ni", "rst_ni"},         {"lstart_i", "lstart"},
+      {"lbuf_i", "lbuf"},     {"cbuf_i", "cbuf"},           {"lk_len_i", "lk_len"},
+      {"cap_i", "cap"},       {"kill_i", "kill"},           {"clear_i", "clear"},
+      {"b_waddr_i", "ld_k"},  {"b_we_i", "b_we"},           {"b_wdata_i", "b_wdata"},
+      {"run_i", "row_run"},   {"sparse_i", "row_sparse"},   {"k_len_i", "k_len"},
+      {"rd_col_i", "drain_col"}};
   static const char *const own[][2] = {{"busy_o", "busy_r"},  {"issue_o", "issue_r"},
                                        {"nnz_o", "nnz_r"},    {"gated_cnt_o", "gcnt_r"},
-                                       {"rd_data_o", "rd_r"}};
-  const uint32_t EPB = g->d.elems_per_beat, LW = g->d.in_lane_w;
+                                       {"afmt_o", "afmt_r"},  {"rd_data_o", "rd_r"}};
   *shared = 1;
   for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++)
     if (strcmp(port, nets[i][0]) == 0) return nets[i][1];
@@ -160,14 +200,12 @@ static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, ui
       snprintf(buf, n, "%s%u", own[i][1], r);
       return buf;
     }
-  if (strcmp(port, "a_we_i") == 0) {
-    snprintf(buf, n, "ld_fire && (ld_beat == %u'd%u)", bw, r / EPB);
-    return buf;
-  }
-  if (strcmp(port, "a_wdata_i") == 0) {
-    snprintf(buf, n, "s_axis_tdata_i[%u +: %u]", (r % EPB) * LW, g->cfg->data_w);
-    return buf;
-  }
+  static const char *const ent[][2] = {{"ent_v_i", "v"}, {"ent_k_i", "k"}, {"ent_a_i", "a"}};
+  for (size_t i = 0; i < sizeof ent / sizeof ent[0]; i++)
+    if (strcmp(port, ent[i][0]) == 0) {
+      ent_slots(g, ent[i][1], r, bw, buf, n);
+      return buf;
+    }
   return NULL;
 }
 
@@ -200,7 +238,7 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
       if (net_use(g, t, net, mods[m].p[i].width, who, mods[m].p[i].out)) return -1;
     }
   for (int i = 0; i < row->n; i++) {
-    char buf[96], who[64];
+    char buf[TOP_CONN_MAX], who[64];
     int shared;
     const char *net = row_conn(g, row->p[i].name, 0, 1, buf, sizeof buf, &shared);
     snprintf(who, sizeof who, "%s_row.%s", g->cfg->name, row->p[i].name);
@@ -224,12 +262,14 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
   } own[] = {{"b_we", net_w(t, "b_we")},         {"b_wdata", net_w(t, "b_wdata")},
              {"ld_nnzb", net_w(t, "ld_nnzb")},   {"rows_busy", 1},
              {"issue_cnt", net_w(t, "issue_cnt")}, {"gated_cnt", net_w(t, "gated_cnt")},
-             {"nnz_a", 32},                      {"max_row_nnz", nw},
-             {"row_nnz", R * nw},                {"drain_data", aw}};
+             {"arr_nnz_a", 32},                  {"arr_max_row_nnz", nw},
+             {"arr_row_nnz", R * nw},            {"drain_data", aw},
+             {"hdr_n", net_w(t, "hdr_n")},       {"afmt_err", 1}};
   for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
     if (net_use(g, t, own[i].net, own[i].width, "top-level logic", 1)) return -1;
   net_find(t, "drain_data")->is_reg = 1;
   net_find(t, "b_we")->indexed = net_find(t, "b_wdata")->indexed = 1;
+  net_find(t, "drain_row")->indexed = 1; /* one row index per result lane, part-selected */
   if (gcw > net_w(t, "gated_cnt")) {
     snprintf(g->errbuf, sizeof g->errbuf, "internal: the array-wide gated count is narrower than a row's");
     return -1;
@@ -245,23 +285,24 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
 
 /* Widths of the top level's own logic: the widths of the nets it drives or reads. */
 typedef struct top_w {
-  uint32_t bw, nbw, icw, tgw, rrw, ow, nw, gcw;
+  uint32_t bw, nbw, icw, tgw, rrw, ow, nw, gcw, nhw, aw;
 } top_w_t;
 
 static void top_ports_and_nets(const gen_ctx_t *g, sb_t *o, const top_nets_t *t) {
   const cfg_t *c = g->cfg;
-  const uint32_t R = c->rows, DW = c->data_w, LW = g->d.in_lane_w, EPB = g->d.elems_per_beat;
+  const uint32_t R = c->rows, DW = c->data_w, LW = g->d.f.in_lane_w, EPB = g->d.f.elems_per_beat;
   char b1[32];
   emit(o, "module %s_top (", c->name);
   o->indent++;
   gen_port_t ports[40];
   int nports = gen_top_ports(g, ports, 40);
-  int unused_lanes = (LW > DW) || (EPB * g->d.beats_per_slice > R + c->cols) || (EPB * LW < c->stream_w);
+  (void)R, (void)DW, (void)LW, (void)EPB;
+  const int unused_lanes = 1; /* padding lanes, lane bits above DATA_W, unused entry slot bits */
   for (int i = 0; i < nports; i++) {
     int waive = unused_lanes && strcmp(ports[i].name, "s_axis_tdata_i") == 0;
     if (waive) {
-      emit(o, "// Lane bits above DATA_W and padding lanes are ignored by design");
-      emit(o, "// (docs/data-formats.md), so not every TDATA bit is read.");
+      emit(o, "// Lane bits above DATA_W, padding lanes and unused entry slot bits are ignored by");
+      emit(o, "// design (docs/data-formats.md), so not every TDATA bit is read.");
       emit(o, "/* verilator lint_off UNUSED */");
     }
     range(b1, sizeof b1, ports[i].width, 0);
@@ -275,22 +316,54 @@ static void top_ports_and_nets(const gen_ctx_t *g, sb_t *o, const top_nets_t *t)
   emit(o, "// nets between the instances, each as wide as the ports it joins");
   for (int i = 0; i < t->count; i++) {
     if (t->n[i].is_port) continue;
+    /* the compressed-section flag is never set on a variant without the format */
+    const int unread = g->d.f.a_ents == 0 && strcmp(t->n[i].name, "ld_ac") == 0;
     range(b1, sizeof b1, t->n[i].width, t->n[i].indexed);
+    if (unread) emit(o, "/* verilator lint_off UNUSED */");
     emit(o, "%-4s %-8s %s;", t->n[i].is_reg ? "reg" : "wire", b1, t->n[i].name);
+    if (unread) emit(o, "/* verilator lint_on UNUSED */");
   }
   emit(o, "%s", "");
 }
 
 static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
-  const uint32_t R = g->cfg->rows, C = g->cfg->cols, DW = g->cfg->data_w;
-  const uint32_t LW = g->d.in_lane_w, EPB = g->d.elems_per_beat;
+  const uint32_t R = g->cfg->rows, C = g->cfg->cols, DW = g->cfg->data_w, KW = g->d.kw;
+  const uint32_t LW = g->d.f.in_lane_w, EPB = g->d.f.elems_per_beat, SW = g->cfg->stream_w;
+  const uint32_t RWB = g->d.f.a_row_w, EW = g->d.f.a_ent_w, NE = g->d.f.a_ents;
   char b1[128], b2[64];
   emit(o, "// ------------------------------------------------ operand lanes -> row memories");
-  emit(o, "// slice element e sits in beat e/%u, lane e%%%u (%u-bit lanes)", EPB, EPB, LW);
+  emit(o, "// slice element e sits in beat e/%u, lane e%%%u (%u-bit lanes); an interleaved slice", EPB, EPB, LW);
+  emit(o, "// holds A[0..R-1][k] then B[k][0..C-1], an A section slice A[0..R-1][k], a B section");
+  emit(o, "// slice B[k][0..C-1]: A element r is at the same place in both, B element c is not");
   for (uint32_t j = 0; j < C; j++) {
     uint32_t e = R + j;
-    emit(o, "assign b_we[%u] = ld_fire && (ld_beat == %u'd%u);", j, w->bw, e / EPB);
-    emit(o, "assign b_wdata[%u +: %u] = s_axis_tdata_i[%u +: %u];", j * DW, DW, (e % EPB) * LW, DW);
+    emit(o, "assign b_we[%u] = ld_fire && ((ld_il && (ld_beat == %u'd%u)) || (ld_b && (ld_beat == %u'd%u)));",
+         j, w->bw, e / EPB, w->bw, j / EPB);
+    if (e % EPB == j % EPB)
+      emit(o, "assign b_wdata[%u +: %u] = s_axis_tdata_i[%u +: %u];", j * DW, DW, (e % EPB) * LW, DW);
+    else
+      emit(o, "assign b_wdata[%u +: %u] = ld_il ? s_axis_tdata_i[%u +: %u] : s_axis_tdata_i[%u +: %u];",
+           j * DW, DW, (e % EPB) * LW, DW, (j % EPB) * LW, DW);
+  }
+  emit(o, "%s", "");
+  emit(o, "// compressed A: header N in the low bits of its beat; entry s of a beat at");
+  emit(o, "// [s*%u +: %u] = {row (%u bits), k (%u bits), value (%u bits)}", EW, EW, RWB, KW, DW);
+  if (w->nhw <= SW)
+    emit(o, "assign hdr_n = s_axis_tdata_i[%u:0];", w->nhw - 1);
+  else
+    emit(o, "assign hdr_n = {%u'd0, s_axis_tdata_i};", w->nhw - SW);
+  for (uint32_t s = 0; s < NE; s++) {
+    emit(o, "wire [%u:0]    ent_row_%u = s_axis_tdata_i[%u +: %u];", RWB - 1, s, s * EW + KW + DW, RWB);
+    emit(o, "wire [%u:0]    ent_k_%u   = s_axis_tdata_i[%u +: %u];", KW - 1, s, s * EW + DW, KW);
+    emit(o, "wire [%u:0]    ent_a_%u   = s_axis_tdata_i[%u +: %u];", DW - 1, s, s * EW, DW);
+  }
+  if (NE > 0 && (1u << RWB) > R) {
+    emit(o, "// an entry naming a row past R-1 is a format error (ERR.AFMT)");
+    sb_printf(o, "  wire          bad_row =");
+    for (uint32_t s = 0; s < NE; s++)
+      sb_printf(o, " (ent_row_%u > %u'd%u && ent_a_%u != %u'd0)%s", s, RWB, R - 1, s, DW, s + 1 < NE ? " ||" : ";\n");
+  } else {
+    emit(o, "wire          bad_row = 1'b0;");
   }
   emit(o, "// non-zeros of B written by this beat");
   emit(o, "assign ld_nnzb =");
@@ -303,7 +376,7 @@ static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
 }
 
 static void top_rows(const gen_ctx_t *g, sb_t *o, const top_mod_t *row, const top_w_t *w) {
-  char b1[32], buf[96];
+  char b1[32], buf[TOP_CONN_MAX];
   int shared;
   emit(o, "// ------------------------------------------------ rows");
   for (uint32_t r = 0; r < g->cfg->rows; r++) {
@@ -338,26 +411,33 @@ static void top_sum(const gen_ctx_t *g, sb_t *o, const char *net, const char *st
 static void top_sums_and_mux(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
   const uint32_t R = g->cfg->rows;
   emit(o, "// ------------------------------------------------ array-wide sums");
+  sb_printf(o, "  assign afmt_err = ld_fire && ((ld_ac && bad_row)");
+  for (uint32_t r = 0; r < R; r++) sb_printf(o, " || afmt_r%u", r);
+  sb_printf(o, ");\n");
   sb_printf(o, "  assign rows_busy =");
   for (uint32_t r = 0; r < R; r++) sb_printf(o, " busy_r%u%s", r, r + 1 < R ? " ||" : ";\n");
   top_sum(g, o, "issue_cnt", "issue_r", 1, w->icw);
   top_sum(g, o, "gated_cnt", "gcnt_r", w->gcw, w->tgw);
-  top_sum(g, o, "nnz_a", "nnz_r", w->nw, 32);
+  top_sum(g, o, "arr_nnz_a", "nnz_r", w->nw, 32);
   emit(o, "// running maximum over the rows' non-zero counts");
   emit(o, "wire [%u:0]    mx_r0 = nnz_r0;", w->nw - 1);
   for (uint32_t r = 1; r < R; r++)
     emit(o, "wire [%u:0]    mx_r%u = (nnz_r%u > mx_r%u) ? nnz_r%u : mx_r%u;", w->nw - 1, r, r, r - 1, r,
          r - 1);
-  emit(o, "assign max_row_nnz = mx_r%u;", R - 1);
-  sb_printf(o, "  assign row_nnz = {");
+  emit(o, "assign arr_max_row_nnz = mx_r%u;", R - 1);
+  sb_printf(o, "  assign arr_row_nnz = {");
   for (uint32_t r = R; r-- > 0;) sb_printf(o, "nnz_r%u%s", r, r ? ", " : "};\n");
   emit(o, "%s", "");
-  emit(o, "// result multiplexer (DRAIN)");
+  emit(o, "// result multiplexer (DRAIN), one per result lane");
   emit(o, "always @* begin");
-  emit(o, "  case (drain_row)");
-  for (uint32_t r = 0; r < R; r++) emit(o, "    %u'd%u: drain_data = rd_r%u;", w->rrw, r, r);
-  if (R < (1u << w->rrw)) emit(o, "    default: drain_data = rd_r0;");
-  emit(o, "  endcase");
+  const uint32_t NL = g->d.f.results_per_beat, RRW = w->rrw, AW = w->aw;
+  for (uint32_t l = 0; l < NL; l++) {
+    emit(o, "  case (drain_row[%u +: %u])", l * RRW, RRW);
+    for (uint32_t r = 0; r < R; r++)
+      emit(o, "    %u'd%u: drain_data[%u +: %u] = rd_r%u[%u +: %u];", RRW, r, l * AW, AW, r, l * AW, AW);
+    if (R < (1u << RRW)) emit(o, "    default: drain_data[%u +: %u] = rd_r0[%u +: %u];", l * AW, AW, l * AW, AW);
+    emit(o, "  endcase");
+  }
   emit(o, "end");
   emit(o, "%s", "");
 }
@@ -373,9 +453,12 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
     return -1;
   top_w_t w = {net_w(&t, "ld_beat"),   net_w(&t, "ld_nnzb"),   net_w(&t, "issue_cnt"),
                net_w(&t, "gated_cnt"), net_w(&t, "drain_row"), net_w(&t, "m_axis_tdata_o"),
-               net_w(&t, "max_row_nnz"), 0};
+               net_w(&t, "max_row_nnz"), 0, 0, 0};
   for (int i = 0; i < row.n; i++)
     if (strcmp(row.p[i].name, "gated_cnt_o") == 0) w.gcw = row.p[i].width;
+  w.rrw /= g->d.f.results_per_beat; /* drain_row holds one row index per result lane */
+  w.nhw = net_w(&t, "hdr_n");
+  w.aw = c->acc_w;
 
   emit_header(g, o, "//");
   emit(o, "`default_nettype none");

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_cycles.h"
+
 /* The status of a register access that answered rc (0 OKAY, 1 SLVERR, < 0 transport), with
  * a message naming the register.  `what` is "write of" or "read of"; data is shown for writes. */
 static int access_status(int rc, const char *what, uint32_t addr, const char *data, char *err,
@@ -79,6 +81,7 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
     t.window = rf.f[SG_FLD_PARAM2_WINDOW];
     t.p.sparse_capable = rf.f[SG_FLD_PARAM2_SPARSE_CAPABLE] != 0;
     t.in_stream_w = rf.f[SG_FLD_PARAM2_IN_STREAM_W];
+    t.out_stream_w = rf.f[SG_FLD_PARAM3_OUT_STREAM_W];
     char msg[256];
     rc = host_variant_derive_msg(&t, msg, sizeof msg);
     if (rc != 0)
@@ -135,8 +138,16 @@ static int read_counters(const host_dev_t *dev, const host_variant_t *v, host_co
 int host_run_job(const host_dev_t *dev, const host_variant_t *v, const sg_job_t *job,
                  int64_t *c_out, host_counters_t *cnt, char *err, size_t errlen)
 {
-    if (!dev_ok(dev) || v == NULL || job == NULL || job->a == NULL || job->b == NULL ||
-        c_out == NULL)
+    return host_run_job_fmt(dev, v, job, 0, c_out, cnt, err, errlen);
+}
+
+int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const sg_job_t *job,
+                     uint32_t flags, int64_t *c_out, host_counters_t *cnt, char *err,
+                     size_t errlen)
+{
+    flags &= HOST_FLAGS_STREAM;
+    if (!dev_ok(dev) || v == NULL || job == NULL || job->a == NULL ||
+        (job->b == NULL && !(flags & HOST_FLAGS_KEEP_B)) || c_out == NULL)
         return host_seterr(err, errlen, HOST_E_ARG, "host_run_job: NULL argument");
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
@@ -152,8 +163,8 @@ int host_run_job(const host_dev_t *dev, const host_variant_t *v, const sg_job_t 
         (rc = wr(dev, SG_ADDR_MODE, job->mode, err, errlen)) != 0 ||
         (rc = wr(dev, SG_ADDR_K, job->k, err, errlen)) != 0 ||
         (rc = wr(dev, SG_ADDR_THRESH, job->thresh, err, errlen)) != 0 ||
-        (rc = wr(dev, SG_ADDR_FLAGS, job->accumulate ? SG_FMASK(FLAGS, ACCUMULATE) : 0u, err,
-                 errlen)) != 0 ||
+        (rc = wr(dev, SG_ADDR_FLAGS, (job->accumulate ? SG_FMASK(FLAGS, ACCUMULATE) : 0u) | flags,
+                 err, errlen)) != 0 ||
         (rc = rd(dev, SG_ADDR_ERR, &e, err, errlen)) != 0)
         return rc;
     if (e != 0) {
@@ -171,14 +182,15 @@ int host_run_job(const host_dev_t *dev, const host_variant_t *v, const sg_job_t 
         c->err = e;
         (void)rd(dev, SG_ADDR_STATUS, &c->status, NULL, 0);
         return host_seterr(err, errlen, HOST_E_JOB,
-                           "START rejected (K=%u, KMAX=%u): ERR=0x%x (%s); nothing streamed",
-                           job->k, v->p.kmax, e, sg_err_str(e, bits, sizeof bits));
+                           "START rejected (K=%u, KMAX=%u, FLAGS=0x%x): ERR=0x%x (%s); nothing "
+                           "streamed",
+                           job->k, v->p.kmax, flags, e, sg_err_str(e, bits, sizeof bits));
     }
 
     /* operands */
-    const uint64_t in_beats = host_in_beats(v, job->k);
+    const uint64_t in_beats = host_in_beats_fmt(v, job->k, flags, host_job_nnz_a(v, job));
     const uint32_t iwpb = host_in_words_per_beat(v), owpb = host_out_words_per_beat(v);
-    const uint64_t out_beats = (uint64_t)v->p.rows * v->p.cols;
+    const uint64_t out_beats = host_out_beats(v);
     if (in_beats > UINT32_MAX)
         return host_seterr(err, errlen, HOST_E_ARG, "job too large: %llu operand beats",
                            (unsigned long long)in_beats);
@@ -186,13 +198,13 @@ int host_run_job(const host_dev_t *dev, const host_variant_t *v, const sg_job_t 
     uint8_t *il = malloc((size_t)in_beats);
     uint32_t *ow = malloc((size_t)out_beats * owpb * sizeof *ow);
     uint8_t *ol = calloc((size_t)out_beats, 1);
-    int64_t *res = malloc((size_t)out_beats * sizeof *res);
+    int64_t *res = malloc((size_t)v->p.rows * v->p.cols * sizeof *res);
     if (iw == NULL || il == NULL || ow == NULL || ol == NULL || res == NULL) {
         rc = host_seterr(err, errlen, HOST_E_NOMEM, "out of memory for %llu operand beats",
                          (unsigned long long)in_beats);
         goto out;
     }
-    rc = host_stream_encode(v, job, iw, il, in_beats, err, errlen);
+    rc = host_stream_encode_fmt(v, job, flags, iw, il, in_beats, err, errlen);
     if (rc != 0)
         goto out;
     int drc = dev->stream_send(dev->ctx, iw, iwpb, (uint32_t)in_beats, il);
@@ -238,7 +250,7 @@ int host_run_job(const host_dev_t *dev, const host_variant_t *v, const sg_job_t 
     rc = host_stream_decode_results(v, ow, ol, out_beats, res, err, errlen);
     if (rc != 0)
         goto out;
-    memcpy(c_out, res, (size_t)out_beats * sizeof *res);
+    memcpy(c_out, res, (size_t)v->p.rows * v->p.cols * sizeof *res);
 out:
     free(iw);
     free(il);
@@ -255,6 +267,279 @@ static int fits(int32_t x, uint32_t w)
     return sg_operand(x, w) == (int64_t)x;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Overlapped GEMM (HOST_GEMM_STREAM_FAST): job n is started and its operands sent while job n-1
+ * computes or drains; job n-1's results and trailer (its counters) are collected during that
+ * send.  Registers are written only when their value changes; no register is read per job. */
+
+/* The B the device holds: the column block n0 and K chunk (k0, kc) of the job that loaded it. */
+typedef struct gemm_resb {
+    int have;
+    uint32_t n0, k0, kc;
+} gemm_resb_t;
+
+static int resb_keeps(const gemm_resb_t *r, uint32_t n0, uint32_t k0, uint32_t kc)
+{
+    return r->have && r->n0 == n0 && r->k0 == k0 && r->kc == kc;
+}
+
+static void resb_note(gemm_resb_t *r, uint32_t flags, uint32_t n0, uint32_t k0, uint32_t kc)
+{
+    if (!(flags & HOST_FLAGS_KEEP_B))
+        *r = (gemm_resb_t){1, n0, k0, kc};
+}
+
+/* Stream flags of a GEMM job sent fast: KEEP_B when the resident B is this job's, and
+ * A_COMPRESSED when that is shorter (DENSE mode is the dense machine: it moves A as stored,
+ * zeros too). */
+static uint32_t gemm_flags(const host_variant_t *v, uint32_t mode, uint32_t kc, uint64_t nnz,
+                           int keep_b)
+{
+    uint32_t flags = keep_b ? HOST_FLAGS_KEEP_B : 0u;
+    if (v->a_ents > 0 && mode != SG_MODE_DENSE &&
+        host_in_beats_fmt(v, kc, HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_KEEP_B, nnz) <
+            host_in_beats_fmt(v, kc, HOST_FLAGS_KEEP_B, nnz))
+        flags |= HOST_FLAGS_A_COMPRESSED;
+    return flags;
+}
+
+typedef struct gemm_job {
+    uint32_t index, m0, n0, k0, mv, nv, kc, flags;
+    int32_t *at, *bt;
+    sg_job_t job;
+} gemm_job_t;
+
+typedef struct gemm_state {
+    const host_dev_t *dev;
+    const host_variant_t *v;
+    const host_gemm_opts_t *opt;
+    uint32_t N;
+    int64_t *C, *prev, *tile;
+    uint32_t *rw;
+    uint8_t *rl;
+    host_gemm_stats_t *st;
+} gemm_state_t;
+
+/* The results and trailer of job j are in gs->rw/rl: check, decode, report, account. */
+static int gemm_finish(gemm_state_t *gs, const gemm_job_t *j, char *err, size_t errlen)
+{
+    const host_variant_t *v = gs->v;
+    const uint32_t R = v->p.rows, Cc = v->p.cols, owpb = host_out_words_per_beat(v);
+    const uint64_t nres = host_out_beats(v), nout = nres + host_trailer_beats(v);
+    char sub[256];
+    for (uint64_t i = 0; i < nout; i++)
+        if ((gs->rl[i] != 0) != (i + 1 == nout))
+            return host_seterr(err, errlen, HOST_E_PROTO,
+                               "gemm job %u: result stream TLAST %s on beat %llu of %llu",
+                               j->index, gs->rl[i] ? "set" : "missing", (unsigned long long)i,
+                               (unsigned long long)nout);
+    host_counters_t cnt;
+    memset(&cnt, 0, sizeof cnt);
+    int rc = host_stream_decode_results(v, gs->rw, NULL, nres, gs->tile, sub, sizeof sub);
+    if (rc == 0)
+        rc = host_stream_decode_trailer(v, gs->rw + (size_t)nres * owpb, &cnt.arch, &cnt.cyc_load,
+                                        &cnt.cyc_compute, sub, sizeof sub);
+    if (rc != 0)
+        return host_seterr(err, errlen, rc, "gemm job %u: %s", j->index, sub);
+    cnt.status = SG_FMASK(STATUS, DONE) | SG_FPUT(STATUS, MODE_USED, cnt.arch.mode_used);
+    if (gs->opt->on_job != NULL) {
+        host_job_info_t info = {j->index, j->m0, j->n0, j->k0, j->mv, j->nv, &j->job, j->flags,
+                                j->k0 > 0 ? gs->prev : NULL, gs->tile, &cnt};
+        if (gs->opt->on_job(gs->opt->user, &info) != 0)
+            return host_seterr(err, errlen, HOST_E_CALLBACK,
+                               "gemm stopped by the job callback at job %u (m0=%u n0=%u k0=%u)",
+                               j->index, j->m0, j->n0, j->k0);
+    }
+    memcpy(gs->prev, gs->tile, (size_t)R * Cc * sizeof *gs->tile);
+    host_gemm_stats_t *st = gs->st;
+    host_cycles_job_t cj = {j->kc, j->flags | HOST_FLAGS_TRAILER, cnt.arch.mode_used,
+                            cnt.arch.max_row_nnz, cnt.arch.nnz_a};
+    host_cycles_gemm_t one = {0, 0, 0};
+    host_cycles_gemm_add(&one, v, &cj);
+    st->in_beats += one.in_beats;
+    st->out_beats += one.out_beats;
+    st->bound_compute += one.compute;
+    st->jobs_keep_b += (j->flags & HOST_FLAGS_KEEP_B) != 0;
+    st->jobs_a_compressed += (j->flags & HOST_FLAGS_A_COMPRESSED) != 0;
+    st->jobs++;
+    st->jobs_sparse += cnt.arch.mode_used == SG_MODE_SPARSE;
+    st->macs_issued += cnt.arch.macs_issued;
+    st->macs_gated += cnt.arch.macs_gated;
+    st->macs_skipped += cnt.arch.macs_skipped;
+    st->nnz_a += cnt.arch.nnz_a;
+    st->nnz_b += cnt.arch.nnz_b;
+    st->cyc_load += cnt.cyc_load;
+    st->cyc_compute += cnt.cyc_compute;
+    if (cnt.arch.max_row_nnz > st->max_row_nnz)
+        st->max_row_nnz = cnt.arch.max_row_nnz;
+    /* the tile after its last K chunk is what the GEMM keeps (later chunks overwrite) */
+    for (uint32_t r = 0; r < j->mv; r++)
+        for (uint32_t c = 0; c < j->nv; c++)
+            gs->C[(size_t)(j->m0 + r) * gs->N + j->n0 + c] = gs->tile[(size_t)r * Cc + c];
+    return HOST_OK;
+}
+
+static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
+                           const host_gemm_opts_t *opt, uint32_t M, uint32_t N, uint32_t K,
+                           const int32_t *A, const int32_t *B, int64_t *C, host_gemm_stats_t *st,
+                           char *err, size_t errlen)
+{
+    const uint32_t R = v->p.rows, Cc = v->p.cols, KM = v->p.kmax;
+    const uint32_t kchunk_max = K < KM ? K : KM;
+    const uint32_t iwpb = host_in_words_per_beat(v), owpb = host_out_words_per_beat(v);
+    const uint64_t nout = host_out_beats(v) + host_trailer_beats(v);
+    /* the largest operand stream of a job: dense A or every element as an entry, plus B */
+    uint64_t in_cap = host_in_beats_fmt(v, kchunk_max, 0, 0);
+    uint64_t alt = host_in_beats_fmt(v, kchunk_max, HOST_FLAGS_A_COMPRESSED,
+                                     (uint64_t)R * kchunk_max);
+    if (v->a_ents > 0 && alt > in_cap)
+        in_cap = alt;
+    alt = host_in_beats_fmt(v, kchunk_max, HOST_FLAGS_KEEP_B, 0);
+    if (alt > in_cap)
+        in_cap = alt;
+    gemm_job_t jb[2];
+    memset(jb, 0, sizeof jb);
+    uint32_t *iw = malloc((size_t)in_cap * iwpb * sizeof *iw);
+    uint8_t *il = malloc((size_t)in_cap);
+    gemm_state_t gs = {dev, v, opt, N, C, malloc((size_t)R * Cc * sizeof(int64_t)),
+                       malloc((size_t)R * Cc * sizeof(int64_t)),
+                       malloc((size_t)nout * owpb * sizeof(uint32_t)), malloc((size_t)nout), st};
+    int rc = HOST_OK;
+    for (int i = 0; i < 2; i++) {
+        jb[i].at = malloc((size_t)R * kchunk_max * sizeof(int32_t));
+        jb[i].bt = malloc((size_t)kchunk_max * Cc * sizeof(int32_t));
+        if (jb[i].at == NULL || jb[i].bt == NULL)
+            rc = HOST_E_NOMEM;
+    }
+    if (rc != 0 || iw == NULL || il == NULL || gs.prev == NULL || gs.tile == NULL ||
+        gs.rw == NULL || gs.rl == NULL) {
+        rc = host_seterr(err, errlen, HOST_E_NOMEM, "host_gemm: out of memory");
+        goto out;
+    }
+    /* registers as last written (UINT32_MAX: not yet) */
+    uint32_t w_mode = UINT32_MAX, w_thresh = UINT32_MAX, w_k = UINT32_MAX, w_flags = UINT32_MAX;
+    if ((rc = wr(dev, SG_ADDR_ERR, SG_ERR_ALL, err, errlen)) != 0)
+        goto out;
+    int pending = 0;
+    uint32_t njob = 0;
+    gemm_resb_t resb = {0, 0, 0, 0};
+    const uint32_t n_mt = (M + R - 1) / R, n_nt = (N + Cc - 1) / Cc;
+    for (uint64_t t = 0; t < (uint64_t)n_mt * n_nt; t++) {
+        const uint32_t m0 = (uint32_t)(t % n_mt) * R, n0 = (uint32_t)(t / n_mt) * Cc;
+        const uint32_t mv = M - m0 < R ? M - m0 : R, nv = N - n0 < Cc ? N - n0 : Cc;
+        for (uint32_t k0 = 0; k0 < K; k0 += KM) {
+            const uint32_t kc = K - k0 < KM ? K - k0 : KM;
+            gemm_job_t *j = &jb[njob % 2];
+            for (uint32_t r = 0; r < R; r++)
+                for (uint32_t kk = 0; kk < kc; kk++)
+                    j->at[(size_t)r * kc + kk] = r < mv ? A[(size_t)(m0 + r) * K + k0 + kk] : 0;
+            for (uint32_t kk = 0; kk < kc; kk++)
+                for (uint32_t c = 0; c < Cc; c++)
+                    j->bt[(size_t)kk * Cc + c] = c < nv ? B[(size_t)(k0 + kk) * N + n0 + c] : 0;
+            j->index = njob;
+            j->m0 = m0;
+            j->n0 = n0;
+            j->k0 = k0;
+            j->mv = mv;
+            j->nv = nv;
+            j->kc = kc;
+            j->job = (sg_job_t){kc, opt->mode, opt->thresh, k0 > 0, j->at, j->bt};
+            const uint64_t nnz = host_job_nnz_a(v, &j->job);
+            const uint32_t flags = gemm_flags(v, opt->mode, kc, nnz,
+                                              resb_keeps(&resb, n0, k0, kc));
+            j->flags = flags;
+            const uint64_t nin = host_in_beats_fmt(v, kc, flags, nnz);
+            char sub[256];
+            if ((rc = host_stream_encode_fmt(v, &j->job, flags, iw, il, in_cap, sub, sizeof sub)) != 0) {
+                host_seterr(err, errlen, rc, "gemm job %u: %s", njob, sub);
+                goto out;
+            }
+            const uint32_t fl = flags | HOST_FLAGS_TRAILER | (k0 > 0 ? SG_FMASK(FLAGS, ACCUMULATE) : 0u);
+            if ((w_mode != opt->mode && (rc = wr(dev, SG_ADDR_MODE, opt->mode, err, errlen)) != 0) ||
+                (w_thresh != opt->thresh &&
+                 (rc = wr(dev, SG_ADDR_THRESH, opt->thresh, err, errlen)) != 0) ||
+                (w_k != kc && (rc = wr(dev, SG_ADDR_K, kc, err, errlen)) != 0) ||
+                (w_flags != fl && (rc = wr(dev, SG_ADDR_FLAGS, fl, err, errlen)) != 0) ||
+                (rc = wr(dev, SG_ADDR_CTRL, SG_FMASK(CTRL, START), err, errlen)) != 0)
+                goto out;
+            w_mode = opt->mode;
+            w_thresh = opt->thresh;
+            w_k = kc;
+            w_flags = fl;
+            if (njob == 0) {
+                uint32_t e = 0;
+                if ((rc = rd(dev, SG_ADDR_ERR, &e, err, errlen)) != 0)
+                    goto out;
+                if (e != 0) {
+                    char bits[64];
+                    rc = host_seterr(err, errlen, HOST_E_JOB,
+                                     "gemm job 0: START rejected (K=%u): ERR=0x%x (%s)", kc, e,
+                                     sg_err_str(e, bits, sizeof bits));
+                    goto out;
+                }
+            }
+            /* send this job while the previous one's results come back */
+            int drc;
+            if (pending && dev->stream_xfer != NULL) {
+                drc = dev->stream_xfer(dev->ctx, iw, iwpb, (uint32_t)nin, il, gs.rw, owpb,
+                                       (uint32_t)nout, gs.rl);
+            } else {
+                drc = dev->stream_send(dev->ctx, iw, iwpb, (uint32_t)nin, il);
+                if (drc == 0 && pending)
+                    drc = dev->stream_recv(dev->ctx, gs.rw, owpb, (uint32_t)nout, gs.rl);
+            }
+            if (drc != 0) {
+                uint32_t e = 0;
+                char bits[64];
+                (void)rd(dev, SG_ADDR_ERR, &e, NULL, 0);
+                rc = host_seterr(err, errlen, drc < 0 ? HOST_E_TIMEOUT : HOST_E_DEV,
+                                 "gemm job %u (m0=%u n0=%u k0=%u): streams stalled (%d); ERR=0x%x (%s)",
+                                 njob, m0, n0, k0, drc, e, sg_err_str(e, bits, sizeof bits));
+                goto out;
+            }
+            resb_note(&resb, flags, n0, k0, kc);
+            if (pending && (rc = gemm_finish(&gs, &jb[(njob + 1) % 2], err, errlen)) != 0)
+                goto out;
+            pending = 1;
+            njob++;
+        }
+    }
+    if (pending) {
+        int drc = dev->stream_recv(dev->ctx, gs.rw, owpb, (uint32_t)nout, gs.rl);
+        if (drc != 0) {
+            rc = host_seterr(err, errlen, drc < 0 ? HOST_E_TIMEOUT : HOST_E_DEV,
+                             "gemm job %u: receiving its results failed (%d)", njob - 1, drc);
+            goto out;
+        }
+        if ((rc = gemm_finish(&gs, &jb[(njob + 1) % 2], err, errlen)) != 0)
+            goto out;
+    }
+    {
+        uint32_t e = 0;
+        char bits[64];
+        if ((rc = rd(dev, SG_ADDR_ERR, &e, err, errlen)) != 0)
+            goto out;
+        if (e != 0) {
+            rc = host_seterr(err, errlen, HOST_E_JOB, "gemm finished with ERR=0x%x (%s)", e,
+                             sg_err_str(e, bits, sizeof bits));
+            goto out;
+        }
+    }
+    rc = HOST_OK;
+out:
+    for (int i = 0; i < 2; i++) {
+        free(jb[i].at);
+        free(jb[i].bt);
+    }
+    free(iw);
+    free(il);
+    free(gs.prev);
+    free(gs.tile);
+    free(gs.rw);
+    free(gs.rl);
+    return rc;
+}
+
 int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_opts_t *opt,
               uint32_t M, uint32_t N, uint32_t K, const int32_t *A, const int32_t *B, int64_t *C,
               host_gemm_stats_t *stats, char *err, size_t errlen)
@@ -266,7 +551,7 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
         return rc;
-    host_gemm_opts_t dflt = {SG_MODE_DENSE, SG_THRESH_MAX, NULL, NULL};
+    host_gemm_opts_t dflt = {SG_MODE_DENSE, SG_THRESH_MAX, NULL, NULL, 0};
     if (opt == NULL)
         opt = &dflt;
     const uint32_t R = v->p.rows, Cc = v->p.cols, KM = v->p.kmax, W = v->p.data_w;
@@ -283,6 +568,14 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
 
     host_gemm_stats_t st;
     memset(&st, 0, sizeof st);
+    if (opt->stream == HOST_GEMM_STREAM_FAST) {
+        rc = gemm_overlapped(dev, v, opt, M, N, K, A, B, C, &st, err, errlen);
+        host_cycles_gemm_t gb = {st.in_beats, st.bound_compute, st.out_beats};
+        st.bound_cycles = host_cycles_gemm_bound(&gb);
+        if (stats != NULL)
+            *stats = st;
+        return rc;
+    }
     const uint32_t kchunk_max = K < KM ? K : KM;
     int32_t *at = malloc((size_t)R * kchunk_max * sizeof *at);
     int32_t *bt = malloc((size_t)kchunk_max * Cc * sizeof *bt);
@@ -292,8 +585,15 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
         rc = host_seterr(err, errlen, HOST_E_NOMEM, "host_gemm: out of memory");
         goto out;
     }
-    for (uint32_t m0 = 0; m0 < M; m0 += R) {
-        for (uint32_t n0 = 0; n0 < N; n0 += Cc) {
+    const int fast = opt->stream == HOST_GEMM_STREAM_FAST;
+    /* the B chunk resident in the device: (n0, k0, kc) of the last job that loaded B */
+    gemm_resb_t resb = {0, 0, 0, 0};
+    const uint32_t n_mt = (M + R - 1) / R, n_nt = (N + Cc - 1) / Cc;
+    for (uint64_t t = 0; t < (uint64_t)n_mt * n_nt; t++) {
+        /* stream 0: row tiles outer; fast: column blocks outer, so B stays resident */
+        const uint32_t m0 = (uint32_t)(fast ? t % n_mt : t / n_nt) * R;
+        const uint32_t n0 = (uint32_t)(fast ? t / n_mt : t % n_nt) * Cc;
+        {
             const uint32_t mv = M - m0 < R ? M - m0 : R, nv = N - n0 < Cc ? N - n0 : Cc;
             for (uint32_t k0 = 0; k0 < K; k0 += KM) {
                 const uint32_t kc = K - k0 < KM ? K - k0 : KM;
@@ -304,16 +604,22 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                     for (uint32_t c = 0; c < Cc; c++)
                         bt[(size_t)kk * Cc + c] = c < nv ? B[(size_t)(k0 + kk) * N + n0 + c] : 0;
                 sg_job_t job = {kc, opt->mode, opt->thresh, k0 > 0, at, bt};
+                const uint64_t nnz = host_job_nnz_a(v, &job);
+                const uint32_t flags =
+                    fast ? gemm_flags(v, opt->mode, kc, nnz,
+                                      resb_keeps(&resb, n0, k0, kc))
+                         : 0u;
                 host_counters_t cnt;
                 char sub[384];
-                rc = host_run_job(dev, v, &job, tile, &cnt, sub, sizeof sub);
+                rc = host_run_job_fmt(dev, v, &job, flags, tile, &cnt, sub, sizeof sub);
                 if (rc != 0) {
                     host_seterr(err, errlen, rc, "gemm job %llu (m0=%u n0=%u k0=%u k=%u): %s",
                                 (unsigned long long)st.jobs, m0, n0, k0, kc, sub);
                     goto out;
                 }
+                resb_note(&resb, flags, n0, k0, kc);
                 if (opt->on_job != NULL) {
-                    host_job_info_t info = {(uint32_t)st.jobs, m0, n0, k0, mv, nv, &job,
+                    host_job_info_t info = {(uint32_t)st.jobs, m0, n0, k0, mv, nv, &job, flags,
                                             k0 > 0 ? prev : NULL, tile, &cnt};
                     if (opt->on_job(opt->user, &info) != 0) {
                         rc = host_seterr(err, errlen, HOST_E_CALLBACK,
@@ -324,6 +630,13 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                     }
                 }
                 memcpy(prev, tile, (size_t)R * Cc * sizeof *tile);
+                host_cycles_job_t cj = {kc, flags, cnt.arch.mode_used, cnt.arch.max_row_nnz,
+                                        cnt.arch.nnz_a};
+                st.bound_cycles += host_cycles_job_bound(v, &cj);
+                st.in_beats += host_in_beats_fmt(v, kc, flags, nnz);
+                st.out_beats += host_out_beats(v);
+                st.jobs_keep_b += (flags & HOST_FLAGS_KEEP_B) != 0;
+                st.jobs_a_compressed += (flags & HOST_FLAGS_A_COMPRESSED) != 0;
                 st.jobs++;
                 st.jobs_sparse += cnt.arch.mode_used == SG_MODE_SPARSE;
                 st.macs_issued += cnt.arch.macs_issued;

@@ -31,6 +31,13 @@ typedef struct host_dev {
     int (*stream_recv)(void *ctx, uint32_t *words, uint32_t words_per_beat, uint32_t nbeats,
                        uint8_t *last);
     uint32_t done_polls; /* STATUS polls for DONE; 0 = HOST_DEFAULT_DONE_POLLS */
+    /* Optional (may be NULL): send nsend operand beats while receiving nrecv result beats, both
+     * streams moving at once (what a DMA engine does); returns when both are done. 0 ok, < 0
+     * timeout/error.  host_gemm's overlapped path uses it to collect job n-1's results while it
+     * sends job n's operands; without it, it sends, then receives. */
+    int (*stream_xfer)(void *ctx, const uint32_t *swords, uint32_t swpb, uint32_t nsend,
+                       const uint8_t *slast, uint32_t *rwords, uint32_t rwpb, uint32_t nrecv,
+                       uint8_t *rlast);
 } host_dev_t;
 
 typedef struct host_counters {
@@ -58,6 +65,13 @@ int host_read_version(const host_dev_t *dev, uint32_t *version, char *err, size_
  * On failure c_out is not written. */
 int host_run_job(const host_dev_t *dev, const host_variant_t *v, const sg_job_t *job,
                  int64_t *c_out, host_counters_t *cnt, char *err, size_t errlen);
+/* The same with stream flags (HOST_FLAGS_KEEP_B, HOST_FLAGS_A_COMPRESSED, host_stream.h),
+ * written to FLAGS next to ACCUMULATE; the operands go out as host_stream_encode_fmt encodes
+ * them (job->b is not read with KEEP_B).  A START refused for a missing resident B
+ * (ERR.RESIDENT) or an unsupported format (ERR.AFMT) is HOST_E_JOB, nothing streamed. */
+int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const sg_job_t *job,
+                     uint32_t flags, int64_t *c_out, host_counters_t *cnt, char *err,
+                     size_t errlen);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Tiled GEMM: C[M x N] = A[M x K] * B[K x N] (A, B row-major int32, C row-major int64).
@@ -72,6 +86,7 @@ typedef struct host_job_info {
     uint32_t m0, n0, k0;    /* GEMM coordinates of the tile origin and of the K chunk */
     uint32_t m_valid, n_valid; /* rows/cols of the tile inside the GEMM (rest is padding) */
     const sg_job_t *job;  /* the job as sent: a rows x job->k, b job->k x cols, padded */
+    uint32_t flags;         /* stream flags it was sent with (HOST_FLAGS_KEEP_B, ...) */
     const int64_t *c_prev;  /* tile before this job (rows*cols) if job->accumulate, else NULL */
     const int64_t *c_tile;  /* tile after this job (rows*cols) */
     const host_counters_t *cnt;
@@ -85,16 +100,37 @@ typedef struct host_gemm_opts {
     uint32_t thresh; /* THRESH for every job */
     host_job_cb_t on_job; /* may be NULL */
     void *user;
+    /* 0: every job streams A and B densely, interleaved (the first format), one job at a time.
+     * HOST_GEMM_STREAM_FAST: jobs overlapped (job n+1 is started and its operands sent while
+     * job n computes and job n-1's results come back; every job's counters come back on the
+     * result stream, FLAGS.TRAILER, so no register is read per job); tiles ordered column block
+     * by column block so that B stays resident (FLAGS.KEEP_B) while the row tiles of A stream
+     * past it; A compressed
+     * (FLAGS.A_COMPRESSED) when the variant has the format, the mode is not DENSE (DENSE is
+     * the dense baseline: it moves A as stored, zeros included) and the job's compressed A
+     * section is shorter than its dense one. */
+    uint32_t stream;
 } host_gemm_opts_t;
+#define HOST_GEMM_STREAM_FAST 1u
 
 typedef struct host_gemm_stats {
     uint64_t jobs, jobs_sparse; /* jobs run, jobs whose MODE_USED was SPARSE */
     uint64_t macs_issued, macs_gated, macs_skipped, nnz_a, nnz_b; /* summed over jobs */
     uint64_t cyc_total, cyc_load, cyc_compute, cyc_drain;         /* summed over jobs */
+    uint64_t bound_cycles;   /* end-to-end bound: stream 0, the sum of host_cycles_job_bound;
+                                overlapped, host_cycles_gemm_bound over the jobs */
+    uint64_t bound_compute;  /* sum of the jobs' compute bounds (n + C) */
+    uint64_t in_beats, out_beats; /* stream beats moved */
+    uint64_t jobs_keep_b, jobs_a_compressed;
     uint32_t max_row_nnz;                                         /* max over jobs */
 } host_gemm_stats_t;
 
-/* opt may be NULL (DENSE, thresh 256, no callback); stats may be NULL. */
+/* Tile order: stream 0: row tiles outer, column tiles inner; HOST_GEMM_STREAM_FAST: column
+ * blocks outer, row tiles inner (B reused).  Overlapped (FAST), the per-job counters come from
+ * the trailer: the architectural ones, CYC_LOAD and CYC_COMPUTE (cyc_drain and cyc_total are 0
+ * in host_counters_t and in the stats: with jobs overlapped they are not per job; measure the
+ * whole GEMM's cycles on the device side).  opt may be NULL (DENSE, thresh 256, no callback,
+ * stream 0); stats may be NULL. */
 int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_opts_t *opt,
               uint32_t M, uint32_t N, uint32_t K, const int32_t *A, const int32_t *B, int64_t *C,
               host_gemm_stats_t *stats, char *err, size_t errlen);

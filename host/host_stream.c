@@ -63,20 +63,37 @@ int host_variant_derive_msg(host_variant_t *v, char *err, size_t errlen)
     if (p->sparse_capable && v->window == 0)
         return host_seterr(err, errlen, HOST_E_RANGE,
                            "window=0 on a sparse-capable variant (must be 1..255)");
-    uint32_t lane = 8u * ceil_div(p->data_w, 8u);
+    sg_stream_fmt_t f;
+    sg_stream_fmt(p, v->in_stream_w, v->out_stream_w, &f);
+    const uint32_t lane = f.in_lane_w;
     if (v->in_stream_w < lane || v->in_stream_w > 65535u || v->in_stream_w % 8u != 0)
         return host_seterr(err, errlen, HOST_E_RANGE,
                            "in_stream_w=%u must be a multiple of 8 in %u..65535", v->in_stream_w,
                            lane);
-    uint32_t epb = v->in_stream_w / lane;
+    const uint32_t epb = f.elems_per_beat;
     if (epb > 255u)
         return host_seterr(err, errlen, HOST_E_RANGE,
                            "in_stream_w=%u gives %u elements per beat (max 255)", v->in_stream_w,
                            epb);
-    v->in_lane_w = lane;
-    v->elems_per_beat = epb;
-    v->beats_per_slice = ceil_div(p->rows + p->cols, epb);
-    v->out_stream_w = 8u * ceil_div(p->acc_w, 8u);
+    v->in_lane_w = f.in_lane_w;
+    v->elems_per_beat = f.elems_per_beat;
+    v->beats_per_slice = f.beats_per_slice;
+    v->out_lane_w = f.out_lane_w;
+    if (v->out_stream_w == 0)
+        v->out_stream_w = v->out_lane_w;
+    if (v->out_stream_w < v->out_lane_w || v->out_stream_w > 65535u || v->out_stream_w % 8u != 0)
+        return host_seterr(err, errlen, HOST_E_RANGE,
+                           "out_stream_w=%u must be a multiple of 8 in %u..65535 (one %u-bit result "
+                           "lane at least)",
+                           v->out_stream_w, v->out_lane_w, v->out_lane_w);
+    sg_stream_fmt(p, v->in_stream_w, v->out_stream_w, &f);
+    v->results_per_beat = f.results_per_beat;
+    v->beats_a = f.beats_a;
+    v->beats_b = f.beats_b;
+    v->a_row_w = f.a_row_w;
+    v->a_k_w = f.a_k_w;
+    v->a_ent_w = f.a_ent_w;
+    v->a_ents = f.a_ents;
     return HOST_OK;
 }
 
@@ -100,13 +117,25 @@ int host_variant_check(const host_variant_t *v, char *err, size_t errlen)
     CHK_(in_lane_w)
     CHK_(elems_per_beat)
     CHK_(beats_per_slice)
-    CHK_(out_stream_w)
+    CHK_(out_lane_w)
+    CHK_(results_per_beat)
+    CHK_(beats_a)
+    CHK_(beats_b)
+    CHK_(a_row_w)
+    CHK_(a_k_w)
+    CHK_(a_ent_w)
+    CHK_(a_ents)
 #undef CHK_
     return HOST_OK;
 }
 
 uint32_t host_in_words_per_beat(const host_variant_t *v) { return ceil_div(v->in_stream_w, 32u); }
 uint32_t host_out_words_per_beat(const host_variant_t *v) { return ceil_div(v->out_stream_w, 32u); }
+uint64_t host_out_beats(const host_variant_t *v)
+{
+    uint64_t n = (uint64_t)v->p.rows * v->p.cols, rpb = v->results_per_beat ? v->results_per_beat : 1u;
+    return (n + rpb - 1u) / rpb;
+}
 uint64_t host_in_beats(const host_variant_t *v, uint32_t k) { return (uint64_t)k * v->beats_per_slice; }
 
 int host_stream_encode(const host_variant_t *v, const sg_job_t *j, uint32_t *words,
@@ -149,18 +178,21 @@ int host_stream_decode_results(const host_variant_t *v, const uint32_t *words,
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
         return rc;
-    uint64_t n = (uint64_t)v->p.rows * v->p.cols;
-    if (nbeats != n)
+    const uint64_t n = (uint64_t)v->p.rows * v->p.cols, nb = host_out_beats(v);
+    if (nbeats != nb)
         return host_seterr(err, errlen, HOST_E_ARG,
-                           "result stream: %llu beats given, a job has rows*cols = %llu",
-                           (unsigned long long)nbeats, (unsigned long long)n);
-    if (last != NULL && !last[n - 1])
+                           "result stream: %llu beats given, a job has %llu (rows*cols = %llu, %u "
+                           "per beat)",
+                           (unsigned long long)nbeats, (unsigned long long)nb,
+                           (unsigned long long)n, v->results_per_beat);
+    if (last != NULL && !last[nb - 1])
         return host_seterr(err, errlen, HOST_E_PROTO,
                            "result stream: TLAST missing on the last beat (%llu)",
-                           (unsigned long long)(n - 1));
-    const uint32_t wpb = host_out_words_per_beat(v), AW = v->p.acc_w, OW = v->out_stream_w;
+                           (unsigned long long)(nb - 1));
+    const uint32_t wpb = host_out_words_per_beat(v), AW = v->p.acc_w, OW = v->out_lane_w;
+    const uint32_t rpb = v->results_per_beat;
     for (uint64_t i = 0; i < n; i++) {
-        uint64_t raw = get_bits(words + (size_t)i * wpb, 0, OW);
+        uint64_t raw = get_bits(words + (size_t)(i / rpb) * wpb, (uint32_t)(i % rpb) * OW, OW);
         int64_t val = sg_sext(raw, AW);
         if (sg_trunc((uint64_t)val, OW) != raw)
             return host_seterr(err, errlen, HOST_E_PROTO,
@@ -182,14 +214,15 @@ int host_stream_encode_results(const host_variant_t *v, const int64_t *c, uint32
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
         return rc;
-    const uint64_t n = (uint64_t)v->p.rows * v->p.cols;
-    const uint32_t wpb = host_out_words_per_beat(v);
-    memset(words, 0, (size_t)n * wpb * sizeof *words);
+    const uint64_t n = (uint64_t)v->p.rows * v->p.cols, nb = host_out_beats(v);
+    const uint32_t wpb = host_out_words_per_beat(v), rpb = v->results_per_beat, OW = v->out_lane_w;
+    memset(words, 0, (size_t)nb * wpb * sizeof *words);
     for (uint64_t i = 0; i < n; i++) {
-        uint64_t val = sg_trunc((uint64_t)sg_sext((uint64_t)c[i], v->p.acc_w), v->out_stream_w);
-        put_bits(words + (size_t)i * wpb, 0, v->out_stream_w, val);
-        last[i] = i + 1 == n;
+        uint64_t val = sg_trunc((uint64_t)sg_sext((uint64_t)c[i], v->p.acc_w), OW);
+        put_bits(words + (size_t)(i / rpb) * wpb, (uint32_t)(i % rpb) * OW, OW, val);
     }
+    for (uint64_t b = 0; b < nb; b++)
+        last[b] = b + 1 == nb;
     return HOST_OK;
 }
 
@@ -222,5 +255,236 @@ int host_stream_decode_operands(const host_variant_t *v, uint32_t k, const uint3
                 b[(size_t)kk * C + (e - R)] = x;
         }
     }
+    return HOST_OK;
+}
+
+/* ------------------------------------------------------------------ stream sections */
+
+uint64_t host_in_beats_fmt(const host_variant_t *v, uint32_t k, uint32_t flags, uint64_t nnz_a)
+{
+    if ((flags & HOST_FLAGS_STREAM) == 0)
+        return host_in_beats(v, k);
+    uint64_t n = (flags & HOST_FLAGS_A_COMPRESSED)
+                     ? 1u + (v->a_ents ? (nnz_a + v->a_ents - 1u) / v->a_ents : 0u)
+                     : (uint64_t)k * v->beats_a;
+    if (!(flags & HOST_FLAGS_KEEP_B))
+        n += (uint64_t)k * v->beats_b;
+    return n;
+}
+
+uint64_t host_job_nnz_a(const host_variant_t *v, const sg_job_t *j)
+{
+    uint64_t n = 0;
+    for (uint64_t i = 0; i < (uint64_t)v->p.rows * j->k; i++)
+        n += sg_operand(j->a[i], v->p.data_w) != 0;
+    return n;
+}
+
+static void put_elem(const host_variant_t *v, uint32_t *beat, uint32_t lane, int32_t x)
+{
+    uint64_t lanev = sg_trunc((uint64_t)sg_operand(x, v->p.data_w), v->in_lane_w);
+    put_bits(beat, lane * v->in_lane_w, v->in_lane_w, lanev);
+}
+
+int host_stream_encode_fmt(const host_variant_t *v, const sg_job_t *j, uint32_t flags,
+                           uint32_t *words, uint8_t *last, uint64_t cap_beats, char *err,
+                           size_t errlen)
+{
+    if ((flags & HOST_FLAGS_STREAM) == 0)
+        return host_stream_encode(v, j, words, last, cap_beats, err, errlen);
+    if (v == NULL || j == NULL || words == NULL || last == NULL || j->a == NULL ||
+        (!(flags & HOST_FLAGS_KEEP_B) && j->b == NULL))
+        return host_seterr(err, errlen, HOST_E_ARG, "host_stream_encode_fmt: NULL argument");
+    int rc = host_variant_check(v, err, errlen);
+    if (rc != 0)
+        return rc;
+    if (j->k == 0)
+        return host_seterr(err, errlen, HOST_E_ARG, "host_stream_encode_fmt: k = 0");
+    if ((flags & HOST_FLAGS_A_COMPRESSED) && v->a_ents == 0)
+        return host_seterr(err, errlen, HOST_E_ARG,
+                           "compressed A needs a sparse-capable variant whose stream (%u bits) "
+                           "holds an entry (%u bits)",
+                           v->in_stream_w, v->a_ent_w);
+    const uint32_t R = v->p.rows, C = v->p.cols, K = j->k, wpb = host_in_words_per_beat(v);
+    const uint64_t nnz = host_job_nnz_a(v, j);
+    const uint64_t nbeats = host_in_beats_fmt(v, K, flags, nnz);
+    if (nbeats > cap_beats)
+        return host_seterr(err, errlen, HOST_E_ARG,
+                           "host_stream_encode_fmt: %llu beats needed, buffer holds %llu",
+                           (unsigned long long)nbeats, (unsigned long long)cap_beats);
+    memset(words, 0, (size_t)nbeats * wpb * sizeof *words);
+    memset(last, 0, (size_t)nbeats);
+    uint64_t beat = 0;
+    if (flags & HOST_FLAGS_A_COMPRESSED) {
+        /* header: N in the low bits; then entries {row, k, value}, a_ents per beat, rows in
+           order, k increasing within a row; unused slots of the last beat are zero */
+        put_bits(words, 0, v->in_stream_w < 64u ? v->in_stream_w : 64u, nnz);
+        beat = 1;
+        uint64_t i = 0;
+        for (uint32_t r = 0; r < R; r++)
+            for (uint32_t kk = 0; kk < K; kk++) {
+                int64_t x = sg_operand(j->a[(size_t)r * K + kk], v->p.data_w);
+                if (x == 0)
+                    continue;
+                uint64_t ent = sg_trunc((uint64_t)x, v->p.data_w) |
+                               (uint64_t)kk << v->p.data_w |
+                               (uint64_t)r << (v->p.data_w + v->a_k_w);
+                uint32_t *bw = words + (size_t)(beat + i / v->a_ents) * wpb;
+                put_bits(bw, (uint32_t)(i % v->a_ents) * v->a_ent_w, v->a_ent_w, ent);
+                i++;
+            }
+        beat += (nnz + v->a_ents - 1u) / v->a_ents;
+    } else {
+        for (uint32_t kk = 0; kk < K; kk++, beat += v->beats_a)
+            for (uint32_t r = 0; r < R; r++)
+                put_elem(v, words + (size_t)(beat + r / v->elems_per_beat) * wpb,
+                         r % v->elems_per_beat, j->a[(size_t)r * K + kk]);
+    }
+    if (!(flags & HOST_FLAGS_KEEP_B))
+        for (uint32_t kk = 0; kk < K; kk++, beat += v->beats_b)
+            for (uint32_t c = 0; c < C; c++)
+                put_elem(v, words + (size_t)(beat + c / v->elems_per_beat) * wpb,
+                         c % v->elems_per_beat, j->b[(size_t)kk * C + c]);
+    last[nbeats - 1] = 1;
+    return HOST_OK;
+}
+
+static int32_t get_elem(const host_variant_t *v, const uint32_t *beat, uint32_t lane)
+{
+    return (int32_t)sg_sext(get_bits(beat, lane * v->in_lane_w, v->in_lane_w), v->p.data_w);
+}
+
+int host_stream_decode_fmt(const host_variant_t *v, uint32_t k, uint32_t flags,
+                           const uint32_t *words, uint64_t avail, int32_t *a, int32_t *b,
+                           uint64_t *need, int *afmt)
+{
+    const uint32_t R = v->p.rows, C = v->p.cols, wpb = host_in_words_per_beat(v);
+    *afmt = 0;
+    if ((flags & HOST_FLAGS_STREAM) == 0) {
+        *need = host_in_beats(v, k);
+        if (avail < *need)
+            return 1;
+        return host_stream_decode_operands(v, k, words, NULL, a, b, NULL, 0) == 0 ? 0 : -1;
+    }
+    uint64_t nnz = 0;
+    if (flags & HOST_FLAGS_A_COMPRESSED) {
+        if (avail < 1) {
+            *need = 1;
+            return 1;
+        }
+        uint32_t hw = v->a_row_w + v->a_k_w + 1u;
+        nnz = get_bits(words, 0, hw < v->in_stream_w ? hw : v->in_stream_w);
+    }
+    *need = host_in_beats_fmt(v, k, flags, nnz);
+    if (avail < *need)
+        return 1;
+    memset(a, 0, (size_t)R * k * sizeof *a);
+    uint64_t beat = 0;
+    if (flags & HOST_FLAGS_A_COMPRESSED) {
+        int64_t lastk[SG_MAX_ROWS];
+        for (uint32_t r = 0; r < R; r++)
+            lastk[r] = -1;
+        beat = 1;
+        for (uint64_t i = 0; i < nnz; i++) {
+            const uint32_t *bw = words + (size_t)(beat + i / v->a_ents) * wpb;
+            uint64_t ent = get_bits(bw, (uint32_t)(i % v->a_ents) * v->a_ent_w, v->a_ent_w);
+            int32_t x = (int32_t)sg_sext(ent, v->p.data_w);
+            uint64_t kk = (ent >> v->p.data_w) & ((UINT64_C(1) << v->a_k_w) - 1u);
+            uint64_t r = ent >> (v->p.data_w + v->a_k_w);
+            if (x == 0)
+                continue; /* padding */
+            if (r >= R || kk >= k || (int64_t)kk <= lastk[r]) {
+                *afmt = 1;
+                if (r >= R || kk >= k)
+                    continue;
+            }
+            lastk[r] = (int64_t)kk;
+            a[(size_t)r * k + kk] = x;
+        }
+        beat += (nnz + v->a_ents - 1u) / v->a_ents;
+    } else {
+        for (uint32_t kk = 0; kk < k; kk++, beat += v->beats_a)
+            for (uint32_t r = 0; r < R; r++)
+                a[(size_t)r * k + kk] =
+                    get_elem(v, words + (size_t)(beat + r / v->elems_per_beat) * wpb,
+                             r % v->elems_per_beat);
+    }
+    if (!(flags & HOST_FLAGS_KEEP_B))
+        for (uint32_t kk = 0; kk < k; kk++, beat += v->beats_b)
+            for (uint32_t c = 0; c < C; c++)
+                b[(size_t)kk * C + c] =
+                    get_elem(v, words + (size_t)(beat + c / v->elems_per_beat) * wpb,
+                             c % v->elems_per_beat);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ trailer */
+
+uint32_t host_trailer_words(const host_variant_t *v) { return SG_TRAILER_FIXED_WORDS + v->p.rows; }
+
+uint32_t host_trailer_beats(const host_variant_t *v)
+{
+    return ceil_div(32u * host_trailer_words(v), v->out_stream_w);
+}
+
+/* Trailer word i lives at trailer bit 32*i: beat (32*i) / out_stream_w, bit (32*i) % width. */
+static void trailer_put(const host_variant_t *v, uint32_t *words, uint32_t i, uint32_t val)
+{
+    const uint32_t wpb = host_out_words_per_beat(v), bit = 32u * i;
+    for (uint32_t b = 0; b < 32; b++) {
+        uint32_t tb = bit + b, beat = tb / v->out_stream_w, off = tb % v->out_stream_w;
+        put_bits(words + (size_t)beat * wpb, off, 1, (val >> b) & 1u);
+    }
+}
+
+static uint32_t trailer_get(const host_variant_t *v, const uint32_t *words, uint32_t i)
+{
+    const uint32_t wpb = host_out_words_per_beat(v), bit = 32u * i;
+    uint32_t val = 0;
+    for (uint32_t b = 0; b < 32; b++) {
+        uint32_t tb = bit + b, beat = tb / v->out_stream_w, off = tb % v->out_stream_w;
+        val |= (uint32_t)get_bits(words + (size_t)beat * wpb, off, 1) << b;
+    }
+    return val;
+}
+
+void host_stream_encode_trailer(const host_variant_t *v, const sg_counters_t *c,
+                                uint32_t cyc_load, uint32_t cyc_compute, uint32_t *words)
+{
+    memset(words, 0, (size_t)host_trailer_beats(v) * host_out_words_per_beat(v) * sizeof *words);
+    const uint32_t w[SG_TRAILER_FIXED_WORDS] = {
+        [SG_TRL_MODE_USED] = c->mode_used,     [SG_TRL_MACS_ISSUED] = c->macs_issued,
+        [SG_TRL_MACS_GATED] = c->macs_gated,   [SG_TRL_MACS_SKIPPED] = c->macs_skipped,
+        [SG_TRL_NNZ_A] = c->nnz_a,             [SG_TRL_NNZ_B] = c->nnz_b,
+        [SG_TRL_MAX_ROW_NNZ] = c->max_row_nnz, [SG_TRL_CYC_LOAD] = cyc_load,
+        [SG_TRL_CYC_COMPUTE] = cyc_compute};
+    for (uint32_t i = 0; i < SG_TRAILER_FIXED_WORDS; i++)
+        trailer_put(v, words, i, w[i]);
+    for (uint32_t r = 0; r < v->p.rows; r++)
+        trailer_put(v, words, SG_TRAILER_FIXED_WORDS + r, c->row_nnz[r]);
+}
+
+int host_stream_decode_trailer(const host_variant_t *v, const uint32_t *words, sg_counters_t *c,
+                               uint32_t *cyc_load, uint32_t *cyc_compute, char *err,
+                               size_t errlen)
+{
+    if (v == NULL || words == NULL || c == NULL)
+        return host_seterr(err, errlen, HOST_E_ARG, "host_stream_decode_trailer: NULL argument");
+    memset(c, 0, sizeof *c);
+    c->mode_used = trailer_get(v, words, SG_TRL_MODE_USED);
+    c->macs_issued = trailer_get(v, words, SG_TRL_MACS_ISSUED);
+    c->macs_gated = trailer_get(v, words, SG_TRL_MACS_GATED);
+    c->macs_skipped = trailer_get(v, words, SG_TRL_MACS_SKIPPED);
+    c->nnz_a = trailer_get(v, words, SG_TRL_NNZ_A);
+    c->nnz_b = trailer_get(v, words, SG_TRL_NNZ_B);
+    c->max_row_nnz = trailer_get(v, words, SG_TRL_MAX_ROW_NNZ);
+    if (cyc_load != NULL)
+        *cyc_load = trailer_get(v, words, SG_TRL_CYC_LOAD);
+    if (cyc_compute != NULL)
+        *cyc_compute = trailer_get(v, words, SG_TRL_CYC_COMPUTE);
+    for (uint32_t r = 0; r < v->p.rows; r++)
+        c->row_nnz[r] = trailer_get(v, words, SG_TRAILER_FIXED_WORDS + r);
+    if (c->mode_used > SG_MODE_SPARSE)
+        return host_seterr(err, errlen, HOST_E_PROTO, "trailer: MODE_USED word is %u", c->mode_used);
     return HOST_OK;
 }

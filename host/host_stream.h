@@ -19,8 +19,41 @@ typedef struct host_variant {
     uint32_t in_lane_w;       /* derived: 8*ceil(data_w/8) */
     uint32_t elems_per_beat;  /* derived: in_stream_w / in_lane_w */
     uint32_t beats_per_slice; /* derived: ceil((rows+cols)/elems_per_beat) */
-    uint32_t out_stream_w;    /* derived: 8*ceil(acc_w/8) */
+    uint32_t out_stream_w;    /* result TDATA width (PARAM3[15:0]); 0 before deriving = one
+                                 result lane, 8*ceil(acc_w/8) (the first format) */
+    uint32_t out_lane_w;      /* derived: 8*ceil(acc_w/8), one result */
+    uint32_t results_per_beat; /* derived: out_stream_w / out_lane_w */
+    /* derived: operand stream sections and compressed A (docs/data-formats.md) */
+    uint32_t beats_a;         /* dense A section: beats per slice, ceil(rows/elems_per_beat) */
+    uint32_t beats_b;         /* B section: beats per slice, ceil(cols/elems_per_beat) */
+    uint32_t a_row_w;         /* compressed entry row field: ceil(log2(rows)), at least 1 */
+    uint32_t a_k_w;           /* compressed entry k field: log2(kmax) */
+    uint32_t a_ent_w;         /* entry bits: a_row_w + a_k_w + data_w */
+    uint32_t a_ents;          /* entries per beat (in_stream_w / a_ent_w on sparse-capable
+                                 variants, else 0 = no compressed format) */
 } host_variant_t;
+
+/* Version of the stream format below (manifest.json "stream_format_version"). */
+#define HOST_STREAM_FORMAT_VERSION SG_STREAM_FORMAT
+/* FLAGS fields that change the operand stream (positions: contract/sg_regs.def). */
+#define HOST_FLAGS_KEEP_B SG_FMASK(FLAGS, KEEP_B) /* no B section: the job uses the resident B */
+#define HOST_FLAGS_A_COMPRESSED SG_FMASK(FLAGS, A_COMPRESSED) /* A section as non-zero entries */
+#define HOST_FLAGS_STREAM (HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED)
+/* FLAGS.TRAILER: the job's counters follow its results on the result stream (the trailer). */
+#define HOST_FLAGS_TRAILER SG_FMASK(FLAGS, TRAILER)
+/* Trailer words: SG_TRAILER_WORDS (sg_contract.h), then ROW_NNZ[0..rows-1]; word i at bits
+ * [32*i +: 32] of the trailer, cut into beats of out_stream_w bits. */
+uint32_t host_trailer_words(const host_variant_t *v); /* SG_TRAILER_FIXED_WORDS + rows */
+uint32_t host_trailer_beats(const host_variant_t *v); /* ceil(32 * words / out_stream_w) */
+/* Decode a trailer (host_trailer_beats(v) beats of host_out_words_per_beat(v) words) into
+ * the architectural counters and the LOAD/COMPUTE cycle counts (cyc_load, cyc_compute may be
+ * NULL). */
+int host_stream_decode_trailer(const host_variant_t *v, const uint32_t *words, sg_counters_t *c,
+                               uint32_t *cyc_load, uint32_t *cyc_compute, char *err,
+                               size_t errlen);
+/* Its inverse (device models); words holds host_trailer_beats * host_out_words_per_beat. */
+void host_stream_encode_trailer(const host_variant_t *v, const sg_counters_t *c,
+                                uint32_t cyc_load, uint32_t cyc_compute, uint32_t *words);
 
 /* Fill in_lane_w, elems_per_beat, beats_per_slice, out_stream_w from p, window and
  * in_stream_w.  Returns 0, or 1 if the inputs are inconsistent (see host_variant_derive_msg):
@@ -35,8 +68,16 @@ int host_variant_check(const host_variant_t *v, char *err, size_t errlen);
 
 uint32_t host_in_words_per_beat(const host_variant_t *v);  /* ceil(in_stream_w/32) */
 uint32_t host_out_words_per_beat(const host_variant_t *v); /* ceil(out_stream_w/32) */
+/* Result beats of a job: ceil(rows*cols / results_per_beat). */
+uint64_t host_out_beats(const host_variant_t *v);
 /* Number of operand beats of a job with this K: K * beats_per_slice. */
 uint64_t host_in_beats(const host_variant_t *v, uint32_t k);
+/* Operand beats of a job with stream flags (HOST_FLAGS_KEEP_B, HOST_FLAGS_A_COMPRESSED):
+ * flags 0: K * beats_per_slice (interleaved slices); otherwise the A section (dense:
+ * K * beats_a; compressed: 1 + ceil(nnz_a / a_ents)) plus, unless KEEP_B, K * beats_b. */
+uint64_t host_in_beats_fmt(const host_variant_t *v, uint32_t k, uint32_t flags, uint64_t nnz_a);
+/* Non-zeros of the job's A (rows x k), as the compressed format counts them. */
+uint64_t host_job_nnz_a(const host_variant_t *v, const sg_job_t *j);
 
 /* Encode the operands of job j (j->k slices; j->mode etc. are not used) into
  * host_in_beats(v, j->k) beats.  words must hold beats*host_in_words_per_beat(v) words, last
@@ -45,15 +86,25 @@ uint64_t host_in_beats(const host_variant_t *v, uint32_t k);
 int host_stream_encode(const host_variant_t *v, const sg_job_t *j, uint32_t *words,
                        uint8_t *last, uint64_t cap_beats, char *err, size_t errlen);
 
-/* Decode rows*cols result beats into c (row-major int64, the acc_w-bit value sign-extended).
- * nbeats must equal rows*cols.  last may be NULL; otherwise last[nbeats-1] must be set (other
+/* The same with stream flags: host_in_beats_fmt(v, j->k, flags, host_job_nnz_a(v, j)) beats.
+ * j->b is not read when flags has KEEP_B. A_COMPRESSED on a variant without the format
+ * (a_ents == 0) is HOST_E_ARG. */
+int host_stream_encode_fmt(const host_variant_t *v, const sg_job_t *j, uint32_t flags,
+                           uint32_t *words, uint8_t *last, uint64_t cap_beats, char *err,
+                           size_t errlen);
+
+/* Decode a job's result beats into c (row-major int64, the acc_w-bit value sign-extended).
+ * Result i is in beat i / results_per_beat, lane i % results_per_beat (TDATA bits
+ * [lane*out_lane_w +: out_lane_w]); lanes past the last result are 0.
+ * nbeats must equal host_out_beats(v).  last may be NULL; otherwise last[nbeats-1] must be set (other
  * TLAST flags are not checked).  Fails with HOST_E_PROTO if the bits acc_w..out_stream_w-1 of
  * a beat are not the sign extension of bit acc_w-1 (names the beat). */
 int host_stream_decode_results(const host_variant_t *v, const uint32_t *words,
                                const uint8_t *last, uint64_t nbeats, int64_t *c, char *err,
                                size_t errlen);
 
-/* Inverse of host_stream_decode_results (for device models): rows*cols beats, TLAST on the last. */
+/* Inverse of host_stream_decode_results (for device models): host_out_beats(v) beats, TLAST on
+ * the last. */
 int host_stream_encode_results(const host_variant_t *v, const int64_t *c, uint32_t *words,
                                uint8_t *last, char *err, size_t errlen);
 
@@ -64,5 +115,16 @@ int host_stream_encode_results(const host_variant_t *v, const int64_t *c, uint32
 int host_stream_decode_operands(const host_variant_t *v, uint32_t k, const uint32_t *words,
                                 const uint8_t *last, int32_t *a, int32_t *b, char *err,
                                 size_t errlen);
+
+/* Device side of host_stream_encode_fmt: decode the operand stream of a job (K, flags) from
+ * `avail` beats into a (rows x k, zeroed first) and, unless KEEP_B, b (k x cols).
+ * Returns 0 with *need = the job's beat count once enough beats are there to know it (for
+ * compressed A that needs the header beat), or 1 with *need = a lower bound when more beats
+ * are needed. *afmt is set when a compressed entry breaks the format (row >= rows, k >= K, or
+ * k not above the previous entry of its row; entries with value 0 are padding), as the
+ * hardware's ERR.AFMT. TLAST is not checked here. */
+int host_stream_decode_fmt(const host_variant_t *v, uint32_t k, uint32_t flags,
+                           const uint32_t *words, uint64_t avail, int32_t *a, int32_t *b,
+                           uint64_t *need, int *afmt);
 
 #endif

@@ -8,7 +8,8 @@
 // A write is taken when AWVALID and WVALID are both high and no response is pending; a read
 // when ARVALID is high and no read data is pending. Bad accesses answer SLVERR and set ERR.ADDR;
 // bad values set their ERR bit and leave the register as it was; START is checked against
-// BUSY and K here, so the controller only ever sees a valid job.
+// READY, K, the resident B (FLAGS.KEEP_B) and the A format (FLAGS.A_COMPRESSED) here, so the
+// controller only ever sees a valid job.
 module @@P@@_csr (
   input  wire                clk_i,
   input  wire                rst_ni,
@@ -35,10 +36,19 @@ module @@P@@_csr (
   output wire                abort_o,
   output wire [@@MODE_MSB@@:0]          cfg_mode_o,
   output wire [@@KW@@:0]     cfg_k_o,
-  output wire [@@THRESH_MSB@@:0]          cfg_thresh_o,
-  output wire                cfg_acc_o,
+  output wire [@@DCW@@-1:0]  cfg_rhs_o,     // THRESH * K (K's low bits), for the AUTO rule
+  output wire                cfg_acc_o,     // FLAGS.ACCUMULATE
+  output wire                cfg_keep_b_o,  // FLAGS.KEEP_B
+  output wire                cfg_acomp_o,   // FLAGS.A_COMPRESSED
+  output wire                cfg_trailer_o, // FLAGS.TRAILER
+  input  wire                b_valid_i,     // B resident ...
+  input  wire [@@KW@@:0]     b_k_i,         // ... loaded with this K
+  input  wire                afmt_err_i,    // pulse: a compressed A entry broke the format
   // status and counters
   input  wire                busy_i,
+  input  wire                ready_i,       // the LOAD stage is free
+  input  wire                hold_nxt_i,    // a START must wait next cycle (the LOAD stage holds a
+                                            // loaded job, which moves on soon; or B just changed)
   input  wire                done_i,
   input  wire                tlast_err_i,
   input  wire [@@STATE_MSB@@:0]          state_i,
@@ -68,14 +78,42 @@ module @@P@@_csr (
   reg  [1:0]   rresp_q, rresp_d;
   reg  [31:0]  rdata_q, rdata_d;
   reg          start_d, abort_d;
+  // START and ABORT reach the controller from registers, one cycle after the write (the
+  // START decode is then not on a path into the whole controller); a START in flight counts
+  // as busy for the next CTRL write (which cannot come earlier anyway: B is still pending)
+  reg          start_q, abort_q;
   reg  [@@ERR_MSB@@:0]   err_set;
   reg          wr_ok;
   reg  [31:0]  rd_val;
   reg          rd_ok;
 
-  wire         wr_en   = s_axil_awvalid_i && s_axil_wvalid_i && !bvalid_q;
+  // THRESH * K by shift-and-add, one THRESH bit per cycle, restarted by every write of K or
+  // THRESH; a CTRL write (START) waits until it is done (at most 9 cycles after such a write).
+  reg  [@@DCW@@-1:0] rhs_q, rhs_d;
+  reg  [@@DCW@@-1:0] rhs_k_q, rhs_k_d;   // K shifted left by the bits done
+  reg  [@@THRESH_MSB@@:0]         rhs_t_q, rhs_t_d;   // THRESH shifted right by the bits done
+  reg  [3:0]         rhs_n_q, rhs_n_d;   // bits still to add
+  reg                rhs_go_q;           // K or THRESH was written last cycle: restart
+  wire               rhs_go_d;
+  wire               rhs_busy = rhs_go_q || (rhs_n_q != 4'd0);
+  // START rules precomputed into registers (sg_regs.def SG_CHECK ... START): a write of their
+  // register (start_chk_d) holds CTRL for the cycle the check catches up
+@@START_OK_REGS@@
+  wire               start_chk_d;
+  // device conditions of the SG_NEED rules: B_RESIDENT (only changes while a job is busy)
+  reg                res_ok_q;           // a B loaded with this K is resident
+  // A CTRL write also waits while the LOAD stage holds a loaded job (it moves on as soon as the
+  // COMPUTE stage frees, so a host can START the next job right after its last operand beat)
+  // and for one cycle after the resident B changed (res_ok_q catches up). The hold is a
+  // register, computed a cycle ahead, so the write decode has no long path behind it.
+  reg          hold_q;
+  wire         wr_hold = hold_q;
+  wire         wr_en   = s_axil_awvalid_i && s_axil_wvalid_i && !bvalid_q &&
+                         !(wr_hold && (s_axil_awaddr_i[11:2] == 10'h@@W_CTRL@@));
   wire         rd_en   = s_axil_arvalid_i && !rvalid_q;
   wire [9:0]   wr_word = s_axil_awaddr_i[11:2];
+  assign       rhs_go_d = wr_en && ((wr_word == 10'h@@W_K@@) || (wr_word == 10'h@@W_THRESH@@));
+  assign       start_chk_d = @@START_CHK@@;
   wire [9:0]   rd_word = s_axil_araddr_i[11:2];
   wire         wr_alig = (s_axil_awaddr_i[1:0] == 2'b00) && (s_axil_wstrb_i == 4'hF);
   wire         rd_alig = (s_axil_araddr_i[1:0] == 2'b00);
@@ -138,6 +176,9 @@ module @@P@@_csr (
     if (tlast_err_i) begin
       err_d = err_d | ERR_TLAST;
     end
+    if (afmt_err_i) begin
+      err_d = err_d | ERR_AFMT;
+    end
     err_d = err_d | err_set;
     if (wr_en) begin
       bvalid_d = 1'b1;
@@ -154,6 +195,53 @@ module @@P@@_csr (
       end
     end else if (s_axil_rready_i) begin
       rvalid_d = 1'b0;
+    end
+  end
+
+  always @* begin
+    rhs_d   = rhs_q;
+    rhs_k_d = rhs_k_q;
+    rhs_t_d = rhs_t_q;
+    rhs_n_d = rhs_n_q;
+    if (rhs_busy) begin
+      if (rhs_t_q[0]) begin
+        rhs_d = rhs_q + rhs_k_q;
+      end
+      rhs_k_d = {rhs_k_q[@@DCW@@-2:0], 1'b0};
+      rhs_t_d = {1'b0, rhs_t_q[@@THRESH_MSB@@:1]};
+      rhs_n_d = rhs_n_q - 4'd1;
+    end
+    if (rhs_go_q) begin
+      rhs_d   = {@@DCW@@{1'b0}};
+      rhs_k_d = {{(@@DCW@@-@@KW@@-1){1'b0}}, k_q[@@KW@@:0]};
+      rhs_t_d = thresh_q;
+      rhs_n_d = 4'd@@THRESH_W@@;
+    end
+  end
+
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      rhs_q    <= {@@DCW@@{1'b0}};
+      rhs_k_q  <= {{(@@DCW@@-1){1'b0}}, 1'b1};
+      rhs_t_q  <= @@THRESH_W@@'d@@THRESH_RESET@@;
+      rhs_n_q  <= 4'd@@THRESH_W@@;
+      rhs_go_q <= 1'b0;
+      start_q  <= 1'b0;
+      abort_q  <= 1'b0;
+      res_ok_q <= 1'b0;
+      hold_q   <= 1'b1;
+@@START_OK_RESET@@
+    end else begin
+      hold_q   <= hold_nxt_i || rhs_go_d || start_chk_d || (rhs_n_d != 4'd0);
+      res_ok_q <= b_valid_i && ({{(31-@@KW@@){1'b0}}, b_k_i} == k_q);
+      rhs_go_q <= rhs_go_d;
+      start_q  <= start_d;
+      abort_q  <= abort_d;
+      rhs_q    <= rhs_d;
+      rhs_k_q  <= rhs_k_d;
+      rhs_t_q  <= rhs_t_d;
+      rhs_n_q  <= rhs_n_d;
+@@START_OK_UPDATE@@
     end
   end
 
@@ -187,12 +275,15 @@ module @@P@@_csr (
   assign s_axil_rdata_o   = rdata_q;
   assign s_axil_rresp_o   = rresp_q;
   assign s_axil_rvalid_o  = rvalid_q;
-  assign start_o          = start_d;
-  assign abort_o          = abort_d;
+  assign start_o          = start_q;
+  assign abort_o          = abort_q;
   assign cfg_mode_o       = mode_q;
   assign cfg_k_o          = k_q[@@KW@@:0];
-  assign cfg_thresh_o     = thresh_q;
+  assign cfg_rhs_o        = rhs_q;
   assign cfg_acc_o        = accumulate_q;
+  assign cfg_keep_b_o     = keep_b_q;
+  assign cfg_acomp_o      = a_compressed_q;
+  assign cfg_trailer_o    = trailer_q;
   assign irq_o            = done_q || (err_q != @@ERR_W@@'d0);
 
 endmodule

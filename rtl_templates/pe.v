@@ -11,7 +11,8 @@ module @@P@@_pe (
   input  wire                 clk_i,
   input  wire                 rst_ni,
   input  wire                 kill_i,     // drop the token in flight (ABORT)
-  input  wire                 clear_i,    // zero the accumulator (START without ACCUMULATE)
+  input  wire                 clear_i,    // zero the accumulator (a job without ACCUMULATE enters COMPUTE)
+  input  wire                 cap_i,      // copy the final sum into the output register (end of COMPUTE)
   input  wire                 b_we_i,     // B memory write port (LOAD)
   input  wire [@@KW@@-1:0]    b_waddr_i,
   input  wire [@@DW@@-1:0]    b_wdata_i,
@@ -22,7 +23,7 @@ module @@P@@_pe (
   output wire [@@KW@@-1:0]    tok_k_o,
   output wire [@@DW@@-1:0]    tok_a_o,
   output wire                 gated_o,    // this cycle's MAC slot is gated
-  output wire [@@AW@@-1:0]    acc_o
+  output wire [@@AW@@-1:0]    out_o       // the last job's result, read while the next job computes
 );
 
   // Local copy of column c of B: written at LOAD, read by k at COMPUTE.
@@ -82,11 +83,20 @@ module @@P@@_pe (
     a_q <= tok_a_i;
   end
 
+  // Output register: the sum as it will be after this cycle (the last MAC of a job is in its
+  // last FLUSH cycle, the cycle of the capture). Only read in DRAIN, after a capture.
+  reg  [@@AW@@-1:0]   out_q;
+  always @(posedge clk_i) begin
+    if (cap_i) begin
+      out_q <= acc_d;
+    end
+  end
+
   assign tok_v_o = v_q;
   assign tok_k_o = k_q;
   assign tok_a_o = a_q;
   assign gated_o = v_q && gate;
-  assign acc_o   = acc_q;
+  assign out_o   = out_q;
 
 endmodule
 `default_nettype wire

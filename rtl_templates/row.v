@@ -1,199 +1,225 @@
 @@HEADER@@
 `default_nettype none
 
-// One row r of the PE array: the row's slice of A with its non-zero map, the row feeder and
-// the @@C@@ PEs of the row.
+// One row r of the PE array: the row's A as a list of its non-zeros (k, A[r][k]) in k order,
+// the row feeder and the @@C@@ PEs of the row.
 //
-// Feeder: walks the row's window of @@W@@ k-positions at a time. The window mask holds the
-// positions still to be issued: in DENSE mode every k < K, in SPARSE mode only the k whose
-// A[r][k] is non-zero (from the non-zero map written at LOAD). Each cycle the priority
-// encoder issues the lowest set position as a token (k, A[r][k]); when the window is used
-// up the next window's mask is loaded in the same cycle, so DENSE issues one k per cycle
-// without bubbles and SPARSE issues one non-zero per cycle (empty windows are jumped over
-// with the window-occupancy map); a run starts with one bubble cycle while the first window
-// is prefetched. Rows never wait on each other: every PE keeps a local copy of its column of B.
+// Storage: two lists (the one the LOAD stage fills and the one the COMPUTE stage reads, so the
+// next job loads while this one computes), each in @@E@@ bank(s) of @@NB@@ entries; entry i is in
+// bank i % @@E@@ at word i / @@E@@. A beat of the compressed A stream carries up to @@E@@ entries, so it appends at most
+// @@E@@ consecutive entries to a row, which land in distinct banks: one write port per bank is
+// enough and LOAD never stalls. Dense A (one element per row per beat) appends its non-zeros.
+//
+// Feeder: SPARSE issues the list in order, one entry per cycle (ROW_NNZ tokens, no bubbles,
+// nothing to search). DENSE issues every k = 0..K-1, one per cycle, with a = the list head's
+// value when the head is at that k and 0 otherwise (a gated slot in every PE), so both modes
+// read the same storage. The head entry is a registered (synchronous) memory read.
 @@PORTS@@
-  localparam integer WB  = @@WB@@;   // log2(window)
-  localparam integer NWB = @@NWB@@;  // window index bits
+  localparam integer E   = @@E@@;    // banks = entry slots per beat
+  localparam integer EBW = @@EBW@@;  // bank index bits
+  localparam integer LAW = @@LAW@@;  // word address bits of a bank
+  localparam integer ENW = @@ENW@@;  // entry bits: {k, a}
+  localparam [EBW:0]   E_W  = @@E@@;   // E, E - 1 at the widths they are compared with
+  localparam [EBW-1:0] E_M1 = @@E_M1@@;
 
-  // ---------------------------------------------------------------- A memory, non-zero map
-  reg  [@@DW@@-1:0]  amem  [0:@@KMAX@@-1];
-  reg  [@@W@@-1:0]   nzmem [0:@@NWIN@@-1];
-  reg  [@@DW@@-1:0]  a_rd_q;
-  wire               a_nz = (a_wdata_i != @@DW@@'d0);
-  wire [@@KW@@-1:0]  emit_k;
+  // ---------------------------------------------------------------- append (LOAD)
+  reg  [@@KW@@:0]   n0_q, n0_d;        // entries in list 0
+  reg  [@@KW@@:0]   n1_q, n1_d;        // entries in list 1
+  wire [@@KW@@:0]   n_l = lbuf_i ? n1_q : n0_q;   // the list being loaded
+  wire [@@KW@@:0]   n_q = cbuf_i ? n1_q : n0_q;   // the list being computed (= ROW_NNZ)
+  reg  [LAW-1:0]    wword_q, wword_d;  // next free entry: word
+  reg  [EBW-1:0]    wbank_q, wbank_d;  //                  bank
+  reg  [@@KW@@-1:0] lastk_q, lastk_d;  // k of the last entry appended
+  reg  [E-1:0]      bwe;
+  reg  [E*LAW-1:0]  bwa;
+  reg  [E*ENW-1:0]  bwd;
+  reg               fmt_err;
+  reg  [EBW:0]      cnt, pos;
+  reg               hp;
+  reg  [@@KW@@-1:0] pk, sk;
+  reg  [@@DW@@-1:0] sa;
+  integer           s, b;
 
-  // Memory idiom (writes and a registered read in one clocked block) so synthesis infers RAM.
-  always @(posedge clk_i) begin
-    if (a_we_i) begin
-      amem[waddr_i] <= a_wdata_i;
-      nzmem[waddr_i[@@KW@@-1:WB]][waddr_i[WB-1:0]] <= a_nz;
+  always @* begin
+    cnt     = {(EBW+1){1'b0}};
+    hp      = (n_l != {(@@KW@@+1){1'b0}});
+    pk      = lastk_q;
+    fmt_err = 1'b0;
+    bwe     = {E{1'b0}};
+    bwa     = {(E*LAW){1'b0}};
+    bwd     = {(E*ENW){1'b0}};
+    pos     = {(EBW+1){1'b0}};
+    sk      = {@@KW@@{1'b0}};
+    sa      = {@@DW@@{1'b0}};
+    for (s = 0; s < E; s = s + 1) begin
+      sk = ent_k_i[s*@@KW@@ +: @@KW@@];
+      sa = ent_a_i[s*@@DW@@ +: @@DW@@];
+      if (ent_v_i[s] && (sa != @@DW@@'d0)) begin
+        if (({1'b0, sk} >= lk_len_i) || (hp && (sk <= pk))) begin
+          fmt_err = 1'b1;
+        end
+        hp  = 1'b1;
+        pk  = sk;
+        pos = {1'b0, wbank_q} + cnt;
+        for (b = 0; b < E; b = b + 1) begin
+          if ((pos == b[EBW:0]) || (pos == (b[EBW:0] + E_W))) begin
+            bwe[b] = 1'b1;
+            bwa[b*LAW +: LAW] = (pos >= E_W) ? (wword_q + {{(LAW-1){1'b0}}, 1'b1}) : wword_q;
+            bwd[b*ENW +: ENW] = {sk, sa};
+          end
+        end
+        cnt = cnt + {{EBW{1'b0}}, 1'b1};
+      end
     end
-    a_rd_q <= amem[emit_k];
+  end
+
+  wire [EBW:0] wend = {1'b0, wbank_q} + cnt;
+  wire [@@KW@@:0] n_add = n_l + {{(@@KW@@-EBW){1'b0}}, cnt};
+  always @* begin
+    n0_d    = n0_q;
+    n1_d    = n1_q;
+    if (lbuf_i) begin
+      n1_d = n_add;
+    end else begin
+      n0_d = n_add;
+    end
+    lastk_d = pk;
+    if (wend >= E_W) begin
+      wbank_d = wend[EBW-1:0] - E_W[EBW-1:0];
+      wword_d = wword_q + {{(LAW-1){1'b0}}, 1'b1};
+    end else begin
+      wbank_d = wend[EBW-1:0];
+      wword_d = wword_q;
+    end
+    if (lstart_i) begin
+      if (lbuf_i) begin
+        n1_d = {(@@KW@@+1){1'b0}};
+      end else begin
+        n0_d = {(@@KW@@+1){1'b0}};
+      end
+      wbank_d = {EBW{1'b0}};
+      wword_d = {LAW{1'b0}};
+    end
   end
 
   // ---------------------------------------------------------------- feeder
-  reg              run_q, run_d;
-  reg              sparse_q, sparse_d;
-  reg  [NWB-1:0]   win_q, win_d;
-  reg  [@@W@@-1:0] mask_q, mask_d;
-  reg  [@@KW@@:0]  nnz_q, nnz_d;
-  reg              s1_v_q, s1_v_d;
+  reg               run_q, run_d;
+  reg               sparse_q, sparse_d;
+  reg  [@@KW@@:0]   rem_q, rem_d;      // entries not issued yet (a down-counter: no compare
+                                       // with the list count on the read-address path)
+  reg  [LAW-1:0]    rword_q, rword_d;  // head entry: word (read address)
+  reg  [EBW-1:0]    rbank_q, rbank_d;  //             bank (selects the read data)
+  reg  [@@KW@@-1:0] dk_q, dk_d;        // DENSE: the k issued this cycle
+  reg               s1_v_q, s1_v_d;
   reg  [@@KW@@-1:0] s1_k_q;
+  reg  [@@DW@@-1:0] s1_a_q;
+  wire [2*E*ENW-1:0] brd2;              // both lists' read data
+  wire [E*ENW-1:0]  brd = cbuf_i ? brd2[2*E*ENW-1:E*ENW] : brd2[E*ENW-1:0];
+  reg  [ENW-1:0]    head;
+  integer           h;
 
-  // Window-occupancy map: bit w is set when window w holds a non-zero of A for this job.
-  // In SPARSE mode the feeder jumps straight to the next occupied window, so empty windows
-  // cost nothing; in DENSE mode it visits every window below K in order.
-  //
-  // Prefetch: the next window (its index, its mask, whether there is one) is kept in
-  // registers, computed one step ahead from the window the feeder is moving to. So the
-  // occupancy search and the non-zero-map read sit on a register-to-register path of their
-  // own, and switching windows is a plain register copy. A run starts with one bubble cycle
-  // while the first window is fetched.
-  reg  [@@NWIN@@-1:0] occ_q, occ_d;
-  reg  [NWB-1:0]      pf_win_q, pf_win_d;   // prefetched next window
-  reg  [@@W@@-1:0]    pf_mask_q, pf_mask_d; // its mask
-  reg                 pf_has_q, pf_has_d;   // there is a next window
-  reg  [@@NWIN@@-1:0] after_base;           // windows after the base (all of them at a start)
-  reg  [NWB-1:0]      nxt_occ;              // first occupied window in after_base
-  integer             w;
-
-  // the prefetch looks past pf_base: the window being switched to (or, at a start, nothing)
-  wire                pf_start   = run_i;
-  wire [NWB-1:0]      pf_base    = pf_win_q;
-  wire                sel_sparse = run_q ? sparse_q : sparse_i;
-  wire [NWB-1:0]      nxt_seq    = pf_base + @@NWB@@'d1;
-  wire [@@NWIN@@-1:0] cand       = occ_q & after_base;
+  // Memory idiom per bank (write port and registered read in one clocked block) so that
+  // synthesis infers a RAM; every bank reads the head's word, the head's list and bank are
+  // selected. Bank gb belongs to list gb / E.
+  genvar gb;
+  generate
+    for (gb = 0; gb < 2*E; gb = gb + 1) begin : gen_bank
+      localparam integer B  = gb % E;
+      localparam         LB = (gb >= E);
+      reg [ENW-1:0] lmem [0:@@NB@@-1];
+      reg [ENW-1:0] rd_q;
+      always @(posedge clk_i) begin
+        if (bwe[B] && (lbuf_i == LB)) begin
+          lmem[bwa[B*LAW +: LAW]] <= bwd[B*ENW +: ENW];
+        end
+        rd_q <= lmem[rword_d];
+      end
+      assign brd2[gb*ENW +: ENW] = rd_q;
+    end
+  endgenerate
 
   always @* begin
-    for (w = 0; w < @@NWIN@@; w = w + 1) begin
-      after_base[w] = pf_start || (w[NWB-1:0] > pf_base);
+    head = brd[ENW-1:0];
+    for (h = 1; h < E; h = h + 1) begin
+      if (rbank_q == h[EBW-1:0]) begin
+        head = brd[h*ENW +: ENW];
+      end
     end
   end
 
-  // first occupied window: isolate the lowest set bit (x & -x, a carry chain), then encode
-  // the one-hot vector with an OR tree (log depth, unlike a priority if-chain)
-  wire [@@NWIN@@-1:0] cand_low = cand & (~cand + @@NWIN@@'d1);
-  always @* begin
-    nxt_occ = {NWB{1'b0}};
-    for (w = 0; w < @@NWIN@@; w = w + 1) begin
-      nxt_occ = nxt_occ | ({NWB{cand_low[w]}} & w[NWB-1:0]);
-    end
-  end
-
-  wire [NWB-1:0]   rd_win  = sel_sparse ? nxt_occ : (pf_start ? {NWB{1'b0}} : nxt_seq);
-  wire             seq_end = ({1'b0, nxt_seq, {WB{1'b0}}} >= k_len_i) || (nxt_seq == {NWB{1'b0}});
-  wire             has_nxt = sel_sparse ? (cand != {@@NWIN@@{1'b0}}) : (pf_start || !seq_end);
-  wire [@@W@@-1:0] nz_word = nzmem[rd_win];
-  reg  [@@W@@-1:0] valid_mask;
-  reg  [WB-1:0]    idx;
-  integer          i;
-
-  // Positions at or past K exist only in the last window below K; its mask of valid
-  // positions is precomputed into registers (K is fixed from START on, and a run begins at
-  // least two cycles later), so the window switch only compares window indices.
-  // K-1 < KMAX: its top bit is always 0 and only its window-index bits are needed
-  /* verilator lint_off UNUSED */
-  wire [@@KW@@:0]  k_last   = k_len_i - @@KW1@@'d1;
-  /* verilator lint_on UNUSED */
-  reg  [NWB-1:0]   last_win_q;
-  reg  [@@W@@-1:0] last_mask_q, last_mask_d;
-  always @* begin
-    for (i = 0; i < @@W@@; i = i + 1) begin
-      last_mask_d[i] = ({1'b0, k_last[@@KW@@-1:WB], i[WB-1:0]} < k_len_i);
-    end
-  end
-  always @(posedge clk_i) begin
-    last_win_q  <= k_last[@@KW@@-1:WB];
-    last_mask_q <= last_mask_d;
-  end
-  always @* begin
-    valid_mask = (rd_win == last_win_q) ? last_mask_q : {@@W@@{1'b1}};
-  end
-
-  wire [@@W@@-1:0] load_mask = valid_mask & (sel_sparse ? nz_word : {@@W@@{1'b1}});
-  // priority encoder: lowest set bit of the window mask (x & -x, then an OR-tree encode)
-  wire [@@W@@-1:0] mask_low  = mask_q & (~mask_q + @@W@@'d1);
-  wire [@@W@@-1:0] rest      = mask_q ^ mask_low;
-  wire             emit_v    = run_q && (mask_q != {@@W@@{1'b0}});
-
-  always @* begin
-    idx = {WB{1'b0}};
-    for (i = 0; i < @@W@@; i = i + 1) begin
-      idx = idx | ({WB{mask_low[i]}} & i[WB-1:0]);
-    end
-  end
-
-  assign emit_k = {win_q, idx};
+  wire [@@KW@@-1:0] head_k  = head[ENW-1:@@DW@@];
+  wire [@@DW@@-1:0] head_a  = head[@@DW@@-1:0];
+  wire              head_v  = (rem_q != {(@@KW@@+1){1'b0}});
+  wire              take    = run_q && head_v && (sparse_q || (head_k == dk_q));
+  wire              emit_v  = run_q;
+  wire [@@KW@@-1:0] emit_k  = sparse_q ? head_k : dk_q;
+  wire [@@DW@@-1:0] emit_a  = take ? head_a : @@DW@@'d0;
+  wire              rem_one = (rem_q == {{@@KW@@{1'b0}}, 1'b1});
+  wire              dk_last = ({1'b0, dk_q} == k_len_i - @@KW1@@'d1);
 
   always @* begin
     run_d    = run_q;
     sparse_d = sparse_q;
-    win_d    = win_q;
-    mask_d   = mask_q;
-    nnz_d    = nnz_q;
+    rem_d    = rem_q;
+    rword_d  = rword_q;
+    rbank_d  = rbank_q;
+    dk_d     = dk_q;
     s1_v_d   = emit_v;
-    occ_d    = occ_q;
-    pf_win_d  = pf_win_q;
-    pf_mask_d = pf_mask_q;
-    pf_has_d  = pf_has_q;
-    if (job_start_i) begin
-      nnz_d = {(@@KW@@+1){1'b0}};
-      occ_d = {@@NWIN@@{1'b0}};
-    end else if (a_we_i && a_nz) begin
-      nnz_d = nnz_q + {{@@KW@@{1'b0}}, 1'b1};
-      occ_d[waddr_i[@@KW@@-1:WB]] = 1'b1;
+    if (take) begin
+      rem_d = rem_q - {{@@KW@@{1'b0}}, 1'b1};
+      if (rbank_q == E_M1) begin
+        rbank_d = {EBW{1'b0}};
+        rword_d = rword_q + {{(LAW-1){1'b0}}, 1'b1};
+      end else begin
+        rbank_d = rbank_q + {{(EBW-1){1'b0}}, 1'b1};
+      end
+    end
+    if (run_q) begin
+      dk_d = dk_q + @@KW@@'d1;
+      if (sparse_q ? rem_one : dk_last) begin
+        run_d = 1'b0;
+      end
     end
     if (kill_i) begin
       run_d  = 1'b0;
       s1_v_d = 1'b0;
     end else if (run_i) begin
-      // bubble cycle: nothing to issue yet, the first window is being prefetched
-      run_d     = 1'b1;
-      sparse_d  = sparse_i;
-      mask_d    = {@@W@@{1'b0}};
-      pf_win_d  = rd_win;
-      pf_mask_d = load_mask;
-      pf_has_d  = has_nxt;
-    end else if (run_q && (rest == {@@W@@{1'b0}})) begin
-      // current window used up (or empty): switch to the prefetched one, fetch the one after
-      if (!pf_has_q) begin
-        run_d  = 1'b0;
-        mask_d = {@@W@@{1'b0}};
-      end else begin
-        win_d     = pf_win_q;
-        mask_d    = pf_mask_q;
-        pf_win_d  = rd_win;
-        pf_mask_d = load_mask;
-        pf_has_d  = has_nxt;
-      end
-    end else if (run_q) begin
-      mask_d = rest;
+      // the head (entry 0) is read in this cycle; SPARSE with no entry has nothing to issue
+      run_d    = !sparse_i || (n_q != {(@@KW@@+1){1'b0}});
+      sparse_d = sparse_i;
+      rem_d    = n_q;
+      rword_d  = {LAW{1'b0}};
+      rbank_d  = {EBW{1'b0}};
+      dk_d     = {@@KW@@{1'b0}};
     end
   end
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
+      n0_q     <= {(@@KW@@+1){1'b0}};
+      n1_q     <= {(@@KW@@+1){1'b0}};
+      wword_q  <= {LAW{1'b0}};
+      wbank_q  <= {EBW{1'b0}};
+      lastk_q  <= {@@KW@@{1'b0}};
       run_q    <= 1'b0;
       sparse_q <= 1'b0;
-      win_q    <= {NWB{1'b0}};
-      mask_q   <= {@@W@@{1'b0}};
-      nnz_q    <= {(@@KW@@+1){1'b0}};
-      occ_q    <= {@@NWIN@@{1'b0}};
-      pf_win_q  <= {NWB{1'b0}};
-      pf_mask_q <= {@@W@@{1'b0}};
-      pf_has_q  <= 1'b0;
+      rem_q    <= {(@@KW@@+1){1'b0}};
+      rword_q  <= {LAW{1'b0}};
+      rbank_q  <= {EBW{1'b0}};
+      dk_q     <= {@@KW@@{1'b0}};
       s1_v_q   <= 1'b0;
     end else begin
+      n0_q     <= n0_d;
+      n1_q     <= n1_d;
+      wword_q  <= wword_d;
+      wbank_q  <= wbank_d;
+      lastk_q  <= lastk_d;
       run_q    <= run_d;
       sparse_q <= sparse_d;
-      win_q    <= win_d;
-      mask_q   <= mask_d;
-      nnz_q    <= nnz_d;
-      occ_q    <= occ_d;
-      pf_win_q  <= pf_win_d;
-      pf_mask_q <= pf_mask_d;
-      pf_has_q  <= pf_has_d;
+      rem_q    <= rem_d;
+      rword_q  <= rword_d;
+      rbank_q  <= rbank_d;
+      dk_q     <= dk_d;
       s1_v_q   <= s1_v_d;
     end
   end
@@ -201,11 +227,13 @@
   // token payload: only looked at when s1_v_q is set
   always @(posedge clk_i) begin
     s1_k_q <= emit_k;
+    s1_a_q <= emit_a;
   end
 
   assign busy_o  = run_q;
   assign issue_o = emit_v;
-  assign nnz_o   = nnz_q;
+  assign nnz_o   = n_q;
+  assign afmt_o  = fmt_err;
 
   // ---------------------------------------------------------------- PEs
 @@PES@@

@@ -152,6 +152,20 @@ while read -r profs name args; do
   fi
 done < <(cat scripts/variants.txt; scripts/random_variants.sh "$seed" "$nrand")
 
+# real matrices through the RTL as whole GEMMs (B resident per column block, A compressed in
+# SPARSE/AUTO, every job's results and counters against golden; sim_run fails on a mismatch)
+data=${SG_DATA_DIR:-$root/../shared/data}
+if [ -x build/variants/v8x8/sim_run ] && [ -f "$data/graphchallenge/n1024-l1.mtx" ]; then
+  plain_step "v8x8:gemm_graphchallenge" "$rep/v8x8.gemm_graphchallenge.log" \
+    build/variants/v8x8/sim_run --workload graphchallenge --data "$data" --m 64 --n 16 --k 1024 --row0 128 --col0 16
+  for f in "$data"/suitesparse/*.mtx; do
+    b=$(basename "$f" .mtx)
+    plain_step "v8x8:gemm_$b" "$rep/v8x8.gemm_$b.log" build/variants/v8x8/sim_run --workload mtx --file "$f" --m 64 --n 16
+  done
+else
+  echo "verify: shared data not found at $data (set SG_DATA_DIR): real-matrix GEMMs skipped" >&2
+fi
+
 # the FPGA presets must still synthesize for their parts: iCE40 UP5K place-and-route (fits,
 # fmax) and Xilinx 7-series mapping (docs/synthesis.md)
 if scripts/deps.sh fpga >"$rep/deps_synth.log" 2>&1; then

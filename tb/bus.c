@@ -165,11 +165,56 @@ int tb_axis_recv(tb_t *tb, uint32_t *words, uint32_t wpb, uint32_t nbeats, uint8
     tb_cycle(tb);
     tb->out_stalls += p->m_tvalid && !p->m_tready;
     if (p->m_tvalid && p->m_tready) {
-      for (uint32_t w = 0; w < wpb; w++) words[(size_t)i * wpb + w] = w < 2 ? p->m_tdata[w] : 0;
+      for (uint32_t w = 0; w < wpb; w++) words[(size_t)i * wpb + w] = w < DUT_MAX_WORDS ? p->m_tdata[w] : 0;
       last[i] = p->m_tlast;
       i++;
       idle = 0;
     } else if (++idle > tb->timeout) {
+      p->m_tready = 0;
+      return -1;
+    }
+  }
+  p->m_tready = 0;
+  return 0;
+}
+
+int tb_axis_xfer(tb_t *tb, const uint32_t *swords, uint32_t swpb, uint32_t nsend,
+                 const uint8_t *slast, uint32_t *rwords, uint32_t rwpb, uint32_t nrecv,
+                 uint8_t *rlast) {
+  dut_pins_t *p = &tb->pins;
+  uint64_t idle = 0;
+  uint32_t is = 0, ir = 0;
+  while (is < nsend || ir < nrecv) {
+    if (is < nsend && !p->s_tvalid && tb_chance(tb, tb->p_valid)) {
+      p->s_tvalid = 1;
+      memcpy(p->s_tdata, swords + (size_t)is * swpb, swpb * sizeof(uint32_t));
+      for (uint32_t w = swpb; w < DUT_MAX_WORDS; w++) p->s_tdata[w] = 0;
+      p->s_tlast = slast[is];
+    }
+    p->m_tready = (uint8_t)(ir < nrecv && tb_chance(tb, tb->p_ready));
+    tb_cycle(tb);
+    int progress = 0;
+    if (is < nsend) {
+      tb->in_gaps += !p->s_tvalid;
+      tb->in_stalls += p->s_tvalid && !p->s_tready;
+    }
+    tb->out_stalls += p->m_tvalid && !p->m_tready && ir < nrecv;
+    if (p->s_tvalid && p->s_tready) {
+      p->s_tvalid = 0;
+      is++;
+      progress = 1;
+    }
+    if (p->m_tvalid && p->m_tready) {
+      for (uint32_t w = 0; w < rwpb; w++)
+        rwords[(size_t)ir * rwpb + w] = w < DUT_MAX_WORDS ? p->m_tdata[w] : 0;
+      rlast[ir] = p->m_tlast;
+      ir++;
+      progress = 1;
+    }
+    if (progress) {
+      idle = 0;
+    } else if (++idle > tb->timeout) {
+      p->s_tvalid = 0;
       p->m_tready = 0;
       return -1;
     }
@@ -193,6 +238,20 @@ static int dev_stream_recv(void *ctx, uint32_t *words, uint32_t wpb, uint32_t nb
   return tb_axis_recv(ctx, words, wpb, nbeats, last);
 }
 
+static int dev_stream_xfer(void *ctx, const uint32_t *sw, uint32_t swpb, uint32_t ns,
+                           const uint8_t *sl, uint32_t *rw, uint32_t rwpb, uint32_t nr,
+                           uint8_t *rl) {
+  return tb_axis_xfer(ctx, sw, swpb, ns, sl, rw, rwpb, nr, rl);
+}
+
 host_dev_t tb_dev(tb_t *tb) {
-  return (host_dev_t){tb, dev_reg_write, dev_reg_read, dev_stream_send, dev_stream_recv, 0};
+  host_dev_t d;
+  memset(&d, 0, sizeof d);
+  d.ctx = tb;
+  d.reg_write = dev_reg_write;
+  d.reg_read = dev_reg_read;
+  d.stream_send = dev_stream_send;
+  d.stream_recv = dev_stream_recv;
+  d.stream_xfer = dev_stream_xfer;
+  return d;
 }

@@ -34,6 +34,11 @@ int tb_axil_read(tb_t *tb, uint32_t addr, uint32_t *data);
 int tb_axis_send(tb_t *tb, const uint32_t *words, uint32_t wpb, uint32_t nbeats,
                  const uint8_t *last);
 int tb_axis_recv(tb_t *tb, uint32_t *words, uint32_t wpb, uint32_t nbeats, uint8_t *last);
+/* Both at once: send nsend operand beats while receiving nrecv result beats (each side with
+ * its own random valid/ready); returns when both are done. 0, or -1 on timeout. */
+int tb_axis_xfer(tb_t *tb, const uint32_t *swords, uint32_t swpb, uint32_t nsend,
+                 const uint8_t *slast, uint32_t *rwords, uint32_t rwpb, uint32_t nrecv,
+                 uint8_t *rlast);
 /* The host device table over this test bench. */
 host_dev_t tb_dev(tb_t *tb);
 #endif

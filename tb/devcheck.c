@@ -42,3 +42,39 @@ int devcheck_mode_rejects(const host_dev_t *dev, const sg_params_t *p, char *msg
         FAIL("restoring ERR/MODE failed");
     return bad;
 }
+
+int devcheck_start_needs(const host_dev_t *dev, const host_variant_t *v, char *msg, size_t n)
+{
+    const struct {
+        const char *what;
+        uint32_t flags, err; /* err 0: the job starts */
+    } c[] = {{"KEEP_B without a resident B", SG_FMASK(FLAGS, KEEP_B), SG_ERR(RESIDENT)},
+             {"A_COMPRESSED", SG_FMASK(FLAGS, A_COMPRESSED), v->a_ents ? 0u : SG_ERR(AFMT)}};
+    int bad = 0;
+    uint32_t k0 = 0;
+    if (dev->reg_read(dev->ctx, SG_ADDR_K, &k0) != 0)
+        FAIL("reading K failed");
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        uint32_t err = 0, status = 0;
+        if (dev->reg_write(dev->ctx, SG_ADDR_ERR, SG_ERR_ALL) != 0 ||
+            dev->reg_write(dev->ctx, SG_ADDR_K, 1) != 0 ||
+            dev->reg_write(dev->ctx, SG_ADDR_FLAGS, c[i].flags) != 0 ||
+            dev->reg_write(dev->ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, START)) != 0 ||
+            dev->reg_read(dev->ctx, SG_ADDR_ERR, &err) != 0 ||
+            dev->reg_read(dev->ctx, SG_ADDR_STATUS, &status) != 0) {
+            FAIL("START with %s: a register access failed", c[i].what);
+            continue;
+        }
+        const int started = SG_FGET(STATUS, BUSY, status) != 0;
+        if (err != c[i].err || started != (c[i].err == 0))
+            FAIL("START with %s: ERR = 0x%x, STATUS.BUSY %d; expected ERR 0x%x, %s", c[i].what,
+                 err, started, c[i].err, c[i].err ? "no job" : "a job in LOAD");
+        if (started && dev->reg_write(dev->ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, ABORT)) != 0)
+            FAIL("ABORT after START with %s failed", c[i].what);
+    }
+    if (dev->reg_write(dev->ctx, SG_ADDR_ERR, SG_ERR_ALL) != 0 ||
+        dev->reg_write(dev->ctx, SG_ADDR_FLAGS, 0) != 0 ||
+        dev->reg_write(dev->ctx, SG_ADDR_K, k0) != 0)
+        FAIL("restoring ERR/FLAGS/K failed");
+    return bad;
+}

@@ -14,4 +14,11 @@
  * failures; the first is described in msg.  Leaves ERR clear and MODE at DENSE. */
 int devcheck_mode_rejects(const host_dev_t *dev, const sg_params_t *p, char *msg, size_t n);
 
+/* The SG_NEED rules at START on a device that holds no B yet (after reset, before any job
+ * loaded one): FLAGS.KEEP_B must set ERR.RESIDENT (only) and start nothing; FLAGS.A_COMPRESSED
+ * must set ERR.AFMT on a variant without the format (v->a_ents == 0), else start the job (it is
+ * aborted again).  Returns the number of failures (first in msg); leaves ERR clear, FLAGS 0
+ * and K as it was. */
+int devcheck_start_needs(const host_dev_t *dev, const host_variant_t *v, char *msg, size_t n);
+
 #endif

@@ -34,6 +34,9 @@ template <typename T> static void get_words(const T &src, uint32_t *w) {
   w[0] = (uint32_t)v;
   w[1] = (uint32_t)(v >> 32);
 }
+template <std::size_t N> static void get_words(const VlWide<N> &src, uint32_t *w) {
+  for (std::size_t i = 0; i < N; i++) w[i] = src[i];
+}
 
 extern "C" dut_t *dut_new(uint64_t seed) {
   dut_t *d = new dut;

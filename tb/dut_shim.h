@@ -24,7 +24,7 @@ typedef struct dut_pins {
   uint8_t awready, wready, bvalid, bresp, arready, rvalid, rresp;
   uint32_t rdata;
   uint8_t s_tready, m_tvalid, m_tlast, irq;
-  uint32_t m_tdata[2];
+  uint32_t m_tdata[DUT_MAX_WORDS];
 } dut_pins_t;
 
 typedef struct dut dut_t;

@@ -671,14 +671,19 @@ static int run_on_job(void *user, const host_job_info_t *in) {
   x->jobs++;
   const sg_counters_t *c = &in->cnt->arch;
   host_energy_t e;
-  host_energy_job(x->v, &host_energy_horowitz45, in->job->k, c->macs_issued, c->macs_gated, &e);
+  host_energy_in_t ein = {in->job->k, in->flags, c->macs_issued, c->macs_gated, c->nnz_a,
+                          host_in_beats_fmt(x->v, in->job->k, in->flags, c->nnz_a),
+                          host_out_beats(x->v) + host_trailer_beats(x->v)};
+  host_energy_job(x->v, &host_energy_horowitz45, &ein, &e);
+  x->en.stream_pj += e.stream_pj;
   x->en.mac_pj += e.mac_pj;
   x->en.a_read_pj += e.a_read_pj;
   x->en.b_read_pj += e.b_read_pj;
   x->en.load_write_pj += e.load_write_pj;
   x->en.total_pj += e.total_pj;
-  /* bound: DENSE K + R + C, SPARSE max row non-zeros + R + C, by the mode used */
-  x->bound += (c->mode_used == SG_MODE_SPARSE ? c->max_row_nnz : in->job->k) + SG_ROWS + SG_COLS;
+  /* compute bound: DENSE K + C, SPARSE max row non-zeros + C, per job, by the mode used (the
+     R term of the first design was never paid); the end-to-end bound is host_gemm's */
+  x->bound += sg_compute_bound(&x->v->p, in->job->k, c);
   if (x->o->trace_path && x->o->job_set) {
     if (in->index == x->o->job) {
       x->traced = 1;
@@ -770,14 +775,19 @@ static void run_jsonl(FILE *jf, const run_opts_t *o, const run_data_t *d, const 
           "\"drain_cycles\": %" PRIu64 ", \"macs_issued\": %" PRIu64 ", \"macs_gated\": %" PRIu64 ", "
           "\"macs_skipped\": %" PRIu64 ", \"bound_cycles\": %" PRIu64 ", \"ratio_to_bound\": %.4f, "
           "\"utilization\": %.4f, \"effective_utilization\": %.4f, \"speedup_vs_dense\": %.4f, "
-          "\"energy_pj\": {\"mac\": %.1f, \"a_read\": %.1f, \"b_read\": %.1f, \"load_write\": %.1f, "
-          "\"total\": %.1f}, \"energy_table\": \"Horowitz ISSCC 2014, 45 nm\", "
+          "\"total_bound_cycles\": %" PRIu64 ", \"total_ratio_to_bound\": %.4f, \"jobs_keep_b\": %" PRIu64 ", "
+          "\"jobs_a_compressed\": %" PRIu64 ", \"in_beats\": %" PRIu64 ", \"out_beats\": %" PRIu64 ", "
+          "\"energy_pj\": %.1f, "
+          "\"energy_parts_pj\": {\"mac\": %.1f, \"a_read\": %.1f, \"b_read\": %.1f, \"load_write\": %.1f, "
+          "\"stream\": %.1f}, \"energy_table\": \"Horowitz ISSCC 2014, 45 nm\", "
           "\"seed\": %" PRIu64 ", \"mismatched_jobs\": %" PRIu64 ", \"match\": %s}\n",
           SG_ROWS, SG_COLS, SG_DATA_W, SG_KMAX, SG_WINDOW, sg_mode_name(x->mode), used, d->M, d->N, d->K,
           sd->jobs, dA, dB, o->workload && !strcmp(o->workload, "random") ? o->density_a : dA, sd->cyc_compute,
           sd->cyc_total, sd->cyc_load, sd->cyc_drain, sd->macs_issued, sd->macs_gated, sd->macs_skipped,
           x->bound, x->bound ? (double)sd->cyc_compute / (double)x->bound : 0.0, util, useful, speedup,
-          x->en.mac_pj, x->en.a_read_pj, x->en.b_read_pj, x->en.load_write_pj, x->en.total_pj, o->seed,
+          sd->bound_cycles, sd->bound_cycles ? (double)sd->cyc_total / (double)sd->bound_cycles : 0.0,
+          sd->jobs_keep_b, sd->jobs_a_compressed, sd->in_beats, sd->out_beats, x->en.total_pj,
+          x->en.mac_pj, x->en.a_read_pj, x->en.b_read_pj, x->en.load_write_pj, x->en.stream_pj, o->seed,
           x->bad_jobs, x->bad_jobs == 0 ? "true" : "false");
 }
 
@@ -872,10 +882,14 @@ static int run_mode(const run_opts_t *o, const run_data_t *d, const host_variant
   }
   int rc = 0;
   if (o->trace_path && (!o->job_set || o->job == 0) && dut_trace(tb.dut, o->trace_path)) x->trace_failed = 1;
-  host_gemm_opts_t op = {mode, o->thresh, run_on_job, x};
+  host_gemm_opts_t op = {mode, o->thresh, run_on_job, x, HOST_GEMM_STREAM_FAST};
   host_dev_t dev = tb_dev(&tb);
-  if (!x->trace_failed && host_gemm(&dev, v, &op, d->M, d->N, d->K, d->A, d->B, C, sd, err, sizeof err) &&
-      !x->traced && !x->trace_failed) {
+  /* jobs overlap: the GEMM's cycles are the device's, from before the first register write to
+     the last result beat */
+  const uint64_t t0 = dut_cycles(tb.dut);
+  int grc = x->trace_failed ? 0 : host_gemm(&dev, v, &op, d->M, d->N, d->K, d->A, d->B, C, sd, err, sizeof err);
+  sd->cyc_total = dut_cycles(tb.dut) - t0;
+  if (grc && !x->traced && !x->trace_failed) {
     fprintf(stderr, "sim_run: %s: %s failed: %s\n", sg_mode_name(mode), x->golden_failed ? "golden run" : "device run",
             x->golden_failed ? x->err : err);
     rc = 1;
@@ -913,12 +927,15 @@ static void run_report_mode(const run_opts_t *o, const run_data_t *d, const run_
 static void run_footer(const run_opts_t *o, const uint64_t *jobs, const uint64_t *bad, int traced) {
   if (o->quiet) return;
   if (!traced)
-    printf("\ncycles: 'compute' is the array's work (what SPARSE shortens); 'total' adds LOAD, one\n"
-         "beat per %u-bit operand word (%u beats per k), and DRAIN, one result per beat.\n",
-         SG_IN_STREAM_W, SG_BEATS_PER_SLICE);
+    printf("\ncycles: 'compute' is the array's work (what SPARSE shortens, summed over jobs); 'total'\n"
+         "is the whole GEMM on the device's clock: jobs overlapped (the next job's operands, %u-bit\n"
+         "beats, B kept resident per column block, A compressed in SPARSE/AUTO, stream while this\n"
+         "job computes and the previous one's results, %u per beat, and counters come back).\n",
+         SG_IN_STREAM_W, SG_RESULTS_PER_BEAT);
   if (!traced)
     printf("\nenergy: estimate from event counts x Horowitz 45 nm table (host/host_energy.h): MACs that\n"
-         "are skipped cost nothing, gated MACs cost their B read only; load writes included.\n\n");
+         "are skipped cost nothing, gated MACs cost their B read only; load writes and every bit\n"
+         "crossing the streams (priced as DRAM traffic) included.\n\n");
   for (uint32_t m = 0; m < SG_MODE_COUNT; m++)
     if (o->modes[m])
       printf("golden: %s: %s: %" PRIu64 " jobs, %" PRIu64 " mismatches (every result word and counter of every job)\n",
@@ -953,6 +970,7 @@ static int run_modes(const run_opts_t *o, const run_data_t *d, int64_t *C, FILE 
   v.p = (sg_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE};
   v.window = SG_WINDOW;
   v.in_stream_w = SG_IN_STREAM_W;
+  v.out_stream_w = SG_OUT_STREAM_W;
   host_variant_derive(&v);
   double dA = run_density(d->A, (size_t)d->M * d->K), dB = run_density(d->B, (size_t)d->K * d->N), dense_compute = 0;
   run_header(o, d, dA, dB);

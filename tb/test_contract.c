@@ -83,8 +83,8 @@ START_TEST(test_regmap_doc)
 }
 END_TEST
 
-/* MODE 3, 4, 5, 0xFFFFFFFF (and 1, 2 dense-only) on the golden-backed device; the RTL suite
- * runs the same devcheck_mode_rejects on every Verilated variant. */
+/* MODE 3, 4, 5, 0xFFFFFFFF (and 1, 2 dense-only), then the SG_NEED rules at START, on the
+ * golden-backed device; the RTL suite runs the same devcheck functions on every variant. */
 START_TEST(test_mode_rejects_golddev)
 {
     const bool sparse = _i == 0;
@@ -94,15 +94,28 @@ START_TEST(test_mode_rejects_golddev)
     char err[256], msg[256] = "";
     ck_assert_int_eq(golddev_init(&g, &v, 1, &dev, err, sizeof err), 0);
     int bad = devcheck_mode_rejects(&dev, &v.p, msg, sizeof msg);
+    if (bad == 0)
+        bad = devcheck_start_needs(&dev, &v, msg, sizeof msg);
     golddev_free(&g);
     ck_assert_msg(bad == 0, "golddev (%s): %d failures, first: %s",
                   sparse ? "sparse-capable" : "dense-only", bad, msg);
 }
 END_TEST
 
-/* Values measured on the RTL of the default 8x8 preset (docs/architecture.md, worked example:
- * K = 512, BEATS_PER_SLICE 2, 3 cycles from START to the first beat) and on a dense-only
- * variant (K + C + 4). */
+/* One cycle-model case: the four phases expected. */
+static void cycles_is(const char *what, sg_cycles_t y, uint64_t load, uint64_t compute,
+                      uint64_t drain)
+{
+    ck_assert_msg(y.load == load && y.compute == compute && y.drain == drain &&
+                      y.total == load + compute + drain,
+                  "%s: %llu %llu %llu %llu", what, (unsigned long long)y.load,
+                  (unsigned long long)y.compute, (unsigned long long)y.drain,
+                  (unsigned long long)y.total);
+}
+
+/* The model's arithmetic on the default 8x8 preset (K = 512 interleaved: 1024 operand beats;
+ * 64 results two per 64-bit beat: 32 result beats; 2 cycles of source latency), which tb_rtl
+ * checks against the RTL's CYC_* registers on every full-speed job, and a dense-only 2x3. */
 START_TEST(test_cycle_model)
 {
     const sg_params_t p = {8, 8, 8, 32, 1024, true};
@@ -110,21 +123,16 @@ START_TEST(test_cycle_model)
     memset(&c, 0, sizeof c);
     c.mode_used = SG_MODE_DENSE;
     c.max_row_nnz = 56;
-    sg_cycles_t y = sg_cycle_model(&p, 2, 512, &c, 3);
-    ck_assert_msg(y.load == 1027 && y.compute == 525 && y.drain == 64 && y.total == 1616,
-                  "DENSE: %u %u %u %u", y.load, y.compute, y.drain, y.total);
+    cycles_is("DENSE", sg_cycle_model(&p, 1024, 32, 512, &c, 2), 1027, 524, 32);
+    ck_assert_uint_eq(sg_compute_bound(&p, 512, &c), 520);
     c.mode_used = SG_MODE_SPARSE;
-    y = sg_cycle_model(&p, 2, 512, &c, 3);
-    ck_assert_msg(y.load == 1027 && y.compute == 69 && y.drain == 64 && y.total == 1160,
-                  "SPARSE: %u %u %u %u", y.load, y.compute, y.drain, y.total);
+    cycles_is("SPARSE", sg_cycle_model(&p, 1024, 32, 512, &c, 2), 1027, 68, 32);
+    ck_assert_uint_eq(sg_cycle_bound(&p, 1024, 32, 512, &c), 1024 + 56 + 8 + 32);
     c.max_row_nnz = 0;
-    y = sg_cycle_model(&p, 2, 1, &c, 3);
-    ck_assert_msg(y.compute == 13 && y.load == 5, "SPARSE all-zero K=1: %u %u", y.compute, y.load);
+    cycles_is("SPARSE all-zero K=1", sg_cycle_model(&p, 2, 32, 1, &c, 2), 5, 12, 32);
     const sg_params_t d = {2, 3, 8, 32, 64, false};
     c.mode_used = SG_MODE_DENSE;
-    y = sg_cycle_model(&d, 1, 10, &c, 0);
-    ck_assert_msg(y.load == 10 && y.compute == 17 && y.drain == 6 && y.total == 33,
-                  "dense-only: %u %u %u %u", y.load, y.compute, y.drain, y.total);
+    cycles_is("dense-only", sg_cycle_model(&d, 10, 6, 10, &c, 0), 11, 17, 6);
 }
 END_TEST
 
@@ -150,7 +158,7 @@ START_TEST(test_golddev_regs)
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_MODE, &d), 0);
     ck_assert_uint_eq(d, 0);
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_STATUS, &d), 0);
-    ck_assert_uint_eq(d, SG_FMASK(STATUS, ERROR));
+    ck_assert_uint_eq(d, SG_FMASK(STATUS, ERROR) | SG_FMASK(STATUS, READY));
     ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_ERR, SG_ERR(ADDR)), 0); /* W1C, one bit */
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_ERR, &d), 0);
     ck_assert_uint_eq(d, SG_ERR(MODE));
@@ -168,7 +176,56 @@ START_TEST(test_golddev_regs)
     ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, ABORT)), 0);
     ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_STATUS, &d), 0);
     ck_assert_uint_eq(d & (SG_FMASK(STATUS, BUSY) | SG_FMASK(STATUS, DONE) | SG_FMASK(STATUS, STATE)), 0);
+    /* SG_NEED rules: no B resident yet; no compressed format on a dense-only variant */
+    const struct {
+        uint32_t flags, err;
+    } needs[] = {{SG_FMASK(FLAGS, KEEP_B), SG_ERR(RESIDENT)},
+                 {SG_FMASK(FLAGS, A_COMPRESSED), SG_ERR(AFMT)}};
+    for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
+        ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_ERR, SG_ERR_ALL), 0);
+        ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_FLAGS, needs[i].flags), 0);
+        ck_assert_int_eq(dev.reg_write(dev.ctx, SG_ADDR_CTRL, SG_FMASK(CTRL, START)), 0);
+        ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_ERR, &d), 0);
+        ck_assert_uint_eq(d, needs[i].err);
+        ck_assert_int_eq(dev.reg_read(dev.ctx, SG_ADDR_STATUS, &d), 0);
+        ck_assert_uint_eq(d & SG_FMASK(STATUS, BUSY), 0);
+    }
     golddev_free(&g);
+}
+END_TEST
+
+/* The register-file model's START order: READY (ERR.BUSY), the START range rules (ERR.K), then
+ * the SG_NEED rules in table order, each on its device condition. */
+START_TEST(test_start_rules)
+{
+    const sg_params_t p = {2, 2, 8, 32, 64, true};
+    const sg_ident_t id = {0, 4, 16, 8, 2, 32};
+    sg_regfile_t rf;
+    sg_regfile_init(&rf, &p, &id);
+    uint32_t pulse;
+    const uint32_t flags = SG_FMASK(FLAGS, KEEP_B) | SG_FMASK(FLAGS, A_COMPRESSED);
+    ck_assert_int_eq(sg_regfile_write(&rf, SG_ADDR_FLAGS, flags, &pulse), 0);
+    ck_assert_int_eq(sg_regfile_write(&rf, SG_ADDR_K, 0, &pulse), 0);
+    const struct {
+        int ready, resident, format;
+        uint32_t err;
+        uint32_t k;
+    } c[] = {{0, 1, 1, SG_ERR(BUSY), 0},        {1, 0, 0, SG_ERR(K), 0},
+             {1, 0, 0, SG_ERR(RESIDENT), 8},    {1, 1, 0, SG_ERR(AFMT), 8},
+             {1, 1, 1, 0, 8}};
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        rf.f[SG_FLD_ERR_K] = rf.f[SG_FLD_ERR_BUSY] = rf.f[SG_FLD_ERR_RESIDENT] = 0;
+        rf.f[SG_FLD_ERR_AFMT] = 0;
+        rf.f[SG_FLD_K_K] = c[i].k;
+        rf.f[SG_FLD_STATUS_READY] = (uint32_t)c[i].ready;
+        rf.cond[SG_COND_B_RESIDENT] = c[i].resident;
+        rf.cond[SG_COND_A_FORMAT] = c[i].format;
+        ck_assert_int_eq(sg_regfile_write(&rf, SG_ADDR_CTRL, SG_FMASK(CTRL, START), &pulse), 0);
+        ck_assert_msg(sg_regfile_word(&rf, SG_REG_ERR) == c[i].err &&
+                          pulse == (c[i].err ? 0u : SG_FMASK(CTRL, START)),
+                      "case %zu: ERR 0x%x (want 0x%x), pulse 0x%x", i,
+                      sg_regfile_word(&rf, SG_REG_ERR), c[i].err, pulse);
+    }
 }
 END_TEST
 
@@ -177,7 +234,7 @@ START_TEST(test_misc_names)
     char buf[64];
     ck_assert_str_eq(sg_err_str(0, buf, sizeof buf), "0");
     ck_assert_str_eq(sg_err_str(SG_ERR(K) | SG_ERR(TLAST), buf, sizeof buf), "K|TLAST");
-    ck_assert_str_eq(sg_err_str(0x45, buf, sizeof buf), "K|MODE|bit6");
+    ck_assert_str_eq(sg_err_str(0x145, buf, sizeof buf), "K|MODE|RESIDENT|bit8");
     ck_assert_str_eq(host_status_name(HOST_E_JOB), "HOST_E_JOB");
     ck_assert_str_eq(host_status_name(12345), "HOST_E_?");
     ck_assert_str_eq(sg_reg_name(0x044, 4), "ERR");
@@ -191,6 +248,6 @@ END_TEST
 Suite *make_contract_suite(void)
 {
     TSW_SUITE("contract", 30, {test_table_consistent, 0}, {test_regmap_doc, 0},
-              {test_mode_rejects_golddev, 2}, {test_cycle_model, 0}, {test_golddev_regs, 0},
+              {test_mode_rejects_golddev, 2}, {test_cycle_model, 0}, {test_golddev_regs, 0}, {test_start_rules, 0},
               {test_misc_names, 0});
 }

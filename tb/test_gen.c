@@ -499,12 +499,13 @@ typedef struct gen_expect {
  * ("rows=8 cols=8 data_width=8 ...", the form --help prints); derived values computed here from
  * the formulas of docs/parameters.md. */
 static void gen_check_values(const char *dir, const char *settings, const char *preset) {
-  unsigned long v[7] = {8, 8, 8, 32, 1024, 16, 64}; /* the documented defaults */
-  static const char *const keys[7] = {"rows", "cols", "data_width", "acc_width", "kmax", "window", "stream_width"};
+  unsigned long v[8] = {8, 8, 8, 32, 1024, 16, 64, 64}; /* the documented defaults */
+  static const char *const keys[8] = {"rows",   "cols",         "data_width",      "acc_width", "kmax",
+                                      "window", "stream_width", "out_stream_width"};
   char buf[512];
   snprintf(buf, sizeof buf, "%s", settings);
   for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " "))
-    for (int k = 0; k < 7; k++)
+    for (int k = 0; k < 8; k++)
       if (!strncmp(tok, keys[k], strlen(keys[k])) && tok[strlen(keys[k])] == '=')
         v[k] = strtoul(tok + strlen(keys[k]) + 1, NULL, 10);
   unsigned long lane = 8 * ((v[2] + 7) / 8), epb = v[6] / lane, kw = 0;
@@ -520,7 +521,9 @@ static void gen_check_values(const char *dir, const char *settings, const char *
       {"in_lane_w", {"SG_IN_LANE_W"}, {"in_lane_w"}, lane},
       {"elems_per_beat", {"SG_ELEMS_PER_BEAT"}, {"elems_per_beat"}, epb},
       {"beats_per_slice", {"SG_BEATS_PER_SLICE"}, {"beats_per_slice"}, (v[0] + v[1] + epb - 1) / epb},
-      {"out_stream_w", {"SG_OUT_STREAM_W"}, {"out_stream_w"}, 8 * ((v[3] + 7) / 8)},
+      {"out_stream_w", {"SG_OUT_STREAM_W"}, {"out_stream_w"}, v[7]},
+      {"out_lane_w", {"SG_OUT_LANE_W"}, {"out_lane_w"}, 8 * ((v[3] + 7) / 8)},
+      {"results_per_beat", {"SG_RESULTS_PER_BEAT"}, {"results_per_beat"}, v[7] / (8 * ((v[3] + 7) / 8))},
       {"kw", {NULL}, {"kw"}, kw},
   };
   char path[1024], got[64];

@@ -307,9 +307,9 @@ START_TEST(test_fuzz_cfg) {
       if (nv == 0) {
         cfg_derived_t d;
         cfg_derive(&c, &d);
-        IN_REQUIRE(c.acc_w >= 2 * c.data_w && 2 * c.window <= c.kmax && d.elems_per_beat >= 1 &&
-                       d.beats_per_slice * d.elems_per_beat >= c.rows + c.cols &&
-                       (1u << d.kw) == c.kmax && d.in_lane_w >= c.data_w,
+        IN_REQUIRE(c.acc_w >= 2 * c.data_w && 2 * c.window <= c.kmax && d.f.elems_per_beat >= 1 &&
+                       d.f.beats_per_slice * d.f.elems_per_beat >= c.rows + c.cols &&
+                       (1u << d.kw) == c.kmax && d.f.in_lane_w >= c.data_w,
                    "case %u (seed %llu): a config that passed validation breaks a rule", i,
                    (unsigned long long)in_seed);
       }

@@ -9,7 +9,16 @@
  * - random valid/ready back-pressure on every AXI channel, random data on idle buses;
  * - bad register writes (K out of range, START while busy, bad MODE/THRESH, unmapped and
  *   read-only addresses, partial strobes), a wrong TLAST, ABORT and reset in the middle of a
- *   job, power-on state randomised by Verilator.
+ *   job, power-on state randomised by Verilator;
+ * - the operand stream's sections: B kept resident across jobs (FLAGS.KEEP_B), A as a dense
+ *   section or compressed entries (FLAGS.A_COMPRESSED) with empty and full rows, interleaved
+ *   and sectioned jobs mixed, a resident B that is missing or has another K (ERR.RESIDENT),
+ *   malformed compressed entries (ERR.AFMT), ABORT while B loads;
+ * - on every job run without back-pressure, the cycle model (host_cycles.h) exactly against
+ *   CYC_LOAD, CYC_COMPUTE, CYC_DRAIN and CYC_TOTAL;
+ * - overlapped jobs (host_gemm's HOST_GEMM_STREAM_FAST: the next job loads while the previous
+ *   computes and drains, counters on the result stream) with random back-pressure on both
+ *   streams, every job against golden; ABORT and reset while jobs overlap.
  * Every job compares every result word and every architectural counter with golden.
  * Seeds: SG_SEED (default: time-based); every failure prints a one-line reproduce command.
  */
@@ -23,6 +32,7 @@
 #include "bus.h"
 #include "devcheck.h"
 #include "gold.h"
+#include "host_cycles.h"
 #include "host_driver.h"
 #include "sparsegen_params.h"
 #include "variant_name.h"
@@ -36,10 +46,6 @@ static uint64_t rtl_seed;
 static const sg_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX,
                                           SG_SPARSE_CAPABLE};
 
-/* Cycles from the START write to the first operand beat when host_run_job drives the
- * full-speed bus models (it reads ERR in between): the source latency of sg_cycle_model. */
-#define RTL_SOURCE_GAP 3u
-
 /* ------------------------------------------------------------------ functional coverage
  * Bins of the state space above; each test process appends its counts to SG_COV_FILE and
  * make verify merges them into a per-variant coverage summary. */
@@ -49,7 +55,9 @@ static const sg_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG
   X(acc_wrapped) X(accumulate) X(gated_b_zero) X(axil_resp_stall) X(operand_gap)           \
   X(result_stall) X(err_k) X(err_busy) X(err_mode) X(err_thresh) X(err_addr) X(err_tlast)  \
   X(abort_in_load) X(abort_in_compute) X(abort_in_drain) X(reset_in_load)                  \
-  X(reset_in_compute) X(reset_in_drain) X(cycle_model_exact) X(mode_rejected_kept)
+  X(reset_in_compute) X(reset_in_drain) X(keep_b) X(a_compressed) X(a_dense_section)     \
+  X(err_resident) X(err_afmt) X(cycles_exact) X(overlapped_job) X(trailer_job)              \
+  X(abort_overlapped) X(reset_overlapped) X(mode_rejected_kept)
 enum {
 #define X(b) COV_##b,
   RTL_COV_BINS(X)
@@ -85,6 +93,7 @@ static void rtl_variant(host_variant_t *v) {
   v->p = rtl_params;
   v->window = SG_WINDOW;
   v->in_stream_w = SG_IN_STREAM_W;
+  v->out_stream_w = SG_OUT_STREAM_W;
   host_variant_derive(v);
 }
 
@@ -131,6 +140,7 @@ typedef struct rtl_state {
   int64_t c_prev[SG_ROWS * SG_COLS]; /* device accumulators after the last good job */
   int have_prev;
   uint32_t jobs, sparse_jobs;
+  int exact; /* no back-pressure: the cycle model must match the cycle counters exactly */
 } rtl_state_t;
 
 static uint64_t rtl_salt; /* of the model opened last: names its waveform file */
@@ -142,6 +152,7 @@ static void rtl_open(rtl_state_t *s, uint64_t salt, unsigned p_valid, unsigned p
                 "cannot create the Verilated model");
   s->dev = tb_dev(&s->tb);
   rtl_variant(&s->v);
+  s->exact = p_valid >= 100 && p_ready >= 100;
   const char *trace = getenv("SG_TRACE");
   if (trace && *trace) {
     char path[1024];
@@ -212,8 +223,11 @@ static void rtl_repro(const char *what) {
           rtl_jobs_per_density(), what, tb_variant_dir(), rtl_salt);
 }
 
-/* Runs the job on the device and on golden; returns the number of mismatches (0 = pass). */
-static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, const sg_job_t *job) {
+/* Runs the job on the device with stream flags (HOST_FLAGS_KEEP_B, HOST_FLAGS_A_COMPRESSED)
+ * and on golden; returns the number of mismatches (0 = pass).  With KEEP_B, job->b must be
+ * the B the device holds (the test keeps it). */
+static int rtl_check_job_fmt(rtl_state_t *s, const char *tcase, const char *label,
+                             const sg_job_t *job, uint32_t flags) {
   int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS] = {0};
   sg_counters_t gc;
   host_counters_t hc;
@@ -229,9 +243,12 @@ static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, c
   uint32_t gerr = gold_run(&rtl_params, job, gold_c, &gc);
   ck_assert_msg(gerr == 0, "%s: golden rejected the job (0x%x)", label, gerr);
   rtl_cov_job(job, &gc, c_before, gold_c);
-  int rc = host_run_job(&s->dev, &s->v, job, dev_c, &hc, err, sizeof err);
+  rtl_cov[COV_keep_b] += (flags & HOST_FLAGS_KEEP_B) != 0;
+  rtl_cov[COV_a_compressed] += (flags & HOST_FLAGS_A_COMPRESSED) != 0;
+  rtl_cov[COV_a_dense_section] += (flags & HOST_FLAGS_STREAM) == HOST_FLAGS_KEEP_B;
+  int rc = host_run_job_fmt(&s->dev, &s->v, job, flags, dev_c, &hc, err, sizeof err);
   if (rc != 0) {
-    fprintf(stderr, "FAIL %s: device run failed: %s\n", label, err);
+    fprintf(stderr, "FAIL %s: device run failed (flags 0x%x): %s\n", label, flags, err);
     rtl_repro(tcase);
     return 1;
   }
@@ -261,25 +278,30 @@ static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, c
      one cycle per beat; COMPUTE at least the slowest row's tokens */
   uint32_t tokens = gc.mode_used == SG_MODE_SPARSE ? gc.max_row_nnz : job->k;
   if (hc.cyc_total != hc.cyc_load + hc.cyc_compute + hc.cyc_drain ||
-      hc.cyc_load < (uint32_t)host_in_beats(&s->v, job->k) || hc.cyc_drain < SG_ROWS * SG_COLS ||
+      hc.cyc_load < (uint32_t)host_in_beats_fmt(&s->v, job->k, flags, gc.nnz_a) ||
+      hc.cyc_drain < (uint32_t)host_out_beats(&s->v) ||
       hc.cyc_compute < tokens) {
     fprintf(stderr, "FAIL %s: cycle counters total %u load %u compute %u drain %u inconsistent\n",
             label, hc.cyc_total, hc.cyc_load, hc.cyc_compute, hc.cyc_drain);
     bad++;
   }
-  /* without back-pressure the cycle counters are exactly the contract's cycle model */
-  if (s->tb.p_valid == 100 && s->tb.p_ready == 100) {
-    sg_cycles_t y = sg_cycle_model(&rtl_params, SG_BEATS_PER_SLICE, job->k, &gc, RTL_SOURCE_GAP);
-    if (hc.cyc_load != y.load || hc.cyc_compute != y.compute || hc.cyc_drain != y.drain ||
-        hc.cyc_total != y.total) {
+  /* without back-pressure the one cycle model gives every phase exactly */
+  if (s->exact) {
+    host_cycles_job_t cj = {job->k, flags, gc.mode_used, gc.max_row_nnz, gc.nnz_a};
+    host_cycles_t cy;
+    host_cycles_job(&s->v, &cj, &cy);
+    if (hc.cyc_load != cy.load || hc.cyc_compute != cy.compute || hc.cyc_drain != cy.drain ||
+        hc.cyc_total != cy.total) {
       fprintf(stderr,
-              "FAIL %s: cycles load %u compute %u drain %u total %u, sg_cycle_model gives "
-              "%u %u %u %u (k=%u mode_used=%u max_row_nnz=%u)\n",
-              label, hc.cyc_load, hc.cyc_compute, hc.cyc_drain, hc.cyc_total, y.load, y.compute,
-              y.drain, y.total, job->k, gc.mode_used, gc.max_row_nnz);
+              "FAIL %s: cycle counters load %u compute %u drain %u total %u, cycle model %llu %llu "
+              "%llu %llu (sg_cycle_model via host_cycles_job)\n",
+              label, hc.cyc_load, hc.cyc_compute, hc.cyc_drain, hc.cyc_total,
+              (unsigned long long)cy.load, (unsigned long long)cy.compute,
+              (unsigned long long)cy.drain, (unsigned long long)cy.total);
       bad++;
+    } else {
+      rtl_cov[COV_cycles_exact]++;
     }
-    rtl_cov[COV_cycle_model_exact]++;
   }
   for (uint32_t r = 0; r < SG_ROWS; r++) {
     if (hc.arch.row_nnz[r] != gc.row_nnz[r]) {
@@ -289,8 +311,8 @@ static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, c
     }
   }
   if (bad) {
-    fprintf(stderr, "  job: k=%u mode=%s thresh=%u accumulate=%d\n", job->k,
-            sg_mode_name(job->mode), job->thresh, job->accumulate);
+    fprintf(stderr, "  job: k=%u mode=%s thresh=%u accumulate=%d flags=0x%x\n", job->k,
+            sg_mode_name(job->mode), job->thresh, job->accumulate, flags);
     rtl_repro(tcase);
   }
   memcpy(s->c_prev, dev_c, sizeof dev_c);
@@ -298,6 +320,20 @@ static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, c
   s->jobs++;
   s->sparse_jobs += hc.arch.mode_used == SG_MODE_SPARSE;
   return bad;
+}
+
+static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, const sg_job_t *job) {
+  return rtl_check_job_fmt(s, tcase, label, job, 0);
+}
+
+/* Flags of the sectioned formats this variant has: KEEP_B with dense A always, and compressed
+ * A with and without a B section when the variant has the compressed format. */
+static const uint32_t rtl_fmts[] = {HOST_FLAGS_A_COMPRESSED, HOST_FLAGS_KEEP_B,
+                                    HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED, 0};
+/* entries per beat of the compressed format, 1 where there is none (code paths not taken) */
+#define RTL_EPB (SG_A_ENTS_PER_BEAT ? SG_A_ENTS_PER_BEAT : 1u)
+static int rtl_fmt_ok(uint32_t flags) {
+  return !(flags & HOST_FLAGS_A_COMPRESSED) || SG_A_ENTS_PER_BEAT > 0;
 }
 
 /* The modes a job is run in on this variant: DENSE, SPARSE, AUTO at thresh 256 and 0. */
@@ -484,6 +520,8 @@ static void rtl_expect_err(rtl_state_t *s, uint32_t want, const char *what) {
   rtl_cov[COV_err_thresh] += (e & SG_ERR(THRESH)) != 0;
   rtl_cov[COV_err_addr] += (e & SG_ERR(ADDR)) != 0;
   rtl_cov[COV_err_tlast] += (e & SG_ERR(TLAST)) != 0;
+  rtl_cov[COV_err_resident] += (e & SG_ERR(RESIDENT)) != 0;
+  rtl_cov[COV_err_afmt] += (e & SG_ERR(AFMT)) != 0;
   ck_assert_msg(e == want, "%s: ERR = 0x%x, expected 0x%x", what, e, want);
   ck_assert_int_eq(tb_axil_write(&s->tb, SG_ADDR_ERR, e, 0xF), 0);
   ck_assert_msg(rtl_read(s, SG_ADDR_ERR) == 0, "%s: ERR not cleared by W1C", what);
@@ -513,6 +551,11 @@ START_TEST(test_register_errors) {
     ck_assert_msg(nbad == 0, "MODE rejections: %d failures, first: %s", nbad, msg);
     rtl_cov[COV_err_mode]++;
     rtl_cov[COV_mode_rejected_kept]++;
+    /* the SG_NEED rules at START, as the contract suite checks them on the golden device */
+    nbad = devcheck_start_needs(&s.dev, &s.v, msg, sizeof msg);
+    if (nbad) rtl_repro("register_errors");
+    ck_assert_msg(nbad == 0, "START conditions: %d failures, first: %s", nbad, msg);
+    rtl_cov[COV_err_resident]++;
   }
   ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_THRESH, 257, 0xF), 0);
   rtl_expect_err(&s, SG_ERR(THRESH), "THRESH=257");
@@ -565,9 +608,9 @@ START_TEST(test_register_errors) {
     uint32_t owpb = host_out_words_per_beat(&s.v);
     uint32_t *res = calloc((size_t)SG_ROWS * SG_COLS * owpb, sizeof(uint32_t));
     uint8_t *rl = calloc((size_t)SG_ROWS * SG_COLS, 1);
-    ck_assert_int_eq(tb_axis_recv(tb, res, owpb, SG_ROWS * SG_COLS, rl), 0);
+    ck_assert_int_eq(tb_axis_recv(tb, res, owpb, (uint32_t)host_out_beats(&s.v), rl), 0);
     int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS];
-    ck_assert_int_eq(host_stream_decode_results(&s.v, res, rl, SG_ROWS * SG_COLS, dev_c, err, sizeof err), 0);
+    ck_assert_int_eq(host_stream_decode_results(&s.v, res, rl, host_out_beats(&s.v), dev_c, err, sizeof err), 0);
     sg_counters_t gc;
     ck_assert_int_eq(gold_run(&rtl_params, &job, gold_c, &gc), 0);
     ck_assert_msg(memcmp(dev_c, gold_c, sizeof dev_c) == 0, "results wrong after a bad TLAST");
@@ -619,10 +662,10 @@ START_TEST(test_interrupt_mid_job) {
   ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
   uint32_t sent = phase == 0 ? (uint32_t)(nb / 2) : (uint32_t)nb;
   ck_assert_int_eq(tb_axis_send(tb, words, wpb, sent, last), 0);
-  /* wait (bounded) until the job is in the phase to interrupt: LOAD, COMPUTE/FLUSH, DRAIN;
-     in DRAIN take one result first when there is more than one */
-  if (phase == 2 && SG_ROWS * SG_COLS > 1) {
-    uint32_t res[4];
+  /* wait (bounded) until the job is in the phase to interrupt: LOAD 1, COMPUTE 3/FLUSH 4,
+     DRAIN 5; in DRAIN take one result first when there is more than one */
+  if (phase == 2 && host_out_beats(&s.v) > 1) {
+    uint32_t res[32];
     uint8_t rl[2];
     ck_assert_int_eq(tb_axis_recv(tb, res, host_out_words_per_beat(&s.v), 1, rl), 0);
   }
@@ -682,11 +725,351 @@ START_TEST(test_no_backpressure) {
     for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
       sg_job_t job = {k, rtl_modes[mi].mode, rtl_modes[mi].thresh, false, m.a, m.b};
       bad += rtl_check_job(&s, "no_backpressure", "full-speed job", &job);
+      /* the same operands in every sectioned format (B resident from the job above) */
+      for (unsigned f = 0; f < sizeof rtl_fmts / sizeof rtl_fmts[0]; f++) {
+        if (!rtl_fmt_ok(rtl_fmts[f])) continue;
+        char label[96];
+        snprintf(label, sizeof label, "full-speed job, stream flags 0x%x", rtl_fmts[f]);
+        bad += rtl_check_job_fmt(&s, "no_backpressure", label, &job, rtl_fmts[f]);
+      }
     }
     rtl_mat_free(&m);
   }
   rtl_close(&s);
   ck_assert_msg(bad == 0, "full-speed jobs: %d mismatches", bad);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ stream sections */
+
+/* A with rows of different density: row r has density permille * (r+1) / R, row 0 empty when
+ * `empty`, the last row full when `full`. */
+static void rtl_fill_rows(tb_t *tb, rtl_mat_t *m, unsigned permille, int empty, int full) {
+  for (uint32_t r = 0; r < SG_ROWS; r++) {
+    unsigned d = permille * (r + 1) / SG_ROWS;
+    if (empty && r == 0) d = 0;
+    if (full && r + 1 == SG_ROWS && (r > 0 || !empty)) d = 1000;
+    rtl_fill(tb, m->a + (size_t)r * m->k, m->k, d);
+  }
+}
+
+/* _i: A density index. One device, a sequence of jobs over one B per K: the first loads B
+ * (compressed A or interleaved), the next keep it (dense A section, compressed A), some
+ * accumulate; then a new B of another K; every job in every mode, random back-pressure. */
+START_TEST(test_stream_formats) {
+  rtl_state_t s;
+  rtl_open(&s, 600 + (uint64_t)_i, 70, 70);
+  unsigned dA = rtl_densities[_i];
+  int bad = 0;
+  for (unsigned bj = 0; bj < 2; bj++) {
+    uint32_t k = bj == 0 ? SG_KMAX : 1 + (uint32_t)(tb_rand(&s.tb) % SG_KMAX);
+    if (bj == 1 && k == SG_KMAX && k > 1) k--; /* a K other than the resident one */
+    int32_t *b = calloc((size_t)k * SG_COLS, sizeof(int32_t));
+    ck_assert_msg(b != NULL, "out of memory");
+    rtl_fill(&s.tb, b, (size_t)k * SG_COLS, rtl_densities[tb_rand(&s.tb) % RTL_NDENS]);
+    for (unsigned j = 0; j < 4; j++) {
+      rtl_mat_t m;
+      rtl_mat_alloc(&m, k);
+      memcpy(m.b, b, (size_t)k * SG_COLS * sizeof(int32_t));
+      rtl_fill_rows(&s.tb, &m, dA, j == 1, j == 2);
+      /* job 0 loads B (compressed A if the variant has it, else interleaved), the rest keep */
+      uint32_t flags = j == 0 ? (rtl_fmt_ok(HOST_FLAGS_A_COMPRESSED) && bj == 0 ? HOST_FLAGS_A_COMPRESSED : 0)
+                              : rtl_fmts[1 + (j - 1) % 2];
+      if (!rtl_fmt_ok(flags)) flags = HOST_FLAGS_KEEP_B;
+      for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
+        uint32_t thresh = rtl_modes[mi].thresh;
+        if (rtl_modes[mi].mode == SG_MODE_AUTO && mi == 3) thresh = (uint32_t)(tb_rand(&s.tb) % 257);
+        bool acc = s.have_prev && (tb_rand(&s.tb) % 3 == 0);
+        sg_job_t job = {k, rtl_modes[mi].mode, thresh, acc, m.a, m.b};
+        char label[192];
+        snprintf(label, sizeof label, "stream formats: A density %.3f, B %u job %u, flags 0x%x, mode %s",
+                 dA / 1000.0, bj, j, flags, sg_mode_name(job.mode));
+        bad += rtl_check_job_fmt(&s, "stream_formats", label, &job, flags);
+        if (mi == 0 && j == 0) flags = HOST_FLAGS_KEEP_B; /* the other modes reuse this B */
+      }
+      rtl_mat_free(&m);
+    }
+    free(b);
+  }
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "stream formats, A density %.3f: %d mismatches (details above)", dA / 1000.0, bad);
+}
+END_TEST
+
+/* Resident-B and compressed-format errors, then the device still runs correct jobs. */
+START_TEST(test_stream_errors) {
+  rtl_state_t s;
+  rtl_open(&s, 700, 80, 80);
+  tb_t *tb = &s.tb;
+  uint32_t k = SG_KMAX < 24 ? SG_KMAX : 24;
+  rtl_mat_t m;
+  rtl_mat_alloc(&m, k);
+  rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 400);
+  rtl_fill(tb, m.b, (size_t)k * SG_COLS, 800);
+  /* KEEP_B after reset: no B resident */
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_KEEP_B, 0xF), 0);
+  ck_assert_msg(rtl_read(&s, SG_ADDR_FLAGS) == HOST_FLAGS_KEEP_B, "FLAGS does not read back");
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+  rtl_expect_err(&s, SG_ERR(RESIDENT), "KEEP_B with no resident B");
+  ck_assert_msg((rtl_read(&s, SG_ADDR_STATUS) & SG_FMASK(STATUS, BUSY)) == 0, "busy after a refused START");
+  /* compressed A without the format */
+  if (SG_A_ENTS_PER_BEAT == 0) {
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_A_COMPRESSED, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+    rtl_expect_err(&s, SG_ERR(AFMT), "A_COMPRESSED on a variant without the format");
+  }
+  /* load B with K = k, then KEEP_B with another K is refused */
+  sg_job_t job = {k, SG_MODE_DENSE, 256, false, m.a, m.b};
+  int bad = rtl_check_job_fmt(&s, "stream_errors", "job loading B", &job, 0);
+  if (k > 1) {
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k - 1, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_KEEP_B, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+    rtl_expect_err(&s, SG_ERR(RESIDENT), "KEEP_B with another K than the resident B");
+  }
+  bad += rtl_check_job_fmt(&s, "stream_errors", "job keeping B", &job, HOST_FLAGS_KEEP_B);
+  /* malformed compressed entries: each flags ERR.AFMT at the end of the job */
+  if (SG_A_ENTS_PER_BEAT > 0) {
+    for (int kind = 0; kind < 3; kind++) {
+      uint32_t rw = 0;
+      while ((1u << rw) < SG_ROWS) rw++;
+      if (rw == 0) rw = 1;
+      if (kind == 2 && (1u << rw) == SG_ROWS) continue; /* every row field names a row */
+      uint32_t kw = SG_A_ENT_W - rw - SG_DATA_W;
+      if (kind == 0 && (1u << kw) == k) continue;    /* no k field value past K */
+      uint32_t wpb = host_in_words_per_beat(&s.v);
+      uint32_t *words = calloc(4 * (size_t)wpb, sizeof(uint32_t));
+      /* header N = 2, then two entries of row 0 */
+      uint64_t e0, e1;
+      if (kind == 0) { /* k >= K */
+        e0 = 1u | (uint64_t)k << SG_DATA_W;
+        e1 = 0;
+      } else if (kind == 1) { /* k not increasing */
+        e0 = 1u | (uint64_t)1 << SG_DATA_W;
+        e1 = 1u;
+      } else { /* row past R - 1 */
+        e0 = 1u | (uint64_t)SG_ROWS << (SG_DATA_W + kw);
+        e1 = 0;
+      }
+      words[0] = 2;
+      uint64_t ents[2] = {e0, e1};
+      for (int e = 0; e < 2; e++) {
+        uint32_t beat = 1 + e / RTL_EPB, pos = (e % RTL_EPB) * SG_A_ENT_W;
+        for (uint32_t bit = 0; bit < SG_A_ENT_W; bit++)
+          if ((ents[e] >> bit) & 1u)
+            words[beat * wpb + (pos + bit) / 32] |= 1u << ((pos + bit) % 32);
+      }
+      uint32_t nb = 1 + (2 + RTL_EPB - 1) / RTL_EPB;
+      uint8_t lst[3] = {0, 0, 0};
+      lst[nb - 1] = 1;
+      ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
+      ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_MODE, 0, 0xF), 0);
+      ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED, 0xF), 0);
+      ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+      ck_assert_int_eq(tb_axis_send(tb, words, wpb, nb, lst), 0);
+      uint32_t owpb = host_out_words_per_beat(&s.v);
+      uint32_t *res = calloc((size_t)SG_ROWS * SG_COLS * owpb, sizeof(uint32_t));
+      uint8_t *rl = calloc((size_t)SG_ROWS * SG_COLS, 1);
+      ck_assert_int_eq(tb_axis_recv(tb, res, owpb, (uint32_t)host_out_beats(&s.v), rl), 0);
+      tb_idle(tb, 2);
+      static const char *const what[3] = {"compressed entry with k >= K", "compressed entries out of k order",
+                                          "compressed entry of a row past R-1"};
+      rtl_expect_err(&s, SG_ERR(AFMT), what[kind]);
+      free(words);
+      free(res);
+      free(rl);
+    }
+  }
+  /* ABORT while B loads: B is no longer resident */
+  {
+    uint32_t wpb = host_in_words_per_beat(&s.v);
+    uint64_t nb = host_in_beats_fmt(&s.v, k, 0, 0);
+    uint32_t *words = calloc(nb * wpb, sizeof(uint32_t));
+    uint8_t *last = calloc(nb, 1);
+    char err[256];
+    ck_assert_int_eq(host_stream_encode(&s.v, &job, words, last, nb, err, sizeof err), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, 0, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+    ck_assert_int_eq(tb_axis_send(tb, words, wpb, (uint32_t)(nb / 2), last), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, ABORT), 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_KEEP_B, 0xF), 0);
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+    rtl_expect_err(&s, SG_ERR(RESIDENT), "KEEP_B after an ABORT while B loaded");
+    free(words);
+    free(last);
+  }
+  /* and the device still runs jobs that load and keep B */
+  s.have_prev = 0;
+  bad += rtl_check_job_fmt(&s, "stream_errors", "job after stream errors", &job,
+                           rtl_fmt_ok(HOST_FLAGS_A_COMPRESSED) ? HOST_FLAGS_A_COMPRESSED : 0);
+  bad += rtl_check_job_fmt(&s, "stream_errors", "job keeping B after stream errors", &job, HOST_FLAGS_KEEP_B);
+  rtl_mat_free(&m);
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "jobs around stream errors: %d mismatches", bad);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ overlapped jobs */
+typedef struct rtl_ovl {
+  int bad;
+  uint32_t jobs;
+} rtl_ovl_t;
+
+/* every job of an overlapped GEMM against golden: the tile and every counter of the trailer */
+static int rtl_ovl_job(void *user, const host_job_info_t *info) {
+  rtl_ovl_t *o = user;
+  int64_t g[SG_ROWS * SG_COLS] = {0};
+  if (info->c_prev) memcpy(g, info->c_prev, sizeof g);
+  sg_counters_t gc;
+  if (gold_run(&rtl_params, info->job, g, &gc) != 0) {
+    o->bad++;
+    return 0;
+  }
+  const sg_counters_t *x = &info->cnt->arch;
+  int bad = memcmp(g, info->c_tile, sizeof g) != 0 || x->mode_used != gc.mode_used ||
+            x->macs_issued != gc.macs_issued || x->macs_gated != gc.macs_gated ||
+            x->macs_skipped != gc.macs_skipped || x->nnz_a != gc.nnz_a || x->nnz_b != gc.nnz_b ||
+            x->max_row_nnz != gc.max_row_nnz ||
+            memcmp(x->row_nnz, gc.row_nnz, sizeof gc.row_nnz) != 0;
+  uint32_t tokens = gc.mode_used == SG_MODE_SPARSE ? gc.max_row_nnz : info->job->k;
+  if (info->cnt->cyc_compute < tokens + SG_COLS + 4u || info->cnt->cyc_load < 2u) bad = 1;
+  if (bad && o->bad < 5)
+    fprintf(stderr,
+            "FAIL overlapped job %u (m0=%u n0=%u k0=%u k=%u flags 0x%x): tile %s, issued %u/%u "
+            "gated %u/%u nnz_a %u/%u nnz_b %u/%u max %u/%u mode %u/%u cyc_compute %u\n",
+            info->index, info->m0, info->n0, info->k0, info->job->k, info->flags,
+            memcmp(g, info->c_tile, sizeof g) ? "differs" : "ok", x->macs_issued, gc.macs_issued,
+            x->macs_gated, gc.macs_gated, x->nnz_a, gc.nnz_a, x->nnz_b, gc.nnz_b, x->max_row_nnz,
+            gc.max_row_nnz, x->mode_used, gc.mode_used, info->cnt->cyc_compute);
+  o->bad += bad;
+  o->jobs++;
+  rtl_cov[COV_overlapped_job] += info->index > 0;
+  rtl_cov[COV_trailer_job]++;
+  rtl_cov[COV_keep_b] += (info->flags & HOST_FLAGS_KEEP_B) != 0;
+  rtl_cov[COV_a_compressed] += (info->flags & HOST_FLAGS_A_COMPRESSED) != 0;
+  return 0;
+}
+
+/* _i: A density index. GEMMs of several row tiles, column blocks and K chunks, overlapped, in
+ * every mode, with random back-pressure on both streams; the GEMM result against a plain
+ * reference as well. */
+START_TEST(test_overlapped) {
+  rtl_state_t s;
+  rtl_open(&s, 800 + (uint64_t)_i, 70, 70);
+  unsigned dA = rtl_densities[_i];
+  const uint32_t M = 3 * SG_ROWS - (SG_ROWS > 1), N = 2 * SG_COLS, kmx = SG_KMAX < 96 ? SG_KMAX : 96;
+  const uint32_t K = 1 + (uint32_t)(tb_rand(&s.tb) % (2 * kmx));
+  int32_t *A = calloc((size_t)M * K, sizeof(int32_t)), *B = calloc((size_t)K * N, sizeof(int32_t));
+  int64_t *C = calloc((size_t)M * N, sizeof(int64_t)), *R = calloc((size_t)M * N, sizeof(int64_t));
+  ck_assert_msg(A && B && C && R, "out of memory");
+  rtl_fill(&s.tb, A, (size_t)M * K, dA);
+  rtl_fill(&s.tb, B, (size_t)K * N, rtl_densities[tb_rand(&s.tb) % RTL_NDENS]);
+  for (uint32_t i = 0; i < M; i++)
+    for (uint32_t j = 0; j < N; j++) {
+      int64_t acc = 0;
+      for (uint32_t k = 0; k < K; k++)
+        acc += sg_operand(A[(size_t)i * K + k], SG_DATA_W) * sg_operand(B[(size_t)k * N + j], SG_DATA_W);
+      R[(size_t)i * N + j] = sg_sext((uint64_t)acc, SG_ACC_W);
+    }
+  int bad = 0;
+  for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
+    rtl_ovl_t o = {0, 0};
+    host_gemm_opts_t opt = {rtl_modes[mi].mode, rtl_modes[mi].thresh, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST};
+    host_gemm_stats_t st;
+    char err[384];
+    int rc = host_gemm(&s.dev, &s.v, &opt, M, N, K, A, B, C, &st, err, sizeof err);
+    if (rc != 0) {
+      fprintf(stderr, "FAIL overlapped GEMM %ux%ux%u mode %s: %s\n", M, N, K, sg_mode_name(opt.mode), err);
+      bad++;
+    } else {
+      size_t nb = 0;
+      for (size_t i = 0; i < (size_t)M * N; i++) nb += C[i] != R[i];
+      if (nb) fprintf(stderr, "FAIL overlapped GEMM %ux%ux%u mode %s: %zu results differ from the reference\n",
+                      M, N, K, sg_mode_name(opt.mode), nb);
+      bad += (int)nb + o.bad;
+    }
+  }
+  if (bad) rtl_repro("overlapped");
+  free(A);
+  free(B);
+  free(C);
+  free(R);
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "overlapped jobs, A density %.3f: %d mismatches (details above)", dA / 1000.0, bad);
+}
+END_TEST
+
+/* _i: 0 ABORT, 1 reset, while job 1 loads, job 0 computes or drains (its results not taken). */
+START_TEST(test_overlap_interrupt) {
+  rtl_state_t s;
+  rtl_open(&s, 900 + (uint64_t)_i, 100, 100);
+  tb_t *tb = &s.tb;
+  const int use_reset = _i == 1;
+  uint32_t k = SG_KMAX < 48 ? SG_KMAX : 48;
+  rtl_mat_t m;
+  rtl_mat_alloc(&m, k);
+  rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 300);
+  rtl_fill(tb, m.b, (size_t)k * SG_COLS, 900);
+  sg_job_t job = {k, SG_MODE_DENSE, 256, false, m.a, m.b};
+  uint32_t wpb = host_in_words_per_beat(&s.v);
+  uint64_t nb = host_in_beats_fmt(&s.v, k, HOST_FLAGS_KEEP_B, 0), nb0 = host_in_beats(&s.v, k);
+  uint64_t cap = nb > nb0 ? nb : nb0;
+  uint32_t *words = calloc(cap * wpb, sizeof(uint32_t));
+  uint8_t *last = calloc(cap, 1);
+  char err[256];
+  /* job 0 (loads B), all its beats in; then STATUS.READY: the next START is accepted */
+  ck_assert_int_eq(host_stream_encode(&s.v, &job, words, last, cap, err, sizeof err), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_MODE, SG_MODE_DENSE, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_TRAILER, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+  ck_assert_msg((rtl_read(&s, SG_ADDR_STATUS) & SG_FMASK(STATUS, READY)) == 0, "READY while a job loads");
+  ck_assert_int_eq(tb_axis_send(tb, words, wpb, (uint32_t)nb0, last), 0);
+  uint32_t st = 0;
+  for (int polls = 0; polls < 50 && !(st & SG_FMASK(STATUS, READY)); polls++) st = rtl_read(&s, SG_ADDR_STATUS);
+  ck_assert_msg(st & SG_FMASK(STATUS, READY), "STATUS 0x%x: not READY after the job's last operand beat", st);
+  /* job 1 keeps B: half its beats, while job 0 computes (DENSE, K cycles) or waits to drain */
+  ck_assert_int_eq(host_stream_encode_fmt(&s.v, &job, HOST_FLAGS_KEEP_B, words, last, cap, err, sizeof err), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_TRAILER | HOST_FLAGS_KEEP_B, 0xF), 0);
+  ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
+  ck_assert_int_eq(rtl_read(&s, SG_ADDR_ERR), 0);
+  ck_assert_int_eq(tb_axis_send(tb, words, wpb, (uint32_t)(nb / 2), last), 0);
+  st = rtl_read(&s, SG_ADDR_STATUS);
+  int overlapped = (st & SG_FMASK(STATUS, BUSY)) && !(st & SG_FMASK(STATUS, READY)) && SG_FGET(STATUS, STATE, st) >= 2;
+  ck_assert_msg(overlapped, "STATUS 0x%x: expected job 0 past LOAD and job 1 loading", st);
+  rtl_cov[use_reset ? COV_reset_overlapped : COV_abort_overlapped] += overlapped;
+  if (use_reset)
+    tb_reset(tb, 1);
+  else
+    ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, ABORT), 0xF), 0);
+  st = rtl_read(&s, SG_ADDR_STATUS);
+  ck_assert_msg((st & (SG_FMASK(STATUS, BUSY) | SG_FMASK(STATUS, DONE))) == 0 && (st & SG_FMASK(STATUS, READY)) &&
+                    SG_FGET(STATUS, STATE, st) == 0,
+                "%s while jobs overlap: STATUS 0x%x, expected idle and READY", use_reset ? "reset" : "ABORT", st);
+  ck_assert_msg(tb->pins.s_tready == 0 && tb->pins.m_tvalid == 0, "streams still active");
+  /* the device runs fresh jobs and an overlapped GEMM (B must be reloaded after a reset;
+     after ABORT job 0's B is still resident) */
+  s.have_prev = 0;
+  int bad = rtl_check_job(&s, "overlap_interrupt", "job after interruption", &job);
+  bad += rtl_check_job_fmt(&s, "overlap_interrupt", "job keeping B after interruption", &job, HOST_FLAGS_KEEP_B);
+  rtl_ovl_t o = {0, 0};
+  host_gemm_opts_t opt = {SG_SPARSE_CAPABLE ? SG_MODE_AUTO : SG_MODE_DENSE, 256, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST};
+  int64_t c[2 * SG_ROWS * SG_COLS];
+  int32_t *a2 = calloc((size_t)2 * SG_ROWS * k, sizeof(int32_t));
+  ck_assert_msg(a2 != NULL, "out of memory");
+  rtl_fill(tb, a2, (size_t)2 * SG_ROWS * k, 300);
+  ck_assert_msg(host_gemm(&s.dev, &s.v, &opt, 2 * SG_ROWS, SG_COLS, k, a2, m.b, c, NULL, err, sizeof err) == 0,
+                "overlapped GEMM after interruption: %s", err);
+  bad += o.bad;
+  if (bad) rtl_repro("overlap_interrupt");
+  free(a2);
+  free(words);
+  free(last);
+  rtl_mat_free(&m);
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "%s while jobs overlap: %d mismatches", use_reset ? "reset" : "ABORT", bad);
 }
 END_TEST
 
@@ -711,6 +1094,22 @@ Suite *make_rtl_suite(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("interrupt_mid_job");
   tcase_add_loop_test(tc, test_interrupt_mid_job, 0, 6);
+  tcase_set_timeout(tc, 120);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("stream_formats");
+  tcase_add_loop_test(tc, test_stream_formats, 0, (int)RTL_NDENS);
+  tcase_set_timeout(tc, 600);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("stream_errors");
+  tcase_add_test(tc, test_stream_errors);
+  tcase_set_timeout(tc, 120);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("overlapped");
+  tcase_add_loop_test(tc, test_overlapped, 0, (int)RTL_NDENS);
+  tcase_set_timeout(tc, 600);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("overlap_interrupt");
+  tcase_add_loop_test(tc, test_overlap_interrupt, 0, 2);
   tcase_set_timeout(tc, 120);
   suite_add_tcase(s, tc);
   tc = tcase_create("no_backpressure");

@@ -1,0 +1,50 @@
+/* host_cycles.c - the contract's cycle model over the stream format; see host_cycles.h. */
+#include "host_cycles.h"
+
+#include <string.h>
+
+static uint64_t out_beats(const host_variant_t *v, uint32_t flags)
+{
+    return host_out_beats(v) + ((flags & HOST_FLAGS_TRAILER) ? host_trailer_beats(v) : 0u);
+}
+
+static sg_counters_t counters(const host_cycles_job_t *j)
+{
+    sg_counters_t c;
+    memset(&c, 0, sizeof c);
+    c.mode_used = j->mode_used;
+    c.max_row_nnz = j->max_row_nnz;
+    return c;
+}
+
+void host_cycles_job(const host_variant_t *v, const host_cycles_job_t *j, host_cycles_t *c)
+{
+    const sg_counters_t cn = counters(j);
+    *c = sg_cycle_model(&v->p, host_in_beats_fmt(v, j->k, j->flags, j->nnz_a),
+                        out_beats(v, j->flags), j->k, &cn, HOST_CYCLES_LOAD_LATENCY);
+}
+
+uint64_t host_cycles_job_bound(const host_variant_t *v, const host_cycles_job_t *j)
+{
+    const sg_counters_t cn = counters(j);
+    return sg_cycle_bound(&v->p, host_in_beats_fmt(v, j->k, j->flags, j->nnz_a),
+                          out_beats(v, j->flags), j->k, &cn);
+}
+
+void host_cycles_gemm_add(host_cycles_gemm_t *g, const host_variant_t *v, const host_cycles_job_t *j)
+{
+    const sg_counters_t cn = counters(j);
+    g->in_beats += host_in_beats_fmt(v, j->k, j->flags, j->nnz_a);
+    g->compute += sg_compute_bound(&v->p, j->k, &cn);
+    g->out_beats += out_beats(v, j->flags);
+}
+
+uint64_t host_cycles_gemm_bound(const host_cycles_gemm_t *g)
+{
+    uint64_t b = g->in_beats;
+    if (g->compute > b)
+        b = g->compute;
+    if (g->out_beats > b)
+        b = g->out_beats;
+    return b;
+}
