@@ -769,7 +769,7 @@ static void run_jsonl(FILE *jf, const run_opts_t *o, const run_data_t *d, const 
   run_json_str(jf, o->a_path ? "matrices" : o->workload);
   fprintf(jf,
           ", \"rows\": %u, \"cols\": %u, "
-          "\"data_w\": %u, \"kmax\": %u, \"window\": %u, \"mode\": \"%s\", \"mode_used\": \"%s\", "
+          "\"data_width\": %u, \"kmax\": %u, \"window\": %u, \"mode\": \"%s\", \"mode_used\": \"%s\", "
           "\"m\": %u, \"n\": %u, \"k\": %u, \"jobs\": %" PRIu64 ", \"density_a\": %.6f, \"density_b\": %.6f, \"target_density_a\": %.4f, "
           "\"compute_cycles\": %" PRIu64 ", \"total_cycles\": %" PRIu64 ", \"load_cycles\": %" PRIu64 ", "
           "\"drain_cycles\": %" PRIu64 ", \"macs_issued\": %" PRIu64 ", \"macs_gated\": %" PRIu64 ", "
