@@ -5,7 +5,7 @@
 # Result: build/models/<name>-<hash>/sim_run (and, with --trace, sim_run_trace and tb_rtl_trace
 # over a separate model built with FST tracing), where <name> is the folder's name (its parent's for .../NAME/out,
 # as scripts/variant.sh lays it out) and <hash> the first 8 hex digits of the md5 of the
-# folder's absolute path. Prints the model folder on stdout (last line), progress on stderr.
+# folder's absolute path (`scripts/synth/sgsynth.py synthname`, one rule for both). Prints the model folder on stdout (last line), progress on stderr.
 # Staleness: the model is rebuilt when any file of the generated folder changes (md5 of every
 # file name and content, kept in <model>/stamp); the runner is relinked when tb/, host/ or
 # golden/ sources are newer. Concurrent runs on the same folder wait on <model>/lock.
@@ -22,10 +22,10 @@ src=$(cd "$src" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-name=$(basename "$src")
-[ "$name" = out ] && name=$(basename "$(dirname "$src")")
-hash=$(printf '%s' "$src" | md5sum | cut -c1-8)
-md=build/models/$name-$hash
+# NAME-HASH: the one rule of scripts/synth/sgsynth.py (synth report folders use it too)
+nh=$(python3 scripts/synth/sgsynth.py synthname "$src") || exit 1
+name=${nh%-*}
+md=build/models/$nh
 mkdir -p "$md"
 exec 9>"$md/lock"
 flock 9
