@@ -66,9 +66,11 @@ $(B)/lib/libsg_sw.a: $(SW_SRCS) $(SW_HDRS) $(B)/lib/libsg_host.a
 $(B)/bin/sg_regdoc: contract/tools/regdoc.c $(CONTRACT_SRCS) $(CONTRACT_HDRS) | $(B)/bin
 	$(CC) $(CFLAGS_SG) -Icontract -o $@ contract/tools/regdoc.c $(CONTRACT_SRCS)
 
+# `make docs` also writes the measured numbers of README.md and docs/ (docs_sync, below)
 .PHONY: docs
-docs: $(B)/bin/sg_regdoc
+docs: $(B)/bin/sg_regdoc all
 	$(B)/bin/sg_regdoc docs/registers.md
+	@python3 scripts/docs_sync.py write
 
 TEST_SW_SRCS := tb/test_golden.c tb/test_host_mtx.c tb/test_host_stream.c tb/test_host_driver.c \
                 tb/test_contract.c tb/test_sw_main.c
@@ -109,6 +111,7 @@ demo: deps
 bench: deps
 	@scripts/deps.sh plot || echo "bench: continuing without the plot"
 	@scripts/bench.sh
+	@python3 scripts/docs_sync.py write bench
 
 verify: deps
 	@scripts/verify.sh $(PROFILE)
@@ -121,10 +124,22 @@ synth: all
 	@test -n "$(VARIANT)" || { echo "usage: make synth VARIANT=<generated dir> TARGET=generic|ice40|xc7|asic [PART=up5k/sg48]" >&2; exit 2; }
 	@scripts/deps.sh core synth
 	scripts/synth.sh $(VARIANT) $(TARGET) $(PART)
+	@python3 scripts/docs_sync.py write synth verify
 
 area: all
 	@scripts/deps.sh core fpga asic plot
 	scripts/area.sh
+	@python3 scripts/docs_sync.py write area
+
+# ---------------------------------------------------------------- docs (scripts/docs_sync.py)
+# Numbers in README.md and docs/ live between <!-- sg:begin NAME --> markers. make bench,
+# make area and make synth rewrite the blocks they measure; `make docs` rewrites every block
+# whose report exists under build/ (the `docs` rule above, which also regenerates
+# docs/registers.md); `make docs-check` compares without writing (make verify runs it on the
+# reports of its own run: step `docs`).
+.PHONY: docs-check
+docs-check: all
+	@python3 scripts/docs_sync.py check
 
 # ---------------------------------------------------------------- front door (docs/run.md)
 # the `sparsegen run|list|synth` cases and the runner's bad inputs, alone (also a verify step)

@@ -496,7 +496,10 @@ void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stre
     f->a_row_w = p->rows > 1 ? clog2(p->rows) : 1u;
     f->a_k_w = clog2(p->kmax);
     f->a_ent_w = f->a_row_w + f->a_k_w + p->data_w;
+    /* entries per beat = the row list's banks: never more than KMAX (a list holds at most KMAX
+     * entries, and Verilator 5.006 crashes on the banks' one-word memories beyond that) */
     f->a_ents = p->sparse_capable ? in_stream_w / f->a_ent_w : 0u;
+    if (f->a_ents > p->kmax) f->a_ents = p->kmax;
     f->out_lane_w = 8u * ceil_div(p->acc_w, 8u);
     f->results_per_beat = out_stream_w >= f->out_lane_w ? out_stream_w / f->out_lane_w : 1u;
     f->out_beats = ceil_div(p->rows * p->cols, f->results_per_beat);

@@ -294,7 +294,7 @@ static int cli_synth(int argc, char **argv) {
            "Yosys synthesis of a generated folder (scripts/synth.sh; docs/synthesis.md): generic cell\n"
            "counts, iCE40 place and route with fmax and fit (PART DEVICE/PACKAGE, default up5k/sg48),\n"
            "Xilinx 7-series LUT/FF/DSP/BRAM, OSU 0.18 um standard-cell area. Reports go to\n"
-           "build/synth/<folder>/ of the repository (SG_SYNTH_ROOT overrides).\n");
+           "build/synth/<folder>-<hash>/ of the repository (SG_SYNTH_ROOT overrides).\n");
     return 0;
   }
   if (argc < 4 || argc > 5) {

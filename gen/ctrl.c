@@ -36,6 +36,16 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   static char ext[96];
   gen_widths_t w;
   gen_widths(g, &w);
+  /* the controller's state encoding is the contract's (SG_STATES, STATUS.STATE's width) */
+  static char states[512];
+  size_t us = 0;
+  const uint32_t sw = sg_fields[SG_FLD_STATUS_STATE].width;
+#define CTRL_STATE_(N, V)                                                                      \
+  us += (size_t)snprintf(states + us, sizeof states - us, "%s  localparam [%u:0] ST_%-8s = %u'd%u;", \
+                         us ? "\n" : "", sw - 1, #N, sw, V);
+  SG_STATES(CTRL_STATE_)
+#undef CTRL_STATE_
+  tmpl_set(&hs, "STATE_PARAMS", states);
   tmpl_setu(&hs, "KW", w.kw);
   tmpl_setu(&hs, "KW1", w.nw);
   tmpl_setu(&hs, "BW", w.bw);

@@ -13,7 +13,7 @@ typedef struct tmpl_hole {
 } tmpl_hole_t;
 
 typedef struct tmpl_holes {
-  tmpl_hole_t h[48];
+  tmpl_hole_t h[64];
   int n;
   int overflow;
 } tmpl_holes_t;

@@ -91,12 +91,8 @@ module @@P@@_ctrl (
   output wire [@@RNW@@-1:0]    row_nnz_o
 );
 
-  localparam [2:0] ST_IDLE    = 3'd0;
-  localparam [2:0] ST_LOAD    = 3'd1;
-  localparam [2:0] ST_DECIDE  = 3'd2;
-  localparam [2:0] ST_COMPUTE = 3'd3;
-  localparam [2:0] ST_FLUSH   = 3'd4;
-  localparam [2:0] ST_DRAIN   = 3'd5;
+  // controller states, STATUS.STATE encoding (contract/sg_contract.h SG_STATES)
+@@STATE_PARAMS@@
 
   localparam [2:0] CS_DEC1  = 3'd0;
   localparam [2:0] CS_DEC2  = 3'd1;

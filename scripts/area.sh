@@ -6,7 +6,7 @@
 # For every size and sparsity (dense, weight) it generates build/area/variants/a<R>x<C>_<sp>
 # with DATA_W 8, ACC_W 32, KMAX 64, WINDOW 16 (small operand memories, identical for dense
 # and sparse, so the comparison is about the PE and feeder logic), then runs
-# scripts/synth.sh for xc7 and asic (reports in build/synth/<name>/). Two runs at a time
+# scripts/synth.sh for xc7 and asic (reports in build/synth/<name>-<hash>/). Two runs at a time
 # (SG_AREA_JOBS). Results: build/area/area.json, build/area/area.txt (table, also printed),
 # build/area/area.png (gnuplot; skipped with a message when gnuplot is missing).
 # Extra sparsegen options for every variant: SG_AREA_OPTS (e.g. "--kmax 128").
@@ -42,13 +42,24 @@ for ((i = ${#names[@]} - 1; i >= 0; i--)); do
   for t in xc7 asic; do echo "$adir/variants/${names[$i]} $t" >>"$jobsfile"; done
 done
 fail=0
-xargs -P "$jobs" -L 1 scripts/synth.sh <"$jobsfile" >"$adir/synth.out" 2>&1 || fail=1
-grep -v '^  ' "$adir/synth.out" || true
+total=$(wc -l <"$jobsfile")
+echo "area.sh: $total synthesis runs, $jobs at a time (about 3-4 minutes on 2 cores); logs in $adir/logs/"
+mkdir -p "$adir/logs"
+# one progress line per finished run: "[done/total] NAME TARGET: first line of its summary"
+# (read by the shell: mawk would buffer the lines until the end)
+export adir
+xargs -P "$jobs" -L 1 bash -c 'l=$adir/logs/$(basename "$0").$1.log
+  if scripts/synth.sh "$0" "$1" >"$l" 2>&1; then echo "$(basename "$0") $1: $(grep -m1 -v "^synth.sh:" "$l" | cut -d: -f2-)"
+  else echo "$(basename "$0") $1: FAILED, see $l"; exit 1; fi' <"$jobsfile" |
+  { i=0; while IFS= read -r l; do i=$((i + 1)); echo "area.sh: [$i/$total] $l"; done; } || fail=1
+cat "$adir"/logs/*.log >"$adir/synth.out"
 if [ $fail = 1 ]; then
-  echo "area.sh: some synthesis runs failed, see $adir/synth.out" >&2
+  echo "area.sh: some synthesis runs failed, see $adir/logs/" >&2
 fi
 
-python3 scripts/synth/sgsynth.py area "$adir" build/synth "${names[@]}"
+vdirs=()
+for n in "${names[@]}"; do vdirs+=("$adir/variants/$n"); done
+python3 scripts/synth/sgsynth.py area "$adir" "${SG_SYNTH_ROOT:-build/synth}" "${vdirs[@]}"
 
 if command -v gnuplot >/dev/null 2>&1; then
   gnuplot <<EOF

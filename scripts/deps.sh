@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Install what a make target needs from Debian's packages, or say exactly how to.
-#   scripts/deps.sh core|fpga|asic|synth|plot ...
-# core: compilers, Verilator, Yosys, Check, Icarus; fpga: iCE40 place-and-route (and python3 for
-# the report parser); asic: the OSU 0.18um standard cells; synth: fpga + asic; plot: gnuplot.
-# As root it runs apt-get; otherwise it prints the command.
+#   scripts/deps.sh GROUP ...      GROUP = core | fpga | asic | synth | formal | plot
+# core    compilers, Verilator, Yosys, Check, Icarus, ccache (make demo, make verify)
+# fpga    iCE40 place and route and timing: nextpnr-ice40, fpga-icestorm and its chip database
+#         fpga-icestorm-chipdb (only a Recommends of fpga-icestorm, and icetime fails without
+#         it), python3 for the report parser (make verify's FPGA steps, make synth)
+# asic    the OSU 0.18 um standard cells, qflow-tech-osu018 (make synth TARGET=asic, make area)
+# synth   fpga + asic
+# formal  z3 for yosys-smtbmc (bounded model checks)
+# plot    gnuplot-nox (the plots of make bench and make area)
+# Packages are installed without recommends, so every package a step needs is named here.
+# As root it runs apt-get; otherwise it prints the command and exits 1.
 set -euo pipefail
 need_pkgs=()
 want() { # want PACKAGE TEST-COMMAND...
@@ -24,26 +31,28 @@ for group in "${@:-core}"; do
       want ccache command -v ccache
       want iverilog command -v iverilog
       ;;
-    fpga)
+    fpga | synth)
       want nextpnr-ice40 command -v nextpnr-ice40
-      want fpga-icestorm command -v icepack
+      want fpga-icestorm command -v icetime
+      want fpga-icestorm-chipdb dpkg -s fpga-icestorm-chipdb
       want python3 command -v python3
-      ;;
-    asic)
+      ;;&
+    asic | synth)
       want qflow-tech-osu018 dpkg -s qflow-tech-osu018
       want python3 command -v python3
       ;;
-    synth) # both
-      want nextpnr-ice40 command -v nextpnr-ice40
-      want fpga-icestorm command -v icepack
-      want qflow-tech-osu018 dpkg -s qflow-tech-osu018
-      want python3 command -v python3
+    fpga) ;;
+    formal)
+      want z3 command -v z3
+      want yosys command -v yosys-smtbmc
       ;;
     plot) want gnuplot-nox command -v gnuplot ;;
-    *) echo "deps.sh: unknown group '$group' (core, fpga, asic, synth, plot)" >&2; exit 2 ;;
+    *) echo "deps.sh: unknown group '$group' (core, fpga, asic, synth, formal, plot)" >&2; exit 2 ;;
   esac
 done
 [ ${#need_pkgs[@]} -eq 0 ] && exit 0
+# shellcheck disable=SC2207
+need_pkgs=($(printf '%s\n' "${need_pkgs[@]}" | awk '!seen[$0]++'))
 cmd="apt-get install -y --no-install-recommends ${need_pkgs[*]}"
 if [ "$(id -u)" -ne 0 ]; then
   echo "sparsegen needs: ${need_pkgs[*]}" >&2

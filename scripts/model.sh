@@ -5,7 +5,7 @@
 # Result: build/models/<name>-<hash>/sim_run (and, with --trace, sim_run_trace and tb_rtl_trace
 # over a separate model built with FST tracing), where <name> is the folder's name (its parent's for .../NAME/out,
 # as scripts/variant.sh lays it out) and <hash> the first 8 hex digits of the md5 of the
-# folder's absolute path. Prints the model folder on stdout (last line), progress on stderr.
+# folder's absolute path (`scripts/synth/sgsynth.py synthname`, one rule for both). Prints the model folder on stdout (last line), progress on stderr.
 # Staleness: the model is rebuilt when any file of the generated folder changes (md5 of every
 # file name and content, kept in <model>/stamp); the runner is relinked when tb/, host/ or
 # golden/ sources are newer. Concurrent runs on the same folder wait on <model>/lock.
@@ -22,10 +22,10 @@ src=$(cd "$src" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-name=$(basename "$src")
-[ "$name" = out ] && name=$(basename "$(dirname "$src")")
-hash=$(printf '%s' "$src" | md5sum | cut -c1-8)
-md=build/models/$name-$hash
+# NAME-HASH: the one rule of scripts/synth/sgsynth.py (synth report folders use it too)
+nh=$(python3 scripts/synth/sgsynth.py synthname "$src") || exit 1
+name=${nh%-*}
+md=build/models/$nh
 mkdir -p "$md"
 exec 9>"$md/lock"
 flock 9
@@ -42,48 +42,20 @@ if [ "$(cat "$md/stamp" 2>/dev/null || true)" != "$stamp" ]; then
 fi
 top=$(sed -n 's/.*"top": "\([^"]*\)".*/\1/p' "$src/manifest.json")
 files=$(grep -v '^\s*//' "$src/files.f" | grep -v '^\s*$' | sed "s|^|$src/|" | tr '\n' ' ')
-objcache=""
-command -v ccache >/dev/null 2>&1 && objcache="OBJCACHE=ccache"
-
+. scripts/model_lib.sh
 verilate() { # verilate OBJDIR EXTRA_OBJ [verilator flags...]
-  local od=$1 extra=$2
-  shift 2
-  [ -f "$od/V${top}__ALL.a" ] && return 0
-  echo "model: verilating $name into $od (about 10-60 s, once)" >&2
-  rm -rf "$od"
-  mkdir -p "$od"
-  verilator --cc --Mdir "$od" --top-module "$top" --x-assign unique --x-initial unique -O3 "$@" \
-    $files >"$od.verilate.log" 2>&1 || { cat "$od.verilate.log" >&2; exit 1; }
-  make -s -C "$od" -f "V${top}.mk" -j"$jobs" $objcache OPT_FAST="-O1" OPT_SLOW="-O1" \
-    "V${top}__ALL.a" verilated.o verilated_threads.o $extra >"$od.build.log" 2>&1 ||
-    { tail -50 "$od.build.log" >&2; exit 1; }
+  [ -f "$1/V${top}__ALL.a" ] && return 0
+  echo "model: verilating $name into $1 (about 10-60 s, once)" >&2
+  sg_verilate "$@"
 }
-
-vinc=$(verilator --getenv VERILATOR_ROOT)/include
-cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g -I$src -Icontract -Igolden -Ihost -Igen -Itb"
-need() { # need TARGET DEPS... : true when TARGET is missing or older than a dependency
-  local t=$1
-  shift
-  [ ! -f "$t" ] && return 0
-  for d in "$@"; do [ "$d" -nt "$t" ] && return 0; done
-  return 1
-}
+cflags=$(sg_cflags "$src")
 runsrc="tb/bus.c tb/sim_run.c"
 tbsrc="tb/bus.c tb/test_rtl.c tb/rtl_main.c"
 hdrs="$(ls tb/*.h contract/*.h contract/*.def golden/*.h host/*.h)"
-
-shim() { # shim OBJDIR OUT.o [-DDUT_TRACE]
-  local od=$1 out=$2
-  shift 2
-  if need "$out" tb/dut_shim.cpp tb/dut_shim.h "$od/V${top}__ALL.a"; then
-    g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -faligned-new -isystem "$od" -isystem "$vinc" \
-      -isystem "$vinc/vltstd" "$@" -DVTOP="V${top}" -DVTOP_H="\"V${top}.h\"" -c tb/dut_shim.cpp -o "$out"
-  fi
-}
 link() { # link OUT OBJDIR SHIM.o "SOURCES" EXTRA_OBJ_OR_LIB...
   local out=$1 od=$2 so=$3 srcs=$4 tag=${1##*/}
   shift 4
-  need "$out" $srcs $hdrs build/lib/libsg_sw.a "$so" || return 0
+  sg_need "$out" $srcs $hdrs build/lib/libsg_sw.a "$so" || return 0
   local objs=()
   for s in $srcs; do
     local o="$md/$tag.$(basename "${s%.c}").o"
@@ -97,11 +69,11 @@ link() { # link OUT OBJDIR SHIM.o "SOURCES" EXTRA_OBJ_OR_LIB...
 }
 
 verilate "$md/obj" ""
-shim "$md/obj" "$md/shim.o"
+sg_shim "$md/obj" "$md/shim.o"
 link "$md/sim_run" "$md/obj" "$md/shim.o" "$runsrc"
 if [ "$trace" = 1 ]; then
   verilate "$md/obj_trace" verilated_fst_c.o --trace-fst
-  shim "$md/obj_trace" "$md/shim_trace.o" -DDUT_TRACE
+  sg_shim "$md/obj_trace" "$md/shim_trace.o" -DDUT_TRACE
   SG_MODEL_DEFS=-DSG_RUN_TRACE link "$md/sim_run_trace" "$md/obj_trace" "$md/shim_trace.o" "$runsrc" "$md/obj_trace/verilated_fst_c.o" -lz
   link "$md/tb_rtl_trace" "$md/obj_trace" "$md/shim_trace.o" "$tbsrc" "$md/obj_trace/verilated_fst_c.o" \
     $(pkg-config --libs check) -lz

@@ -14,9 +14,15 @@
 #   asic     OSU 0.18 um standard cells (qflow-tech-osu018), hierarchical: total area and
 #            area per PE. Memories become flip-flops (no SRAM macros).
 #
-# Output: build/synth/<basename VARIANT_DIR (its parent for .../NAME/out)>/<TARGET>.json (+ <TARGET>.log and other files;
-# ice40 also writes ice40_<dev>_<pkg>.json and names its files after the part
-# in that folder); a short summary on stdout. SG_SYNTH_ROOT overrides build/synth.
+# Output: build/synth/<NAME>-<HASH>/<TARGET>.json (+ <TARGET>.log and other files), NAME the
+# variant's folder name (the parent's for build/variants/NAME/out), HASH the first 8 hex digits
+# of the MD5 of the folder's absolute path (as build/models/NAME-HASH of scripts/model.sh), so
+# two folders of the same name never share reports
+# (`scripts/synth/sgsynth.py synthname DIR` prints it). iCE40 writes ice40_<dev>_<pkg>.json per
+# part and ice40.json, which lists every part run ("parts") and carries the up5k/sg48 report
+# (else the newest part's) at its top level. SG_SYNTH_ROOT overrides build/synth.
+# A tool that is missing or fails after Yosys (nextpnr-ice40, icetime) is a note in the report
+# ("notes") and its fields stay null; a missing nextpnr-ice40 still exits 3.
 # Environment: SG_ICE40_FREQ (MHz, nextpnr target, default 24), SG_PNR_SEED (default 1).
 set -euo pipefail
 
@@ -42,8 +48,6 @@ need_tool python3 python3
 case "$target" in
   generic | xc7 | asic) [ -z "$part" ] || { echo "synth.sh: PART is only for ice40" >&2; exit 2; } ;;
   ice40)
-    need_tool nextpnr-ice40 nextpnr-ice40
-    need_tool icetime fpga-icestorm
     part=${part:-up5k/sg48}
     case "$part" in */*) ;; *) echo "synth.sh: PART must be DEVICE/PACKAGE, e.g. up5k/sg48 or hx8k/ct256" >&2; exit 2 ;; esac
     ;;
@@ -60,16 +64,13 @@ if [ "$target" = asic ]; then
 fi
 
 eval "$(python3 "$helper" manifest "$vdir")"
-name=$(basename "$vdir")
-# scripts/variant.sh keeps the generated folder at build/variants/NAME/out: name it NAME
-[ "$name" = out ] && name=$(basename "$(dirname "$vdir")")
 root=${SG_SYNTH_ROOT:-build/synth}
-out=$root/$name
+out=$root/$m_synth_name
 mkdir -p "$out"
 files=$(grep -v '^\s*//' "$vdir/files.f" | grep -v '^\s*$' | sed "s|^|$vdir/|" | tr '\n' ' ')
 yver=$(yosys -V | head -1)
 # iCE40: every file carries the part (ice40_up5k_sg48.*) so parts do not overwrite each other;
-# the report is also copied to ice40.json (the last part run).
+# ice40.json indexes them all.
 stem=$target
 [ "$target" = ice40 ] && stem=ice40_${part//\//_}
 log=$out/$stem.log
@@ -77,7 +78,10 @@ ys=$out/$stem.ys
 stat=$out/$stem.stat.txt
 memstat=$out/$stem.mem.txt
 report=$out/$stem.json
+notes=$out/$stem.notes.txt
+: >"$notes"
 t0=$(date +%s.%N)
+echo "synth.sh: $m_name ($target${part:+ $part}): Yosys... (reports in $out)"
 
 # Every flow: read the RTL, record the RTL memories (before any mapping), synthesize, stat.
 read_rtl="read_verilog -DSYNTHESIS $files"
@@ -106,12 +110,25 @@ tee -q -o $stat stat -top $m_top
 EOF
     ;;
   asic)
+    # two mappings of the same coarse netlist: logic only (memories kept as \$mem_v2 cells,
+    # the place of SRAM macros, so they add no cell area: $stem.logic.txt), then everything
+    # with the memories as flip-flops and read multiplexers (the library has no SRAM macros)
     cat >"$ys" <<EOF
 read_liberty -lib $liberty
 $read_rtl
 hierarchy -check -top $m_top
 tee -q -o $memstat stat -top $m_top
-synth -top $m_top
+synth -top $m_top -run :fine
+design -save coarse
+opt -fast -full
+techmap
+opt -fast
+dfflibmap -liberty $liberty
+abc -liberty $liberty
+opt_clean
+tee -q -o $out/$stem.logic.txt stat -top $m_top -liberty $liberty
+design -load coarse
+synth -top $m_top -run fine:
 dfflibmap -liberty $liberty
 abc -liberty $liberty
 opt_clean
@@ -166,22 +183,34 @@ if [ "$target" = ice40 ]; then
   esac
   if [ -s "$pre" ]; then
     pnr_rc=1
+  elif ! command -v nextpnr-ice40 >/dev/null 2>&1; then
+    pnr_rc=127
+    echo "nextpnr-ice40 not found (apt-get install -y nextpnr-ice40): no place and route, fits and fmax unknown" >>"$notes"
   else
+    echo "synth.sh: $m_name: nextpnr-ice40 place and route on $part (about a minute for ice40-tiny; log $out/$stem.nextpnr.log)..."
     timeout "${SG_PNR_TIMEOUT:-1200}" nextpnr-ice40 "--$dev" --package "$pkg" --json "$out/$stem.netlist.json" \
       --pcf "$pcf" --pcf-allow-unconstrained --asc "$asc" --report "$pnr_rep" \
       --freq "${SG_ICE40_FREQ:-24}" --timing-allow-fail --seed "${SG_PNR_SEED:-1}" \
       >"$pnr_log" 2>&1 || pnr_rc=$?
     if [ "$pnr_rc" = 0 ] && [ -f "$asc" ]; then
-      icetime -d "$dev" -P "$pkg" -p "$pcf" -t "$asc" >"$itime" 2>&1 || true
+      if ! command -v icetime >/dev/null 2>&1; then
+        echo "icetime not found (apt-get install -y fpga-icestorm fpga-icestorm-chipdb): no icetime fmax" >>"$notes"
+      elif ! icetime -d "$dev" -P "$pkg" -p "$pcf" -t "$asc" >"$itime" 2>&1; then
+        echo "icetime failed: $(grep -v '^\s*$' "$itime" | tail -1) (the chip database comes with fpga-icestorm-chipdb)" >>"$notes"
+      fi
     fi
   fi
   t2=$(date +%s.%N)
   extra=(--part "$part" --precheck "$pre" --pnr-report "$pnr_rep" --pnr-log "$pnr_log" --pnr-rc "$pnr_rc"
     --pnr-seconds "$(echo "$t2 - $t1" | bc)" --icetime "$itime" --wrap "$wi,$wo" --dsp "$dsp")
 fi
-[ "$target" = asic ] && extra=(--liberty "$liberty")
+[ "$target" = asic ] && extra=(--liberty "$liberty" --logic-stat "$out/$stem.logic.txt")
 tend=$(date +%s.%N)
 python3 "$helper" report "$target" --variant "$vdir" --out "$report" --stat "$stat" --mem "$memstat" \
-  --yosys-version "$yver" --seconds "$(echo "$tend - $t0" | bc)" --yosys-seconds "$ysec" "${extra[@]}"
-[ "$target" = ice40 ] && cp "$report" "$out/ice40.json"
+  --yosys-version "$yver" --seconds "$(echo "$tend - $t0" | bc)" --yosys-seconds "$ysec" \
+  --notes-file "$notes" "${extra[@]}"
+if [ "$target" = ice40 ]; then
+  python3 "$helper" ice40index "$out"
+  [ "${pnr_rc:-0}" != 127 ] || exit 3
+fi
 exit 0

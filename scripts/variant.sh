@@ -43,48 +43,20 @@ fi
 top=$(sed -n 's/.*"top": "\([^"]*\)".*/\1/p' "$vd/out/manifest.json")
 files=$(grep -v '^//' "$vd/out/files.f" | sed "s|^|$vd/out/|" | tr '\n' ' ')
 
-# 2. verilate and compile the model once
-if [ ! -f "$vd/obj/V${top}__ALL.a" ]; then
-  rm -rf "$vd/obj"
-  mkdir -p "$vd/obj"
-  verilator --cc --Mdir "$vd/obj" --top-module "$top" --x-assign unique --x-initial unique \
-    -O3 $files >"$vd/verilate.log" 2>&1 || { cat "$vd/verilate.log"; exit 1; }
-  objcache=""
-  command -v ccache >/dev/null 2>&1 && objcache="OBJCACHE=ccache"
-  make -s -C "$vd/obj" -f "V${top}.mk" -j"$jobs" $objcache OPT_FAST="-O1" OPT_SLOW="-O1" \
-    "V${top}__ALL.a" verilated.o verilated_threads.o >"$vd/build.log" 2>&1 ||
-    { tail -50 "$vd/build.log"; exit 1; }
-fi
+# 2. verilate and compile the model once (scripts/model_lib.sh, shared with scripts/model.sh)
+. scripts/model_lib.sh
+sg_verilate "$vd/obj" ""
 
 # 2b. optional tracing model (SG_TRACE_BUILD=1): a separate build, used only to get a waveform
 # of a failing case (tb_rtl_trace with SG_TRACE=/path/prefix)
-if [ "${SG_TRACE_BUILD:-0}" = 1 ] && [ ! -f "$vd/obj_trace/V${top}__ALL.a" ]; then
-  rm -rf "$vd/obj_trace"
-  mkdir -p "$vd/obj_trace"
-  verilator --cc --trace-fst --Mdir "$vd/obj_trace" --top-module "$top" --x-assign unique \
-    --x-initial unique -O3 $files >"$vd/verilate_trace.log" 2>&1 || { cat "$vd/verilate_trace.log"; exit 1; }
-  make -s -C "$vd/obj_trace" -f "V${top}.mk" -j"$jobs" OPT_FAST="-O1" OPT_SLOW="-O1" \
-    "V${top}__ALL.a" verilated.o verilated_threads.o verilated_fst_c.o >"$vd/build_trace.log" 2>&1 ||
-    { tail -50 "$vd/build_trace.log"; exit 1; }
-fi
+if [ "${SG_TRACE_BUILD:-0}" = 1 ]; then sg_verilate "$vd/obj_trace" verilated_fst_c.o --trace-fst; fi
 
 # 3. link the test bench and the runner
-vinc=$(verilator --getenv VERILATOR_ROOT)/include
-cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O2 -g -I$vd/out -Icontract -Igolden -Ihost -Igen -Itb $(pkg-config --cflags check)"
-need() { # need TARGET DEPS... : true when TARGET is missing or older than a dependency
-  local t=$1
-  shift
-  [ ! -f "$t" ] && return 0
-  for d in "$@"; do [ "$d" -nt "$t" ] && return 0; done
-  return 1
-}
+cflags="$(sg_cflags "$vd/out") $(pkg-config --cflags check)"
 tbsrc="tb/bus.c tb/test_rtl.c tb/rtl_main.c"
 runsrc="tb/bus.c tb/sim_run.c"
 deps="$vd/obj/V${top}__ALL.a build/lib/libsg_sw.a tb/dut_shim.cpp $(ls tb/*.h contract/*.h contract/*.def golden/*.h host/*.h gen/*.h 2>/dev/null)"
-if need "$vd/dut_shim.o" tb/dut_shim.cpp tb/dut_shim.h "$vd/obj/V${top}__ALL.a"; then
-  g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -faligned-new -isystem "$vd/obj" -isystem "$vinc" -isystem "$vinc/vltstd" \
-    -DVTOP="V${top}" -DVTOP_H="\"V${top}.h\"" -c tb/dut_shim.cpp -o "$vd/dut_shim.o"
-fi
+sg_shim "$vd/obj" "$vd/dut_shim.o"
 link() { # link OUT SOURCES...
   local out=$1
   shift
@@ -97,12 +69,10 @@ link() { # link OUT SOURCES...
   g++ -o "$out" "${objs[@]}" "$vd/dut_shim.o" "$vd/obj/V${top}__ALL.a" "$vd/obj/verilated.o" \
     "$vd/obj/verilated_threads.o" build/lib/libsg_sw.a $(pkg-config --libs check) -pthread
 }
-if need "$vd/tb_rtl" $tbsrc $deps "$vd/dut_shim.o"; then link "$vd/tb_rtl" $tbsrc; fi
-if [ -f tb/sim_run.c ] && need "$vd/sim_run" $runsrc $deps "$vd/dut_shim.o"; then link "$vd/sim_run" $runsrc; fi
+if sg_need "$vd/tb_rtl" $tbsrc $deps "$vd/dut_shim.o"; then link "$vd/tb_rtl" $tbsrc; fi
+if [ -f tb/sim_run.c ] && sg_need "$vd/sim_run" $runsrc $deps "$vd/dut_shim.o"; then link "$vd/sim_run" $runsrc; fi
 if [ -f "$vd/obj_trace/V${top}__ALL.a" ]; then
-  g++ -std=c++17 -O2 -g -Wall -Wextra -Werror -faligned-new -isystem "$vd/obj_trace" -isystem "$vinc" \
-    -isystem "$vinc/vltstd" -DDUT_TRACE -DVTOP="V${top}" -DVTOP_H="\"V${top}.h\"" -c tb/dut_shim.cpp \
-    -o "$vd/dut_shim_trace.o"
+  sg_shim "$vd/obj_trace" "$vd/dut_shim_trace.o" -DDUT_TRACE
   g++ -o "$vd/tb_rtl_trace" "$vd/bus.o" "$vd/test_rtl.o" "$vd/rtl_main.o" "$vd/dut_shim_trace.o" \
     "$vd/obj_trace/V${top}__ALL.a" "$vd/obj_trace/verilated.o" "$vd/obj_trace/verilated_threads.o" \
     "$vd/obj_trace/verilated_fst_c.o" build/lib/libsg_sw.a $(pkg-config --libs check) -pthread -lz

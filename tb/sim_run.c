@@ -562,9 +562,8 @@ static int run_load_mtx(const run_opts_t *o, run_data_t *d) {
     goto out;
   }
   uint64_t rng = o->seed * 0x9E3779B97F4A7C15ull + 1;
-  int32_t qmax = (1 << (SG_DATA_W - 1)) - 1;
-  for (size_t i = 0; i < (size_t)k * n; i++)
-    d->B[i] = (run_rand(&rng) % 1000000) < o->density_b * 1e6 ? (int32_t)(run_rand(&rng) % (2 * qmax + 1)) - qmax : 0;
+  uint32_t qmax = (1u << (SG_DATA_W - 1)) - 1;
+  run_random_fill(d->B, (size_t)k * n, o->density_b, -(int32_t)qmax, 2 * qmax + 1, &rng);
   snprintf(d->desc, sizeof d->desc, "%s rows 0..%u as A (K=%u), B random density %.2f", run_base(o->file), mm - 1,
            k, o->density_b);
   d->M = mm;
@@ -769,7 +768,7 @@ static void run_jsonl(FILE *jf, const run_opts_t *o, const run_data_t *d, const 
   run_json_str(jf, o->a_path ? "matrices" : o->workload);
   fprintf(jf,
           ", \"rows\": %u, \"cols\": %u, "
-          "\"data_w\": %u, \"kmax\": %u, \"window\": %u, \"mode\": \"%s\", \"mode_used\": \"%s\", "
+          "\"data_width\": %u, \"kmax\": %u, \"window\": %u, \"mode\": \"%s\", \"mode_used\": \"%s\", "
           "\"m\": %u, \"n\": %u, \"k\": %u, \"jobs\": %" PRIu64 ", \"density_a\": %.6f, \"density_b\": %.6f, \"target_density_a\": %.4f, "
           "\"compute_cycles\": %" PRIu64 ", \"total_cycles\": %" PRIu64 ", \"load_cycles\": %" PRIu64 ", "
           "\"drain_cycles\": %" PRIu64 ", \"macs_issued\": %" PRIu64 ", \"macs_gated\": %" PRIu64 ", "

@@ -1,23 +1,41 @@
 #!/usr/bin/env python3
 """Helper of scripts/synth.sh and scripts/area.sh (standard library only).
 
-  sgsynth.py manifest VARIANT_DIR            shell assignments (top, rows, cols, ...)
+  sgsynth.py manifest VARIANT_DIR            shell assignments (top, rows, cols, ..., name, synth_name)
+  sgsynth.py synthname VARIANT_DIR           the report folder name: NAME-HASH (see variant_name)
   sgsynth.py wrapper  VARIANT_DIR OUT.v      I/O-reducing shift-register wrapper (iCE40 P&R)
   sgsynth.py report   TARGET ARGS...         parse Yosys/nextpnr logs, write the JSON report
-  sgsynth.py area     AREA_DIR               collect reports into area.json, table, gnuplot data
+  sgsynth.py area     AREA_DIR SYNTH_ROOT VARIANT_DIR...  collect reports into area.json, table, plot data
+  sgsynth.py ice40index SYNTH_DIR            rebuild ice40.json from the per-part reports
+  sgsynth.py precheck STAT DEVICE            resources the netlist needs beyond the device
 """
+import hashlib
 import json
 import os
 import re
+import shlex
 import sys
 
+# a plain int8 output-stationary PE (8x8 multiplier, 32-bit accumulator and its register, no
+# operand memory) synthesized on OSU 0.18 um: the peer baseline an asic report compares against
+PE_BASELINE_UM2 = 24000
 
 
 def variant_name(path):
-    """Basename of the variant folder; scripts/variant.sh keeps it at build/variants/NAME/out."""
-    p = os.path.normpath(path)
+    """The variant's name is its folder's name; scripts/variant.sh keeps the generated folder
+    at build/variants/NAME/out, which is named NAME."""
+    p = os.path.normpath(os.path.abspath(path))
     base = os.path.basename(p)
     return os.path.basename(os.path.dirname(p)) if base == "out" else base
+
+
+def synth_name(path):
+    """Folder of a variant's reports under build/synth: NAME-HASH, HASH the first 8 hex digits
+    of the MD5 of the folder's absolute path, the rule of the model cache (scripts/model.sh,
+    build/models/NAME-HASH), so one variant has the same NAME-HASH in both. Two folders with
+    the same name (a preset folder and build/variants/NAME/out) get different report folders;
+    the same folder always gets the same one."""
+    return "%s-%s" % (variant_name(path), hashlib.md5(os.path.abspath(path).encode()).hexdigest()[:8])
 
 def manifest(vdir):
     with open(os.path.join(vdir, "manifest.json")) as f:
@@ -33,14 +51,16 @@ def cmd_manifest(vdir):
         "cols": p["cols"],
         "sparsity": p.get("sparsity", "weight"),
         "kmax": p.get("kmax", 0),
-        "data_w": p.get("data_width", 0),
-        "acc_w": p.get("acc_width", 0),
+        "data_width": p.get("data_width", 0),
+        "acc_width": p.get("acc_width", 0),
         "window": p.get("window", 0),
-        "stream_w": p.get("stream_width", 0),
+        "stream_width": p.get("stream_width", 0),
         "prefix": m.get("name", "sg"),
+        "name": variant_name(vdir),
+        "synth_name": synth_name(vdir),
     }
     for k, v in out.items():
-        print("m_%s='%s'" % (k, v))
+        print("m_%s=%s" % (k, shlex.quote(str(v))))
 
 
 # ---------------------------------------------------------------------------- wrapper
@@ -193,23 +213,15 @@ def cmd_report(argv):
     import argparse
     ap = argparse.ArgumentParser()
     ap.add_argument("target")
-    ap.add_argument("--variant", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--stat", required=True)
-    ap.add_argument("--mem", required=True)
-    ap.add_argument("--yosys-version", default="")
-    ap.add_argument("--seconds", type=float, default=0)
-    ap.add_argument("--yosys-seconds", type=float, default=0)
-    ap.add_argument("--part", default="")
-    ap.add_argument("--liberty", default="")
-    ap.add_argument("--pnr-report", default="")
-    ap.add_argument("--pnr-log", default="")
-    ap.add_argument("--pnr-rc", type=int, default=0)
-    ap.add_argument("--pnr-seconds", type=float, default=0)
-    ap.add_argument("--icetime", default="")
-    ap.add_argument("--precheck", default="")
-    ap.add_argument("--wrap", default="")
-    ap.add_argument("--dsp", default="1")
+    # option, type, default (None: required)
+    for opt, typ, dflt in (("variant", str, None), ("out", str, None), ("stat", str, None),
+                           ("mem", str, None), ("yosys-version", str, ""), ("seconds", float, 0),
+                           ("yosys-seconds", float, 0), ("part", str, ""), ("liberty", str, ""),
+                           ("pnr-report", str, ""), ("pnr-log", str, ""), ("pnr-rc", int, 0),
+                           ("pnr-seconds", float, 0), ("icetime", str, ""), ("precheck", str, ""),
+                           ("wrap", str, ""), ("dsp", str, "1"), ("notes-file", str, ""),
+                           ("logic-stat", str, "")):
+        ap.add_argument("--" + opt, type=typ, default=dflt, required=dflt is None)
     a = ap.parse_args(argv)
 
     m = manifest(a.variant)
@@ -225,17 +237,20 @@ def cmd_report(argv):
     r = {
         "target": a.target,
         "variant": variant_name(a.variant),
+        "prefix": pre,
         "variant_dir": a.variant,
+        "synth_dir": os.path.dirname(a.out),
         "top": top,
         "rows": rows,
         "cols": cols,
         "pes": npe,
         "sparsity": p.get("sparsity", "weight"),
-        "data_w": p.get("data_width"),
-        "acc_w": p.get("acc_width"),
+        "preset": p.get("preset"),
+        "data_width": p.get("data_width"),
+        "acc_width": p.get("acc_width"),
         "kmax": p.get("kmax"),
         "window": p.get("window"),
-        "stream_w": p.get("stream_width"),
+        "stream_width": p.get("stream_width"),
         "yosys_version": a.yosys_version,
         "memory_bits_rtl": mem["__design__"]["memory_bits"],
         "memories_rtl": mem["__design__"]["memories"],
@@ -243,6 +258,8 @@ def cmd_report(argv):
         "yosys_seconds": round(a.yosys_seconds, 2),
     }
     notes = []
+    if a.notes_file and os.path.exists(a.notes_file):
+        notes += [x.strip() for x in open(a.notes_file) if x.strip()]
     summ = []
 
     def memnote_fpga(kind, brams, lutram):
@@ -257,7 +274,7 @@ def cmd_report(argv):
     if a.target == "generic":
         r["cells"] = d["num_cells"]
         r["cells_by_type"] = cells
-        r["ffs"] = count(cells, [r"\$_S?DFFE?_.*", r"\$_DFF_.*", r"\$_ALDFF.*", r"\$_DFFSRE?_.*"])
+        r["ffs"] = count(cells, [r"\$_S?DFFC?E?_.*", r"\$_DFF_.*", r"\$_ALDFFE?_.*", r"\$_DFFSRE?_.*"])
         r["memories_unmapped"] = cells.get("$mem_v2", 0)
         r["per_module_cells"] = {k: v["num_cells"] for k, v in st.items() if k != "__design__"}
         r["latches"] = count(cells, [r"\$_DLATCH.*", r"\$dlatch.*"])
@@ -306,13 +323,37 @@ def cmd_report(argv):
                                       if k != "__design__" and v["area"] is not None}})
         pe_mem = mem.get(pe_mod, {}).get("memory_bits", 0) if pe_mod else 0
         r["pe_memory_bits"] = pe_mem
-        notes.append("no SRAM macros: all %d memory bits are flip-flops plus read multiplexers "
-                     "(%d bits per PE B memory)" % (r["memory_bits_rtl"], pe_mem))
+        notes.append("no SRAM macros: in area_um2 all %d memory bits are flip-flops plus read "
+                     "multiplexers (%d bits in one PE)" % (r["memory_bits_rtl"], pe_mem))
+        # logic only: the same netlist with the memories left as macros (no cell area)
+        lg = parse_stat(a.logic_stat) if a.logic_stat and os.path.exists(a.logic_stat) else None
+        if lg is None:
+            notes.append("no logic-only stat (%s): logic_area_um2 unknown" % (a.logic_stat or "not given"))
+        ltot = lg["__design__"]["area"] if lg else None
+        if lg and ltot is None:
+            ltot = lg.get(top, {}).get("area")
+        lpe = lg[pe_mod]["area"] if (lg and pe_mod and pe_mod in lg) else None
+        r.update({
+            "logic_area_um2": round(ltot, 1) if ltot is not None else None,
+            "memory_bits": r["memory_bits_rtl"],
+            "memory_as_ff_area_um2": round(total - ltot, 1) if (ltot is not None and total is not None) else None,
+            "logic_area_per_pe_um2": round(ltot / npe, 1) if ltot is not None else None,
+            "pe_logic_area_um2": round(lpe, 1) if lpe is not None else None,
+            "pe_baseline_um2": PE_BASELINE_UM2,
+            "pe_logic_vs_baseline": round(lpe / PE_BASELINE_UM2, 3) if lpe is not None else None,
+            "module_logic_area_um2": {k: round(v["area"], 1) for k, v in (lg or {}).items()
+                                      if k != "__design__" and v["area"] is not None},
+        })
         if latches:
             notes.append("%d latch cells in the netlist" % latches)
         summ.append("total %.0f um2, %d cells (%d flip-flops)" % (total or 0, r["cells"], ffs))
         summ.append("area per PE: %.0f um2 (total / %d PEs); the %s module alone: %.0f um2"
                     % (r["area_per_pe_um2"] or 0, npe, pe_mod, pe_area or 0))
+        if ltot is not None:
+            summ.append("logic only (memories as macros, %d memory bits): %.0f um2, %.0f um2 per PE; "
+                        "one %s: %s um2 (a plain int8 output-stationary PE: about %d um2)"
+                        % (r["memory_bits"], ltot, ltot / npe, pe_mod,
+                           "%.0f" % lpe if lpe is not None else "?", PE_BASELINE_UM2))
     elif a.target == "ice40":
         dev, pkg = a.part.split("/")
         cap = ICE40_CAPS.get(dev, {})
@@ -366,7 +407,10 @@ def cmd_report(argv):
                 pass
         logtxt = open(a.pnr_log, errors="replace").read() if a.pnr_log and os.path.exists(a.pnr_log) else ""
         if not pre_lines:
-            if a.pnr_rc != 0:
+            if a.pnr_rc == 127:
+                fits = None
+                why.append("not placed and routed: nextpnr-ice40 not found")
+            elif a.pnr_rc != 0:
                 fits = False
                 errs = [x.strip() for x in logtxt.splitlines() if x.startswith("ERROR")]
                 why.append("nextpnr-ice40 failed: " + (errs[-1] if errs else "exit %d, see %s" % (a.pnr_rc, a.pnr_log)))
@@ -386,11 +430,19 @@ def cmd_report(argv):
         r["fits_reason"] = "; ".join(why) if why else "placed and routed"
         r["utilization"] = util
         r["fmax_mhz"] = round(fmax, 2) if (fmax is not None and fits) else None
+        if fits is False:
+            notes.append("does not fit %s: %s; fmax not measured" % (a.part, "; ".join(why)))
         r["fmax_icetime_mhz"] = icet if fits else None
+        if fits and r["fmax_mhz"] is None:
+            notes.append("nextpnr-ice40 gave no fmax for the clock (see %s)" % a.pnr_log)
+        if fits and icet is None and not any(n.startswith("icetime") for n in notes):
+            notes.append("icetime gave no 'Total path delay' line (see %s)" % a.icetime)
         r["pnr_seconds"] = round(a.pnr_seconds, 2)
         summ.append("core: %d LUT4, %d DFF, %d CARRY, %d SB_RAM40_4K, %d SB_MAC16"
                     % (r["core_luts"], r["core_ffs"], r["core_carry"], r["core_brams"], r["core_dsps"]))
-        if fits:
+        if fits is None:
+            summ.append("NOT PLACED on %s: %s" % (a.part, r["fits_reason"]))
+        elif fits:
             u = util.get("ICESTORM_LC", {})
             summ.append("placed and routed on %s: %s/%s LCs, %s/%s RAM, %s/%s DSP; fmax %.1f MHz (nextpnr)%s"
                         % (a.part, u.get("used"), u.get("available"),
@@ -404,8 +456,8 @@ def cmd_report(argv):
     with open(a.out, "w") as f:
         json.dump(r, f, indent=1, sort_keys=False)
         f.write("\n")
-    print("%s %s (%dx%d, %s, DATA_W %s, KMAX %s): %s" % (r["variant"], a.target, rows, cols, r["sparsity"],
-                                                          r["data_w"], r["kmax"], summ[0]))
+    print("%s %s (%dx%d, %s, DATA_W %s, KMAX %s, prefix %s): %s" % (
+        r["variant"], a.target, rows, cols, r["sparsity"], r["data_width"], r["kmax"], pre, summ[0]))
     for s in summ[1:]:
         print("  " + s)
     for n in notes:
@@ -413,17 +465,57 @@ def cmd_report(argv):
     print("  %.1f s; report %s" % (a.seconds, a.out))
 
 
+# ---------------------------------------------------------------------------- ice40 index
+ICE40_DEFAULT_PART = "up5k/sg48"
+
+
+def cmd_ice40index(out):
+    """ice40.json of a report folder: every part's report file and key numbers under "parts";
+    at the top level the full report of up5k/sg48 (the reference part), or, when that part was
+    not run here, null fits/fmax and a note."""
+    reps = []
+    for fn in sorted(os.listdir(out)):
+        if re.fullmatch(r"ice40_[a-z0-9]+_[a-z0-9]+\.json", fn):
+            pth = os.path.join(out, fn)
+            try:
+                reps.append((os.path.getmtime(pth), fn, json.load(open(pth))))
+            except ValueError:
+                continue
+    if not reps:
+        return
+    parts = {}
+    for _, fn, r in reps:
+        parts[r["part"]] = {"report": fn, "fits": r.get("fits"), "fmax_mhz": r.get("fmax_mhz"),
+                            "fmax_icetime_mhz": r.get("fmax_icetime_mhz"),
+                            "lcs": r.get("utilization", {}).get("ICESTORM_LC"),
+                            "dsps": r.get("utilization", {}).get("ICESTORM_DSP"),
+                            "rams": r.get("utilization", {}).get("ICESTORM_RAM")}
+    main = [x for x in reps if x[2].get("part") == ICE40_DEFAULT_PART]
+    if main:
+        top = dict(main[-1][2])
+    else:  # no fields of another part at the top: a reader of ice40.json means up5k/sg48
+        top = {"target": "ice40", "variant": reps[-1][2].get("variant"), "part": None,
+               "fits": None, "fmax_mhz": None,
+               "notes": ["%s was not run in this folder: every part's report is under \"parts\""
+                         % ICE40_DEFAULT_PART]}
+    top["parts"] = parts
+    with open(os.path.join(out, "ice40.json"), "w") as f:
+        json.dump(top, f, indent=1)
+        f.write("\n")
+
+
 # ---------------------------------------------------------------------------- area sweep
-def cmd_area(adir, synth_root, names):
+def cmd_area(adir, synth_root, vdirs):
     recs = []
-    for v in names:
+    for vd in vdirs:
+        v = variant_name(vd)
         for t in ("xc7", "asic"):
-            pth = os.path.join(synth_root, v, t + ".json")
+            pth = os.path.join(synth_root, synth_name(vd), t + ".json")
             if not os.path.exists(pth):
                 continue
             r = json.load(open(pth))
             rec = {"variant": v, "rows": r["rows"], "cols": r["cols"], "sparsity": r["sparsity"],
-                   "target": t, "data_w": r["data_w"], "kmax": r["kmax"], "window": r["window"]}
+                   "target": t, "data_width": r.get("data_width"), "kmax": r["kmax"], "window": r["window"]}
             if t == "xc7":
                 rec["area_per_pe"] = r["area_per_pe_luts"]
                 rec["area_unit"] = "LUT"
@@ -432,8 +524,10 @@ def cmd_area(adir, synth_root, names):
             else:
                 rec["area_per_pe"] = r["area_per_pe_um2"]
                 rec["area_unit"] = "um2"
-                rec["raw"] = {k: r[k] for k in ("area_um2", "pe_module_area_um2", "cells", "ffs",
-                                                "memory_bits_rtl", "pe_memory_bits", "seconds")}
+                rec["raw"] = {k: r.get(k) for k in ("area_um2", "pe_module_area_um2", "logic_area_um2",
+                                                    "logic_area_per_pe_um2", "pe_logic_area_um2",
+                                                    "pe_baseline_um2", "cells", "ffs", "memory_bits_rtl",
+                                                    "pe_memory_bits", "seconds")}
             recs.append(rec)
     key = lambda x: (x["target"], x["rows"] * x["cols"], x["rows"], x["sparsity"])
     recs.sort(key=key)
@@ -498,6 +592,10 @@ def main():
         cmd_report(sys.argv[2:])
     elif c == "area":
         cmd_area(sys.argv[2], sys.argv[3], sys.argv[4:])
+    elif c == "synthname":
+        print(synth_name(sys.argv[2]))
+    elif c == "ice40index":
+        cmd_ice40index(sys.argv[2])
     elif c == "precheck":
         cmd_precheck(sys.argv[2], sys.argv[3])
     else:
