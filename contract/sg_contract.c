@@ -203,6 +203,7 @@ void sg_regfile_init(sg_regfile_t *rf, const sg_params_t *p, const sg_ident_t *i
     rf->f[SG_FLD_PARAM3_OUT_STREAM_W] = id->out_stream_w;
     rf->f[SG_FLD_PARAM3_IN_LANE_W] = id->in_lane_w;
     rf->f[SG_FLD_PARAM3_ELEMS_PER_BEAT] = id->elems_per_beat;
+    rf->f[SG_FLD_PARAM4_A_CAP] = id->a_cap;
 }
 
 static uint32_t err_word(const sg_regfile_t *rf)
@@ -503,6 +504,97 @@ void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stre
     f->out_lane_w = 8u * ceil_div(p->acc_w, 8u);
     f->results_per_beat = out_stream_w >= f->out_lane_w ? out_stream_w / f->out_lane_w : 1u;
     f->out_beats = ceil_div(p->rows * p->cols, f->results_per_beat);
+}
+
+/* ------------------------------------------------------------------ operand storage */
+uint32_t sg_a_entry_bits(const sg_params_t *p)
+{
+    return 1u + clog2(p->window) + p->data_w;
+}
+
+uint64_t sg_operand_bits(const sg_params_t *p, uint32_t wdepth, uint32_t a_cap)
+{
+    const uint64_t R = p->rows, C = p->cols, DW = p->data_w, KM = p->kmax, W = p->window;
+    const uint64_t nwin = KM / W;
+    uint64_t bits = C * KM * DW;            /* B, one copy */
+    bits += R * wdepth * W * C * DW;        /* window slots */
+    if (p->sparse_capable)
+        bits += R * (2u * (uint64_t)a_cap * sg_a_entry_bits(p) + 2u * nwin); /* lists, occupancy */
+    else
+        bits += R * 2u * KM * DW;           /* two dense copies of the row's A */
+    return bits;
+}
+
+uint64_t sg_operand_limit(const sg_params_t *p)
+{
+    return ((uint64_t)p->rows + p->cols) * p->kmax * p->data_w * 23u / 10u;
+}
+
+uint32_t sg_a_cap_min(const sg_params_t *p, uint32_t a_ents)
+{
+    uint32_t m = 1;
+    while (m < a_ents && m < p->kmax)
+        m <<= 1;
+    return m;
+}
+
+int sg_storage_pick(const sg_params_t *p, uint32_t a_ents, uint32_t wdepth, uint32_t a_cap,
+                    uint32_t *wdepth_out, uint32_t *a_cap_out)
+{
+    const uint64_t lim = sg_operand_limit(p);
+    const uint32_t cmin = sg_a_cap_min(p, a_ents);
+    uint32_t c_hi = a_cap ? a_cap : (p->kmax / 2u > cmin ? p->kmax / 2u : cmin);
+    uint32_t c_lo = a_cap ? a_cap : cmin;
+    if (!p->sparse_capable)
+        c_hi = c_lo = 0; /* no lists */
+    const uint32_t d_hi = wdepth ? wdepth : SG_WDEPTH_AUTO_MAX, d_lo = wdepth ? wdepth : 2u;
+    for (uint32_t c = c_hi;; c /= 2u) {
+        for (uint32_t d = d_hi; d >= d_lo; d--) {
+            *wdepth_out = d;
+            *a_cap_out = c;
+            if (sg_operand_bits(p, d, c) <= lim)
+                return 0;
+        }
+        if (c <= c_lo)
+            return -1;
+    }
+}
+
+uint32_t sg_a_cap_apply(const sg_params_t *p, uint32_t a_cap, uint32_t k, int32_t *a)
+{
+    uint32_t lost = 0;
+    for (uint32_t r = 0; a_cap && r < p->rows; r++) {
+        uint32_t n = 0;
+        bool drop = false;
+        for (uint32_t kk = 0; kk < k; kk++) {
+            const uint32_t m = p->data_w >= 32u ? 0xffffffffu : ((1u << p->data_w) - 1u);
+            if (((uint32_t)a[(size_t)r * k + kk] & m) == 0u)
+                continue;
+            if (++n > a_cap) {
+                a[(size_t)r * k + kk] = 0;
+                drop = true;
+            }
+        }
+        lost += drop ? 1u : 0u;
+    }
+    return lost;
+}
+
+uint32_t sg_a_cap_chunk(const sg_params_t *p, uint32_t a_cap, uint32_t rows, uint32_t k,
+                        const int32_t *a, uint32_t k0)
+{
+    uint32_t kc = k - k0 < p->kmax ? k - k0 : p->kmax;
+    const uint32_t m = p->data_w >= 32u ? 0xffffffffu : ((1u << p->data_w) - 1u);
+    for (uint32_t r = 0; a_cap && r < rows; r++) {
+        uint32_t n = 0;
+        for (uint32_t kk = 0; kk < kc; kk++) {
+            if (((uint32_t)a[(size_t)r * k + k0 + kk] & m) != 0u && ++n > a_cap) {
+                kc = kk; /* the row's (a_cap+1)-th non-zero starts the next chunk */
+                break;
+            }
+        }
+    }
+    return kc ? kc : 1u;
 }
 
 /* ------------------------------------------------------------------ cycle model */

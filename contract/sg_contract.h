@@ -21,7 +21,10 @@
     X(acc_w, "acc-width", 32, 4, 64, "accumulator width ACC_W, wraps; at least 2*DATA_W")      \
     X(kmax, "kmax", 1024, 4, 65536, "largest job K (power of two, at least 2*WINDOW)")         \
     X(window, "window", 16, 2, 64, "B window: rows of B fetched per cycle (power of two)")     \
-    X(wdepth, "window-depth", 4, 2, 16, "B windows buffered per row")                          \
+    X(wdepth, "window-depth", 0, 0, 16,                                                        \
+      "B windows buffered per row, 2..16; 0: the deepest of 6..2 within the storage rule")     \
+    X(a_cap, "a-capacity", 0, 0, 65536,                                                        \
+      "A list entries per row (power of two, <= KMAX); 0: the largest <= KMAX/2 within the rule") \
     X(stream_w, "stream-width", 64, 8, 1024, "operand stream TDATA width (power of two)")     \
     X(out_stream_w, "out-stream-width", 64, 8, 1024,                                           \
       "result stream TDATA width (power of two, at least 8*ceil(acc_width/8)): results per beat")
@@ -125,6 +128,36 @@ typedef struct sg_stream_fmt {
  * callers reject such widths. */
 void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stream_w,
                    sg_stream_fmt_t *f);
+
+/* ------------------------------------------------------------------ operand storage */
+/* The storage rule of issue 8 (docs/parameters.md, "Operand storage"): the operand storage of
+ * a variant (memories and operand buffers: B, one copy; the rows' window slots; the rows' two
+ * A lists, or the two dense A copies of a dense-only row; the lists' window occupancy bits)
+ * must be at most 2 x (A + B, one copy each) + 15 %, with A = R*KMAX*DATA_W and
+ * B = C*KMAX*DATA_W.  A list entry is {first in its window, offset in the window, a}.
+ * The functions use rows, cols, data_w, kmax, sparse_capable and window of p; wdepth and a_cap
+ * are passed. */
+#define SG_WDEPTH_AUTO_MAX 6u /* the deepest window-depth the generator picks by itself */
+uint32_t sg_a_entry_bits(const sg_params_t *p);
+uint64_t sg_operand_bits(const sg_params_t *p, uint32_t wdepth, uint32_t a_cap);
+uint64_t sg_operand_limit(const sg_params_t *p); /* floor(2.3 * (A + B)) */
+/* Smallest A list capacity the variant may have: the compressed A entries of one beat
+ * (a_ents, from sg_stream_fmt) must fit a list, and a list holds at least one window. */
+uint32_t sg_a_cap_min(const sg_params_t *p, uint32_t a_ents);
+/* Picks window depth and A list capacity: a given one (not 0) is kept, a 0 is chosen (the
+ * capacity first, largest power of two from KMAX/2 down to sg_a_cap_min, then the depth
+ * SG_WDEPTH_AUTO_MAX down to 2).  0 and *wdepth, *a_cap set when the rule holds, else -1
+ * (the outputs hold the smallest storage tried). */
+int sg_storage_pick(const sg_params_t *p, uint32_t a_ents, uint32_t wdepth, uint32_t a_cap,
+                    uint32_t *wdepth_out, uint32_t *a_cap_out);
+/* The A list capacity at LOAD: a row keeps its first a_cap non-zeros (k order) and drops the
+ * rest, which sets ERR.AFMT.  Zeroes the dropped non-zeros of a (rows x k) and returns how
+ * many rows lost some (0: every row fits).  a_cap 0: no limit. */
+uint32_t sg_a_cap_apply(const sg_params_t *p, uint32_t a_cap, uint32_t k, int32_t *a);
+/* Longest K chunk from k0 (at most kmax and k - k0) in which every row of a (rows x k, rows
+ * rows) has at most a_cap non-zeros (a_cap 0: no limit); at least 1. */
+uint32_t sg_a_cap_chunk(const sg_params_t *p, uint32_t a_cap, uint32_t rows, uint32_t k,
+                        const int32_t *a, uint32_t k0);
 
 /* ------------------------------------------------------------------ trailer */
 /* With FLAGS.TRAILER a job's counters follow its results on the result stream
@@ -261,6 +294,7 @@ const char *sg_err_str(uint32_t bits, char *buf, size_t len);
 typedef struct sg_ident {
     uint32_t version; /* as the VERSION register reads it */
     uint32_t window, in_stream_w, in_lane_w, elems_per_beat, out_stream_w;
+    uint32_t a_cap; /* PARAM4.A_CAP: A list entries per row (sg_storage_pick) */
 } sg_ident_t;
 
 /* Register-file model: every field's value, plus the ROW_NNZ array, plus the device

@@ -20,15 +20,15 @@ typedef struct cfg_preset {
 
 static const cfg_preset_t cfg_presets[] = {
     {"default", "8x8 int8, KMAX 1024: the reference variant for demos and benchmarks",
-     "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=16 stream_width=64"},
+     "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=32 stream_width=64"},
     {"ice40-tiny", "2x2 int8, KMAX 256, 32-bit stream: fits an iCE40 UP5K (SB_MAC16 multipliers)",
      "rows=2 cols=2 data_width=8 acc_width=24 kmax=256 window=8 stream_width=32"},
     {"artix7", "8x8 int8, KMAX 1024, 64-bit stream: an Artix-7 (xc7a100t class) variant",
-     "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=16 stream_width=64"},
+     "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=32 stream_width=64"},
     {"asic16", "16x16 int8, KMAX 512, 128-bit stream: a standard-cell variant",
      "rows=16 cols=16 data_width=8 acc_width=32 kmax=512 window=16 stream_width=128"},
     {"bench4k", "8x8 int8, KMAX 4096: long-K benchmarks",
-     "rows=8 cols=8 data_width=8 acc_width=32 kmax=4096 window=16 stream_width=64"},
+     "rows=8 cols=8 data_width=8 acc_width=32 kmax=4096 window=32 stream_width=64"},
 };
 
 uint32_t cfg_log2(uint32_t v) {
@@ -273,7 +273,7 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
   char o[128];
   if (msglen) msgs[0] = '\0';
 #define X(f, opt, d, lo, hi, h)                                                           \
-  if (c->f < (uint32_t)(lo) || c->f > (uint32_t)(hi)) {                                   \
+  if ((int64_t)c->f < (int64_t)(lo) || (int64_t)c->f > (int64_t)(hi)) {                   \
     origin_text(&c->f##_from, "--" opt, o, sizeof o);                                     \
     VIOL("%s: " opt " = %u is out of range (allowed %u..%u)\n", o, (unsigned)c->f,        \
          (unsigned)(lo), (unsigned)(hi));                                                 \
@@ -283,7 +283,7 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
   /* Rules between keys are checked only when the keys they relate are each within their own
    * range (an out-of-range key is reported above), so the allowed range they print makes
    * sense; each message names the rule and where the other key's value came from. */
-#define IN_RANGE(f, lo, hi) (c->f >= (uint32_t)(lo) && c->f <= (uint32_t)(hi))
+#define IN_RANGE(f, lo, hi) ((int64_t)c->f >= (int64_t)(lo) && (int64_t)c->f <= (int64_t)(hi))
   char o2[128];
   if (IN_RANGE(data_w, 2, 16) && IN_RANGE(acc_w, 4, 64) && c->acc_w < 2 * c->data_w) {
     origin_text(&c->acc_w_from, "--acc-width", o, sizeof o);
@@ -330,6 +330,50 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
          "8*ceil(data-width/8), data-width = %u from %s; allowed %u..1024)\n",
          o, (unsigned)c->stream_w, (unsigned)lane, (unsigned)c->data_w, o2, (unsigned)lane);
   }
+  if (c->wdepth == 1) {
+    origin_text(&c->wdepth_from, "--window-depth", o, sizeof o);
+    VIOL("%s: window-depth = 1 is not allowed (0 = chosen by the generator, or 2..16)\n", o);
+  }
+  /* the storage rule (contract: sg_storage_pick), once every key it reads is valid */
+  int keys_ok = IN_RANGE(rows, 1, 32) && IN_RANGE(cols, 1, 32) && IN_RANGE(data_w, 2, 16) &&
+                IN_RANGE(kmax, 4, 65536) && is_pow2(c->kmax) && IN_RANGE(window, 2, 64) &&
+                is_pow2(c->window) && 2 * c->window <= c->kmax && IN_RANGE(stream_w, 8, 1024) &&
+                IN_RANGE(wdepth, 0, 16) && c->wdepth != 1 && IN_RANGE(a_cap, 0, 65536);
+  if (keys_ok && c->a_cap != 0) {
+    cfg_derived_t d;
+    cfg_derive(c, &d);
+    const uint32_t cmin = sg_a_cap_min(&d.p, d.f.a_ents);
+    if (!is_pow2(c->a_cap) || c->a_cap > c->kmax || c->a_cap < cmin) {
+      origin_text(&c->a_cap_from, "--a-capacity", o, sizeof o);
+      origin_text(&c->kmax_from, "--kmax", o2, sizeof o2);
+      VIOL("%s: a-capacity = %u must be 0 (chosen) or a power of two in %u..%u (at least the "
+           "%u compressed A entries of one beat; at most kmax = %u from %s)\n",
+           o, (unsigned)c->a_cap, (unsigned)cmin, (unsigned)c->kmax, (unsigned)d.f.a_ents,
+           (unsigned)c->kmax, o2);
+      keys_ok = 0;
+    }
+  }
+  if (keys_ok) {
+    cfg_derived_t d;
+    cfg_derive(c, &d);
+    uint32_t wd, cap;
+    if (sg_storage_pick(&d.p, d.f.a_ents, c->wdepth, c->a_cap, &wd, &cap) != 0) {
+      char o3[128], o4[128];
+      origin_text(&c->wdepth_from, "--window-depth", o, sizeof o);
+      origin_text(&c->a_cap_from, "--a-capacity", o2, sizeof o2);
+      origin_text(&c->window_from, "--window", o3, sizeof o3);
+      origin_text(&c->rows_from, "--rows", o4, sizeof o4);
+      VIOL("%s, %s: operand storage %llu bits (window-depth %u, a-capacity %u) exceeds the rule "
+           "2.3 x (A + B) = %llu bits for rows %u cols %u kmax %u data-width %u window %u (%s, "
+           "%s): B %u x %u + window slots rows x depth x window x cols x data-width + A lists 2 x "
+           "rows x a-capacity x %u bits; choose a smaller window, window-depth or a-capacity "
+           "(docs/parameters.md, \"Operand storage\")\n",
+           o, o2, (unsigned long long)sg_operand_bits(&d.p, wd, cap), (unsigned)wd, (unsigned)cap,
+           (unsigned long long)sg_operand_limit(&d.p), (unsigned)c->rows, (unsigned)c->cols,
+           (unsigned)c->kmax, (unsigned)c->data_w, (unsigned)c->window, o3, o4,
+           (unsigned)c->cols, (unsigned)(c->kmax * c->data_w), (unsigned)sg_a_entry_bits(&d.p));
+    }
+  }
 #undef IN_RANGE
   if ((uint64_t)c->rows * c->cols * c->kmax >= (1ull << 32)) {
     origin_text(&c->kmax_from, "--kmax", o, sizeof o);
@@ -354,8 +398,19 @@ void cfg_derive(const cfg_t *c, cfg_derived_t *d) {
   /* the stream format: the contract's rules (sg_stream_fmt), shared with host/ */
   const sg_params_t p = {c->rows, c->cols, c->data_w, c->acc_w, c->kmax,
                          c->sparsity == SG_SPARSITY_WEIGHT, c->window, c->wdepth};
+  d->p = p;
   sg_stream_fmt(&p, c->stream_w, c->out_stream_w, &d->f);
   d->a_banks = d->f.a_ents ? d->f.a_ents : 1;
+}
+
+int cfg_resolve(cfg_t *c) {
+  cfg_derived_t d;
+  cfg_derive(c, &d);
+  uint32_t wd, cap;
+  if (sg_storage_pick(&d.p, d.f.a_ents, c->wdepth, c->a_cap, &wd, &cap) != 0) return -1;
+  c->wdepth = wd;
+  c->a_cap = cap;
+  return 0;
 }
 
 void cfg_print_help(void *fp) {

@@ -56,6 +56,7 @@ typedef struct cfg_derived {
   uint32_t nwin;            /* kmax / window */
   sg_stream_fmt_t f;        /* the stream format (the contract's sg_stream_fmt) */
   uint32_t a_banks;         /* banks of a row's entry list: a_ents on sparse variants, else 1 */
+  sg_params_t p;            /* the contract's view of the variant */
 } cfg_derived_t;
 
 void cfg_defaults(cfg_t *c);
@@ -75,6 +76,9 @@ int cfg_load_file(cfg_t *c, const char *path, char *err, size_t errlen);
 /* Checks every rule; writes one line per violation into msgs. Returns the number of violations. */
 int cfg_validate(const cfg_t *c, char *msgs, size_t msglen);
 void cfg_derive(const cfg_t *c, cfg_derived_t *d);
+/* After cfg_validate found no violation: window-depth and a-capacity given as 0 get the values
+ * the contract's storage rule picks (sg_storage_pick). 0, or -1 if the rule cannot hold. */
+int cfg_resolve(cfg_t *c);
 /* Help text of keys and presets. */
 void cfg_print_help(void *fp);
 uint32_t cfg_log2(uint32_t v);

@@ -24,7 +24,8 @@ void gen_regfile(const gen_ctx_t *g, sg_regfile_t *rf) {
   const sg_ident_t id = {SG_FPUT(VERSION, MAJOR, SG_VERSION_MAJOR) |
                              SG_FPUT(VERSION, MINOR, SG_VERSION_MINOR) |
                              SG_FPUT(VERSION, PATCH, SG_VERSION_PATCH),
-                         c->window, c->stream_w, g->d.f.in_lane_w, g->d.f.elems_per_beat, c->out_stream_w};
+                         c->window, c->stream_w, g->d.f.in_lane_w, g->d.f.elems_per_beat, c->out_stream_w,
+                         c->a_cap};
   sg_regfile_init(rf, &p, &id);
 }
 

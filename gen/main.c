@@ -192,6 +192,10 @@ static int main_resolve(const main_opts_t *o, cfg_t *cfg) {
             nv == 1 ? "" : "s");
     return -1;
   }
+  if (cfg_resolve(cfg) != 0) { /* cfg_validate checked the same rule */
+    fprintf(stderr, "sparsegen: error: internal: the storage rule failed after validation\n");
+    return -1;
+  }
   return 0;
 }
 

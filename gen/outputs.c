@@ -27,6 +27,7 @@ int emit_params_h(gen_ctx_t *g, sb_t *o) {
   emit(o, "#define SG_KMAX %uu", c->kmax);
   emit(o, "#define SG_WINDOW %uu", c->window);
   emit(o, "#define SG_WDEPTH %uu", c->wdepth);
+  emit(o, "#define SG_A_CAP %uu", c->a_cap);
   emit(o, "#define SG_SPARSE_CAPABLE %uu", c->sparsity == SG_SPARSITY_WEIGHT);
   emit(o, "#define SG_SPARSITY \"%s\"", cfg_sparsity_names[c->sparsity]);
   emit(o, "#define SG_IN_STREAM_W %uu", c->stream_w);

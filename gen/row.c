@@ -108,19 +108,20 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "LCCW", w.lccw);
   tmpl_setu(&hs, "LNAW", w.law);
   /* slots of A elements per beat = banks of the sparse row's entry list (1 on dense-only) */
-  const uint32_t E = w.e, nb = (c->kmax + E - 1) / E;
+  const uint32_t E = w.e, nb = c->sparsity == SG_SPARSITY_WEIGHT ? (c->a_cap + E - 1) / E : 1;
   tmpl_setu(&hs, "E", E);
   tmpl_setu(&hs, "EKW", w.ekw);
   tmpl_setu(&hs, "EDW", w.edw);
   const char *tname = "row_dense.v";
   if (c->sparsity == SG_SPARSITY_WEIGHT) {
-    /* the A entry list: E banks of ceil(KMAX/E) entries {k, a} */
+    /* the A entry list: E banks of ceil(A_CAP/E) entries {first, offset in window, a} */
     tname = "row.v";
     tmpl_setu(&hs, "E_M1", E - 1);
     tmpl_setu(&hs, "EBW", cfg_clog2(E));
     tmpl_setu(&hs, "NB", nb);
     tmpl_setu(&hs, "LAW", cfg_clog2(nb));
-    tmpl_setu(&hs, "ENW", 1 + KW + DW);
+    tmpl_setu(&hs, "ENW", sg_a_entry_bits(&g->d.p));
+    tmpl_setu(&hs, "CAP", c->a_cap);
   } else {
     tmpl_setu(&hs, "KMAX", c->kmax);
   }

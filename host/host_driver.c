@@ -51,7 +51,7 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
 {
     if (!dev_ok(dev) || v == NULL)
         return host_seterr(err, errlen, HOST_E_ARG, "host_probe: bad argument");
-    uint32_t id, p0, p1, p2, p3;
+    uint32_t id, p0, p1, p2, p3, p4;
     int rc;
     if ((rc = rd(dev, SG_ADDR_ID, &id, err, errlen)) != 0)
         return rc;
@@ -63,7 +63,8 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
     if ((rc = rd(dev, SG_ADDR_PARAM0, &p0, err, errlen)) != 0 ||
         (rc = rd(dev, SG_ADDR_PARAM1, &p1, err, errlen)) != 0 ||
         (rc = rd(dev, SG_ADDR_PARAM2, &p2, err, errlen)) != 0 ||
-        (rc = rd(dev, SG_ADDR_PARAM3, &p3, err, errlen)) != 0)
+        (rc = rd(dev, SG_ADDR_PARAM3, &p3, err, errlen)) != 0 ||
+        (rc = rd(dev, SG_ADDR_PARAM4, &p4, err, errlen)) != 0)
         return rc;
     sg_regfile_t rf;
     memset(&rf, 0, sizeof rf);
@@ -71,6 +72,7 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
     sg_regfile_unpack(&rf, SG_REG_PARAM1, p1);
     sg_regfile_unpack(&rf, SG_REG_PARAM2, p2);
     sg_regfile_unpack(&rf, SG_REG_PARAM3, p3);
+    sg_regfile_unpack(&rf, SG_REG_PARAM4, p4);
     host_variant_t t;
     memset(&t, 0, sizeof t);
     t.p.rows = rf.f[SG_FLD_PARAM0_ROWS];
@@ -84,6 +86,7 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
     t.p.sparse_capable = rf.f[SG_FLD_PARAM2_SPARSE_CAPABLE] != 0;
     t.in_stream_w = rf.f[SG_FLD_PARAM2_IN_STREAM_W];
     t.out_stream_w = rf.f[SG_FLD_PARAM3_OUT_STREAM_W];
+    t.a_cap = rf.f[SG_FLD_PARAM4_A_CAP];
     char msg[256];
     rc = host_variant_derive_msg(&t, msg, sizeof msg);
     if (rc != 0)
@@ -429,8 +432,9 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
     for (uint64_t t = 0; t < (uint64_t)n_mt * n_nt; t++) {
         const uint32_t m0 = (uint32_t)(t % n_mt) * R, n0 = (uint32_t)(t / n_mt) * Cc;
         const uint32_t mv = M - m0 < R ? M - m0 : R, nv = N - n0 < Cc ? N - n0 : Cc;
-        for (uint32_t k0 = 0; k0 < K; k0 += KM) {
-            const uint32_t kc = K - k0 < KM ? K - k0 : KM;
+        /* K chunks of at most KMAX in which every row of the tile fits the list capacity */
+        for (uint32_t k0 = 0, kc = 0; k0 < K; k0 += kc) {
+            kc = sg_a_cap_chunk(&v->p, v->a_cap, mv, K, A + (size_t)m0 * K, k0);
             gemm_job_t *j = &jb[njob % 2];
             for (uint32_t r = 0; r < R; r++)
                 for (uint32_t kk = 0; kk < kc; kk++)
@@ -597,8 +601,9 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
         const uint32_t n0 = (uint32_t)(fast ? t / n_mt : t % n_nt) * Cc;
         {
             const uint32_t mv = M - m0 < R ? M - m0 : R, nv = N - n0 < Cc ? N - n0 : Cc;
-            for (uint32_t k0 = 0; k0 < K; k0 += KM) {
-                const uint32_t kc = K - k0 < KM ? K - k0 : KM;
+            /* K chunks of at most KMAX in which every row of the tile fits the list capacity */
+            for (uint32_t k0 = 0, kc = 0; k0 < K; k0 += kc) {
+                kc = sg_a_cap_chunk(&v->p, v->a_cap, mv, K, A + (size_t)m0 * K, k0);
                 for (uint32_t r = 0; r < R; r++)
                     for (uint32_t kk = 0; kk < kc; kk++)
                         at[(size_t)r * kc + kk] = r < mv ? A[(size_t)(m0 + r) * K + k0 + kk] : 0;

@@ -31,6 +31,8 @@ typedef struct host_variant {
     uint32_t a_ent_w;         /* entry bits: a_row_w + a_k_w + data_w */
     uint32_t a_ents;          /* entries per beat (in_stream_w / a_ent_w on sparse-capable
                                  variants, else 0 = no compressed format) */
+    uint32_t a_cap;           /* PARAM4.A_CAP: non-zeros a row of A may have in one job (0: no
+                                 limit); host_gemm chooses K chunks that fit */
 } host_variant_t;
 
 /* Version of the stream format below (manifest.json "stream_format_version"). */

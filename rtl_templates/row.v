@@ -6,8 +6,11 @@
 // the row.
 //
 // Storage: two lists (the one the LOAD stage fills and the one the COMPUTE stage reads, so the
-// next job loads while this one computes), each in @@E@@ bank(s) of @@NB@@ entries; entry i is in
-// bank i % @@E@@ at word i / @@E@@. A beat of the compressed A stream carries up to @@E@@ entries, so it appends at most
+// next job loads while this one computes) of at most CAP = @@CAP@@ entries (PARAM4.A_CAP), each
+// in @@E@@ bank(s) of @@NB@@ entries; entry i is in bank i % @@E@@ at word i / @@E@@. An entry is
+// {first in its window, offset in the window, a}: the window itself is the list's occupancy
+// bitmap (the i-th first entry is in the i-th occupied window). A row's non-zeros past CAP in a
+// job are dropped (not written, not counted) and raise afmt_o (ERR.AFMT). A beat of the compressed A stream carries up to @@E@@ entries, so it appends at most
 // @@E@@ consecutive entries to a row, which land in distinct banks: one write port per bank is
 // enough and LOAD never stalls. Dense A (one element per row per beat) appends its non-zeros.
 //
@@ -19,7 +22,8 @@
   localparam integer E   = @@E@@;    // banks = entry slots per beat
   localparam integer EBW = @@EBW@@;  // bank index bits
   localparam integer LAW = @@LAW@@;  // word address bits of a bank
-  localparam integer ENW = @@ENW@@;  // entry bits: {first in its window, k, a}
+  localparam integer ENW = @@ENW@@;  // entry bits: {first in its window, offset, a}
+  localparam [@@KW@@:0] CAP = @@CAP@@; // list capacity
   localparam integer LWB = @@LWB@@;  // log2(window)
   localparam integer NWIN = @@NWIN@@; // windows in KMAX
   localparam integer WD  = @@WD@@;   // window slots
@@ -47,7 +51,9 @@
   reg  [E*LAW-1:0]  bwa;
   reg  [E*ENW-1:0]  bwd;
   reg               fmt_err;
+  reg               cap_err;
   reg  [EBW:0]      cnt, pos;
+  wire [@@KW@@:0]   lroom = CAP - n_l;   // free entries of the list being loaded
   reg               hp;
   reg  [@@KW@@-1:0] pk, sk;
   reg  [@@DW@@-1:0] sa;
@@ -58,6 +64,7 @@
     hp      = (n_l != {(@@KW@@+1){1'b0}});
     pk      = lastk_q;
     fmt_err = 1'b0;
+    cap_err = 1'b0;
     bwe     = {E{1'b0}};
     bwa     = {(E*LAW){1'b0}};
     bwd     = {(E*ENW){1'b0}};
@@ -73,19 +80,23 @@
         if (({1'b0, sk} >= lk_len_i) || (hp && (sk <= pk))) begin
           fmt_err = 1'b1;
         end
-        sf  = !hp || (sk[@@KW@@-1:LWB] != pk[@@KW@@-1:LWB]);
-        occ_set = occ_set | ({{(NWIN-1){1'b0}}, 1'b1} << sk[@@KW@@-1:LWB]);
+        if ({{(@@KW@@-EBW){1'b0}}, cnt} < lroom) begin
+          sf  = !hp || (sk[@@KW@@-1:LWB] != pk[@@KW@@-1:LWB]);
+          occ_set = occ_set | ({{(NWIN-1){1'b0}}, 1'b1} << sk[@@KW@@-1:LWB]);
+          pos = {1'b0, wbank_q} + cnt;
+          for (b = 0; b < E; b = b + 1) begin
+            if ((pos == b[EBW:0]) || (pos == (b[EBW:0] + E_W))) begin
+              bwe[b] = 1'b1;
+              bwa[b*LAW +: LAW] = (pos >= E_W) ? (wword_q + {{(LAW-1){1'b0}}, 1'b1}) : wword_q;
+              bwd[b*ENW +: ENW] = {sf, sk[LWB-1:0], sa};
+            end
+          end
+          cnt = cnt + {{EBW{1'b0}}, 1'b1};
+        end else begin
+          cap_err = 1'b1;
+        end
         hp  = 1'b1;
         pk  = sk;
-        pos = {1'b0, wbank_q} + cnt;
-        for (b = 0; b < E; b = b + 1) begin
-          if ((pos == b[EBW:0]) || (pos == (b[EBW:0] + E_W))) begin
-            bwe[b] = 1'b1;
-            bwa[b*LAW +: LAW] = (pos >= E_W) ? (wword_q + {{(LAW-1){1'b0}}, 1'b1}) : wword_q;
-            bwd[b*ENW +: ENW] = {sf, sk, sa};
-          end
-        end
-        cnt = cnt + {{EBW{1'b0}}, 1'b1};
       end
     end
   end
@@ -176,11 +187,28 @@
     end
   end
 
-  wire              head_f  = head[ENW-1];
-  wire [@@KW@@-1:0] head_k  = head[ENW-2:@@DW@@];
-  wire [@@DW@@-1:0] head_a  = head[@@DW@@-1:0];
-  wire              head_v  = (rem_q != {(@@KW@@+1){1'b0}});
   wire [NWIN-1:0]   occ_c   = cbuf_i ? occ1_q : occ0_q;
+  wire              head_f  = head[ENW-1];
+  wire [LWB-1:0]    head_o  = head[ENW-2:@@DW@@];
+  wire [@@DW@@-1:0] head_a  = head[@@DW@@-1:0];
+  // the head's window (DENSE compares it with the k it issues): a first entry is in the lowest
+  // occupied window not entered yet (nw_q), any other in the window of the last first (hw_q)
+  reg  [NWIN-1:0]   rocc_q, rocc_d;    // occupied windows not entered yet
+  reg  [@@NWW@@-1:0] nw_q, nw_d;       // the lowest of them
+  reg  [@@NWW@@-1:0] hw_q, hw_d;       // window of the last first entry issued
+  wire [@@NWW@@-1:0] head_w = head_f ? nw_q : hw_q;
+  wire [NWIN-1:0]   rocc_nx = rocc_q & ~({{(NWIN-1){1'b0}}, 1'b1} << nw_q);
+  reg  [@@NWW@@-1:0] lo_occ, lo_nx;
+  integer           q;
+  always @* begin
+    lo_occ = {@@NWW@@{1'b0}};
+    lo_nx  = {@@NWW@@{1'b0}};
+    for (q = NWIN - 1; q >= 0; q = q - 1) begin
+      if (occ_c[q]) lo_occ = q[@@NWW@@-1:0];
+      if (rocc_nx[q]) lo_nx = q[@@NWW@@-1:0];
+    end
+  end
+  wire              head_v  = (rem_q != {(@@KW@@+1){1'b0}});
   wire              cap     = bc_v_i && (!sparse_q || occ_c[bc_w_i]);
   // the token's window is the next slot when it is the first entry of a new window
   wire              nxt     = (sparse_q ? head_f : (dk_q[LWB-1:0] == {LWB{1'b0}})) && !fi_q;
@@ -188,9 +216,10 @@
   wire [DPW-1:0]    rs_n    = (rs_q == WD_M1) ? {DPW{1'b0}} : rs_q + {{(DPW-1){1'b0}}, 1'b1};
   wire [DPW-1:0]    rsel    = nxt ? rs_n : rs_q;
   wire              go      = run_q && present;
-  wire              take    = go && head_v && (sparse_q || (head_k == dk_q));
+  wire              take    = go && head_v &&
+                              (sparse_q || ({head_w, head_o} == dk_q));
   wire              emit_v  = go;
-  wire [LWB-1:0]    emit_o  = sparse_q ? head_k[LWB-1:0] : dk_q[LWB-1:0];
+  wire [LWB-1:0]    emit_o  = sparse_q ? head_o : dk_q[LWB-1:0];
   wire [@@DW@@-1:0] emit_a  = take ? head_a : @@DW@@'d0;
   wire              rem_one = (rem_q == {{@@KW@@{1'b0}}, 1'b1});
   wire              dk_last = ({1'b0, dk_q} == k_len_i - @@KW1@@'d1);
@@ -203,6 +232,14 @@
     rbank_d  = rbank_q;
     dk_d     = dk_q;
     s1_v_d   = emit_v;
+    rocc_d   = rocc_q;
+    nw_d     = nw_q;
+    hw_d     = hw_q;
+    if (take && head_f) begin
+      hw_d   = nw_q;
+      rocc_d = rocc_nx;
+      nw_d   = lo_nx;
+    end
     if (take) begin
       rem_d = rem_q - {{@@KW@@{1'b0}}, 1'b1};
       if (rbank_q == E_M1) begin
@@ -243,6 +280,8 @@
       run_d    = !sparse_i || (n_q != {(@@KW@@+1){1'b0}});
       sparse_d = sparse_i;
       rem_d    = n_q;
+      rocc_d   = occ_c;
+      nw_d     = lo_occ;
       rword_d  = {LAW{1'b0}};
       rbank_d  = {EBW{1'b0}};
       dk_d     = {@@KW@@{1'b0}};
@@ -265,6 +304,9 @@
       run_q    <= 1'b0;
       sparse_q <= 1'b0;
       rem_q    <= {(@@KW@@+1){1'b0}};
+      rocc_q   <= {NWIN{1'b0}};
+      nw_q     <= {@@NWW@@{1'b0}};
+      hw_q     <= {@@NWW@@{1'b0}};
       rword_q  <= {LAW{1'b0}};
       rbank_q  <= {EBW{1'b0}};
       dk_q     <= {@@KW@@{1'b0}};
@@ -284,6 +326,9 @@
       run_q    <= run_d;
       sparse_q <= sparse_d;
       rem_q    <= rem_d;
+      rocc_q   <= rocc_d;
+      nw_q     <= nw_d;
+      hw_q     <= hw_d;
       rword_q  <= rword_d;
       rbank_q  <= rbank_d;
       dk_q     <= dk_d;
@@ -309,7 +354,7 @@
   assign busy_o  = run_q;
   assign issue_o = emit_v;
   assign nnz_o   = n_q;
-  assign afmt_o  = fmt_err;
+  assign afmt_o  = fmt_err || cap_err;
   assign occ_o   = occ_c;
   // one more window fits after the one captured this cycle (the fetcher's decision now is
   // captured next cycle; slots freed this cycle are not counted)

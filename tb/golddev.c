@@ -108,7 +108,8 @@ static int compute(golddev_t *g)
     if (host_stream_decode_fmt(v, K, g->job_flags, g->in_words, g->in_beats, g->a, g->b, &need,
                                &afmt) != 0)
         return -1;
-    if (afmt)
+    /* the rows' list capacity: a row keeps its first A_CAP non-zeros (as the RTL's rows do) */
+    if (afmt || sg_a_cap_apply(&v->p, v->a_cap, K, g->a) != 0)
         g->rf.f[SG_FLD_ERR_AFMT] = 1;
     if (g->job_flags & HOST_FLAGS_KEEP_B) {
         memcpy(g->b, g->b_res, (size_t)K * C * sizeof *g->b);
@@ -251,7 +252,8 @@ int golddev_init(golddev_t *g, const host_variant_t *v, uint32_t version, host_d
     if (g->b_res == NULL)
         return host_seterr(err, errlen, HOST_E_NOMEM, "golddev_init: out of memory");
     const sg_ident_t id = {version,        v->window,        v->in_stream_w,
-                           v->in_lane_w,   v->elems_per_beat, v->out_stream_w};
+                           v->in_lane_w,   v->elems_per_beat, v->out_stream_w,
+                           v->a_cap};
     sg_regfile_init(&g->rf, &v->p, &id);
     update_status(g);
     update_conds(g);

@@ -968,6 +968,7 @@ static int run_modes(const run_opts_t *o, const run_data_t *d, int64_t *C, FILE 
   memset(&v, 0, sizeof v);
   v.p = (sg_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE, SG_WINDOW, SG_WDEPTH};
   v.window = SG_WINDOW;
+  v.a_cap = SG_A_CAP;
   v.in_stream_w = SG_IN_STREAM_W;
   v.out_stream_w = SG_OUT_STREAM_W;
   host_variant_derive(&v);

@@ -214,7 +214,7 @@ END_TEST
 START_TEST(test_start_rules)
 {
     const sg_params_t p = {2, 2, 8, 32, 64, true, 16, 4};
-    const sg_ident_t id = {0, 4, 16, 8, 2, 32};
+    const sg_ident_t id = {0, 4, 16, 8, 2, 32, 32};
     sg_regfile_t rf;
     sg_regfile_init(&rf, &p, &id);
     uint32_t pulse;

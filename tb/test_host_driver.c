@@ -199,7 +199,7 @@ static void fake_init(fake_t *f, host_dev_t *dev, const host_variant_t *v)
     memset(f, 0, sizeof *f);
     f->v = *v;
     const sg_ident_t id = {0x000100u, v->window, v->in_stream_w, v->in_lane_w, v->elems_per_beat,
-                           v->out_stream_w};
+                           v->out_stream_w, v->a_cap};
     sg_regfile_init(&f->rf, &v->p, &id);
     *dev = (host_dev_t){f, fake_write, fake_read, fake_send, fake_recv, 0, NULL};
 }

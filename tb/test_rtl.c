@@ -32,6 +32,7 @@
 #include "bus.h"
 #include "devcheck.h"
 #include "gold.h"
+#include "golddev.h"
 #include "host_cycles.h"
 #include "host_driver.h"
 #include "sparsegen_params.h"
@@ -57,7 +58,8 @@ static const sg_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG
   X(abort_in_load) X(abort_in_compute) X(abort_in_drain) X(reset_in_load)                  \
   X(reset_in_compute) X(reset_in_drain) X(keep_b) X(a_compressed) X(a_dense_section)     \
   X(err_resident) X(err_afmt) X(cycles_exact) X(overlapped_job) X(trailer_job)              \
-  X(abort_overlapped) X(reset_overlapped) X(mode_rejected_kept)
+  X(abort_overlapped) X(reset_overlapped) X(mode_rejected_kept) X(a_at_cap) X(a_over_cap)     \
+  X(gemm_cap_chunked)
 enum {
 #define X(b) COV_##b,
   RTL_COV_BINS(X)
@@ -94,6 +96,7 @@ static void rtl_variant(host_variant_t *v) {
   v->window = SG_WINDOW;
   v->p.window = SG_WINDOW;
   v->p.wdepth = SG_WDEPTH;
+  v->a_cap = SG_A_CAP;
   v->in_stream_w = SG_IN_STREAM_W;
   v->out_stream_w = SG_OUT_STREAM_W;
   host_variant_derive(v);
@@ -228,8 +231,27 @@ static void rtl_repro(const char *what) {
 /* Runs the job on the device with stream flags (HOST_FLAGS_KEEP_B, HOST_FLAGS_A_COMPRESSED)
  * and on golden; returns the number of mismatches (0 = pass).  With KEEP_B, job->b must be
  * the B the device holds (the test keeps it). */
+static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *label,
+                              const sg_job_t *job, uint32_t flags);
+/* Every job the suites build goes through here. A row with more non-zeros than the list
+ * capacity (SG_A_CAP) would end in ERR.AFMT (test_a_capacity covers that): the job is run
+ * with each row cut to its first SG_A_CAP non-zeros, so a "full row" at K > SG_A_CAP is a row
+ * exactly at capacity. */
 static int rtl_check_job_fmt(rtl_state_t *s, const char *tcase, const char *label,
                              const sg_job_t *job, uint32_t flags) {
+  int32_t *a = malloc((size_t)SG_ROWS * job->k * sizeof *a);
+  ck_assert_msg(a != NULL, "out of memory");
+  memcpy(a, job->a, (size_t)SG_ROWS * job->k * sizeof *a);
+  rtl_cov[COV_a_at_cap] += sg_a_cap_apply(&rtl_params, SG_A_CAP, job->k, a) != 0;
+  sg_job_t j = *job;
+  j.a = a;
+  int bad = rtl_check_job_fmt_(s, tcase, label, &j, flags);
+  free(a);
+  return bad;
+}
+
+static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *label,
+                              const sg_job_t *job, uint32_t flags) {
   int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS] = {0};
   sg_counters_t gc;
   host_counters_t hc;
@@ -488,7 +510,8 @@ START_TEST(test_probe) {
   ck_assert_msg(ver == SG_GEN_VERSION_WORD, "VERSION 0x%x, header says 0x%x", ver, SG_GEN_VERSION_WORD);
   /* reset values: every register reads what the register table's model reads after reset */
   const sg_ident_t id = {SG_GEN_VERSION_WORD, SG_WINDOW,         SG_IN_STREAM_W,
-                         SG_IN_LANE_W,        SG_ELEMS_PER_BEAT, SG_OUT_STREAM_W};
+                         SG_IN_LANE_W,        SG_ELEMS_PER_BEAT, SG_OUT_STREAM_W,
+                         SG_A_CAP};
   sg_regfile_t model;
   sg_regfile_init(&model, &rtl_params, &id);
   for (int r = 0; r < SG_REG_COUNT; r++) {
@@ -585,6 +608,7 @@ START_TEST(test_register_errors) {
   rtl_mat_alloc(&m, k);
   rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 500);
   rtl_fill(tb, m.b, (size_t)k * SG_COLS, 500);
+  sg_a_cap_apply(&rtl_params, SG_A_CAP, k, m.a); /* every row within its list */
   ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
   ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
   ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
@@ -1003,6 +1027,123 @@ START_TEST(test_overlapped) {
 }
 END_TEST
 
+static uint32_t rtl_a_cap(void) { return SG_A_CAP; } /* 0 on a dense-only variant */
+
+/* The A list capacity (SG_A_CAP, PARAM4.A_CAP), on a sparse-capable variant whose lists are
+ * shorter than KMAX: at K = KMAX a row exactly at capacity runs bit-exact in every mode; a
+ * full row (over capacity) ends its job with ERR.AFMT and keeps its first SG_A_CAP non-zeros
+ * (the counters equal golden's of that cut A, and the golden device reports the same), the
+ * next job is bit-exact; a GEMM with full rows runs in K chunks that fit (host_gemm). */
+START_TEST(test_a_capacity) {
+  rtl_state_t s;
+  rtl_open(&s, 1000, 80, 80);
+  ck_assert_msg(SG_SPARSE_CAPABLE ? (rtl_a_cap() >= 1 && SG_A_CAP <= SG_KMAX) : rtl_a_cap() == 0,
+                "SG_A_CAP %u outside 1..KMAX (0 on a dense-only variant)", SG_A_CAP);
+  ck_assert_msg(rtl_read(&s, SG_ADDR_PARAM4) == (SG_SPARSE_CAPABLE ? SG_A_CAP : 0u),
+                "PARAM4 reads 0x%x, expected A_CAP %u", rtl_read(&s, SG_ADDR_PARAM4), SG_A_CAP);
+  if (!SG_SPARSE_CAPABLE || SG_A_CAP >= SG_KMAX) { /* no row can exceed its list */
+    rtl_close(&s);
+    return;
+  }
+  const uint32_t k = SG_KMAX;
+  rtl_mat_t m;
+  rtl_mat_alloc(&m, k);
+  rtl_fill(&s.tb, m.a, (size_t)SG_ROWS * k, 150);
+  rtl_fill(&s.tb, m.b, (size_t)k * SG_COLS, 900);
+  /* row 0 exactly at capacity: SG_A_CAP non-zeros at random places */
+  for (uint32_t kk = 0; kk < k; kk++) m.a[kk] = 0;
+  for (uint32_t n = 0; n < rtl_a_cap();) {
+    uint32_t kk = (uint32_t)(tb_rand(&s.tb) % k);
+    if (m.a[kk] == 0) {
+      m.a[kk] = rtl_nz_value(&s.tb);
+      n++;
+    }
+  }
+  int bad = 0;
+  for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
+    sg_job_t job = {k, rtl_modes[mi].mode, rtl_modes[mi].thresh, false, m.a, m.b};
+    char label[128];
+    snprintf(label, sizeof label, "row 0 at capacity (%u non-zeros, K=%u), mode %s", SG_A_CAP, k,
+             sg_mode_name(job.mode));
+    bad += rtl_check_job_fmt_(&s, "a_capacity", label, &job, 0);
+    rtl_cov[COV_a_at_cap]++;
+  }
+  /* the last row full: over capacity */
+  for (uint32_t kk = 0; kk < k; kk++) m.a[(size_t)(SG_ROWS - 1) * k + kk] = rtl_nz_value(&s.tb);
+  int32_t *cut = malloc((size_t)SG_ROWS * k * sizeof *cut);
+  ck_assert_msg(cut != NULL, "out of memory");
+  memcpy(cut, m.a, (size_t)SG_ROWS * k * sizeof *cut);
+  ck_assert_msg(sg_a_cap_apply(&rtl_params, SG_A_CAP, k, cut) == 1, "one row should be over capacity");
+  golddev_t gd;
+  host_dev_t gdev;
+  char err[256];
+  ck_assert_int_eq(golddev_init(&gd, &s.v, SG_GEN_VERSION_WORD, &gdev, err, sizeof err), 0);
+  for (uint32_t mode = 0; mode < 2; mode++) {
+    sg_job_t job = {k, mode, 256, false, m.a, m.b}, jcut = job;
+    jcut.a = cut;
+    int64_t gold_c[SG_ROWS * SG_COLS], dev_c[SG_ROWS * SG_COLS];
+    sg_counters_t gc;
+    memset(&gc, 0, sizeof gc);
+    ck_assert_int_eq(gold_run(&rtl_params, &jcut, gold_c, &gc), 0);
+    host_counters_t hc, dc;
+    memset(&hc, 0, sizeof hc);
+    memset(&dc, 0, sizeof dc);
+    int rc = host_run_job_fmt(&s.dev, &s.v, &job, 0, dev_c, &hc, err, sizeof err);
+    int grc = host_run_job_fmt(&gdev, &s.v, &job, 0, dev_c, &dc, err, sizeof err);
+    rtl_cov[COV_a_over_cap] += hc.err == SG_ERR(AFMT);
+    rtl_cov[COV_err_afmt] += hc.err == SG_ERR(AFMT);
+    if (rc != HOST_E_JOB || hc.err != SG_ERR(AFMT) || grc != HOST_E_JOB || dc.err != SG_ERR(AFMT) ||
+        hc.arch.nnz_a != gc.nnz_a || hc.arch.max_row_nnz != SG_A_CAP ||
+        hc.arch.macs_issued != gc.macs_issued || hc.arch.mode_used != gc.mode_used ||
+        memcmp(hc.arch.row_nnz, gc.row_nnz, sizeof gc.row_nnz) != 0 ||
+        dc.arch.nnz_a != gc.nnz_a || dc.arch.max_row_nnz != gc.max_row_nnz ||
+        dc.arch.macs_issued != gc.macs_issued) {
+      fprintf(stderr,
+              "FAIL row over capacity, mode %s: device rc %d ERR 0x%x nnz_a %u max %u issued %u; "
+              "golden device rc %d ERR 0x%x nnz_a %u max %u issued %u; golden of the cut A nnz_a "
+              "%u max %u issued %u (expected ERR.AFMT 0x%x)\n",
+              sg_mode_name(mode), rc, hc.err, hc.arch.nnz_a, hc.arch.max_row_nnz,
+              hc.arch.macs_issued, grc, dc.err, dc.arch.nnz_a, dc.arch.max_row_nnz,
+              dc.arch.macs_issued, gc.nnz_a, gc.max_row_nnz, gc.macs_issued, SG_ERR(AFMT));
+      bad++;
+    }
+    /* nothing corrupted: the next job (each row cut to capacity) is bit-exact */
+    s.have_prev = 0;
+    bad += rtl_check_job_fmt(&s, "a_capacity", "job after a row over capacity", &job, 0);
+  }
+  golddev_free(&gd);
+  free(cut);
+  /* a GEMM whose rows are full at K = KMAX: host_gemm cuts K into chunks that fit */
+  rtl_ovl_t o = {0, 0};
+  host_gemm_opts_t opt = {SG_MODE_SPARSE, 256, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST};
+  host_gemm_stats_t st;
+  int64_t *c = calloc((size_t)SG_ROWS * SG_COLS, sizeof *c);
+  ck_assert_msg(c != NULL, "out of memory");
+  int rc = host_gemm(&s.dev, &s.v, &opt, SG_ROWS, SG_COLS, k, m.a, m.b, c, &st, err, sizeof err);
+  ck_assert_msg(rc == 0, "GEMM with a full row: %s", err);
+  size_t nb = 0;
+  for (uint32_t i = 0; i < SG_ROWS; i++)
+    for (uint32_t j = 0; j < SG_COLS; j++) {
+      int64_t acc = 0;
+      for (uint32_t kk = 0; kk < k; kk++)
+        acc += sg_operand(m.a[(size_t)i * k + kk], SG_DATA_W) * sg_operand(m.b[(size_t)kk * SG_COLS + j], SG_DATA_W);
+      nb += c[(size_t)i * SG_COLS + j] != sg_sext((uint64_t)acc, SG_ACC_W);
+    }
+  rtl_cov[COV_gemm_cap_chunked] += st.jobs > 1;
+  if (nb || o.bad || st.jobs < 2) {
+    fprintf(stderr, "FAIL GEMM with a full row (K=%u, A_CAP %u): %zu results differ, %d job "
+            "mismatches, %llu jobs (expected at least 2 K chunks)\n", k, SG_A_CAP, nb, o.bad,
+            (unsigned long long)st.jobs);
+    bad++;
+  }
+  free(c);
+  if (bad) rtl_repro("a_capacity");
+  rtl_mat_free(&m);
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "A list capacity: %d mismatches (details above)", bad);
+}
+END_TEST
+
 /* _i: 0 ABORT, 1 reset, while job 1 loads, job 0 computes or drains (its results not taken). */
 START_TEST(test_overlap_interrupt) {
   rtl_state_t s;
@@ -1113,6 +1254,10 @@ Suite *make_rtl_suite(void) {
   tc = tcase_create("overlap_interrupt");
   tcase_add_loop_test(tc, test_overlap_interrupt, 0, 2);
   tcase_set_timeout(tc, 120);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("a_capacity");
+  tcase_add_test(tc, test_a_capacity);
+  tcase_set_timeout(tc, 600);
   suite_add_tcase(s, tc);
   tc = tcase_create("no_backpressure");
   tcase_add_test(tc, test_no_backpressure);
