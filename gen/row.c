@@ -48,12 +48,12 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
     }
     /* B[k][j] of the token follows it along the row: j registers for PE j */
     if (j == 0) {
-      snprintf(pb, sizeof pb, "s1_b_q[%u:0]", DW - 1);
+      snprintf(pb, sizeof pb, "s1_b[%u:0]", DW - 1);
     } else {
       for (uint32_t i = 1; i <= j; i++) {
         emit(&pes, "reg  [%u:0]       bd_c%u_%u;", DW - 1, j, i);
         if (i == 1)
-          emit(&pes, "always @(posedge clk_i) bd_c%u_1 <= s1_b_q[%u +: %u];", j, j * DW, DW);
+          emit(&pes, "always @(posedge clk_i) bd_c%u_1 <= s1_b[%u +: %u];", j, j * DW, DW);
         else
           emit(&pes, "always @(posedge clk_i) bd_c%u_%u <= bd_c%u_%u;", j, i, j, i - 1);
       }
@@ -130,7 +130,6 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
   const uint32_t WD = c->wdepth, NWIN = c->kmax / c->window;
   tmpl_setu(&hs, "LWB", g->d.wb);
   tmpl_setu(&hs, "NWIN", NWIN);
-  tmpl_setu(&hs, "NWW", cfg_clog2(NWIN));
   tmpl_setu(&hs, "WD", WD);
   tmpl_setu(&hs, "WD_M1", WD - 1);
   tmpl_setu(&hs, "DPW", cfg_clog2(WD));

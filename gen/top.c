@@ -185,13 +185,14 @@ static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, ui
       {"clk_i", "clk_i"},     {"rst_ni", "rst_ni"},         {"lstart_i", "lstart"},
       {"lbuf_i", "lbuf"},     {"cbuf_i", "cbuf"},           {"lk_len_i", "lk_len"},
       {"cap_i", "cap"},       {"kill_i", "kill"},           {"clear_i", "clear"},
-      {"bc_v_i", "bc_v"},     {"bc_w_i", "bc_w"},           {"bc_data_i", "bc_data"},
+      {"bc_data_i", "bc_data"},
       {"run_i", "row_run"},   {"sparse_i", "row_sparse"},   {"k_len_i", "k_len"},
       {"rd_col_i", "drain_col"}};
   static const char *const own[][2] = {{"busy_o", "busy_r"},  {"issue_o", "issue_r"},
                                        {"nnz_o", "nnz_r"},    {"gated_cnt_o", "gcnt_r"},
                                        {"afmt_o", "afmt_r"},  {"rd_data_o", "rd_r"},
-                                       {"occ_o", "occ_r"},    {"room_o", "room_r"}};
+                                       {"occ_o", "occ_r"},    {"room_o", "room_r"},
+                                       {"bc_v_i", "bc_v_r"}};
   *shared = 1;
   for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++)
     if (strcmp(port, nets[i][0]) == 0) return nets[i][1];
@@ -261,7 +262,6 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
     const char *net;
     uint32_t width;
   } own[] = {{"b_we", g->cfg->cols},            {"b_wdata", g->cfg->cols * g->cfg->data_w},
-             {"bc_v", net_w(t, "bc_v")},         {"bc_w", net_w(t, "bc_w")},
              {"bc_data", net_w(t, "bc_data")},
              {"ld_nnzb", net_w(t, "ld_nnzb")},   {"rows_busy", 1},
              {"issue_cnt", net_w(t, "issue_cnt")}, {"gated_cnt", net_w(t, "gated_cnt")},
@@ -271,7 +271,6 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
   for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
     if (net_use(g, t, own[i].net, own[i].width, "top-level logic", 1)) return -1;
   net_find(t, "drain_data")->is_reg = 1;
-  net_find(t, "bc_v")->is_reg = net_find(t, "bc_w")->is_reg = 1;
   net_find(t, "b_we")->indexed = net_find(t, "b_wdata")->indexed = 1;
   net_find(t, "drain_row")->indexed = 1; /* one row index per result lane, part-selected */
   if (gcw > net_w(t, "gated_cnt")) {
@@ -386,9 +385,11 @@ static void top_rows(const gen_ctx_t *g, sb_t *o, const top_mod_t *row, const to
   for (uint32_t r = 0; r < g->cfg->rows; r++) {
     for (int i = 0; i < row->n; i++) {
       const char *net = row_conn(g, row->p[i].name, r, w->bw, buf, sizeof buf, &shared);
-      if (!row->p[i].out || shared) continue;
+      /* the row's capture enable is a register of the fetcher (top_bwin) */
+      const int reg = strcmp(row->p[i].name, "bc_v_i") == 0;
+      if ((!row->p[i].out && !reg) || shared) continue;
       range(b1, sizeof b1, row->p[i].width, 0);
-      emit(o, "wire %-8s %s;", b1, net);
+      emit(o, "%s %-8s %s;", reg ? "reg " : "wire", b1, net);
     }
     emit(o, "%s_row u_row_%u (", g->cfg->name, r);
     o->indent++;
@@ -401,7 +402,8 @@ static void top_rows(const gen_ctx_t *g, sb_t *o, const top_mod_t *row, const to
   emit(o, "%s", "");
 }
 
-/* One copy of B: W x C banks of KMAX/W words (bank (o, c) holds B[w*W + o][c] at word w),
+/* One copy of B: W banks of KMAX/W words of C x DATA_W bits (bank o holds row w*W + o of B at
+ * word w, column c in lane c; the B lanes write their columns with a lane enable each),
  * written by the B lanes, and the fetcher that reads one window per cycle during COMPUTE and
  * broadcasts it to the rows (docs/architecture.md, "One copy of B"). */
 static void top_bwin(const gen_ctx_t *g, sb_t *o) {
@@ -412,36 +414,30 @@ static void top_bwin(const gen_ctx_t *g, sb_t *o) {
   emit(o, "reg            bf_act_q;   // fetching for the job in COMPUTE");
   emit(o, "reg            bf_sp_q;    // its mode is SPARSE");
   emit(o, "reg  [%u:0]    bf_f_q;     // next window to fetch (%u: none left)", NWW, NWIN);
-  emit(o, "reg  [%u:0]    bf_uni;     // windows some row needs", NWIN - 1);
-  emit(o, "reg  [%u:0]    bf_first, bf_next;", NWW);
+  emit(o, "reg  [%u:0]    bf_rem_q;   // windows to fetch after bf_f_q", NWIN - 1);
+  emit(o, "reg  [%u:0]    bf_dm_q;    // DENSE: windows 0..(K-1)/W of the job's K", NWIN - 1);
+  emit(o, "reg  [%u:0]    bf_src, bf_lo, bf_rest;", NWIN - 1);
+  emit(o, "reg  [%u:0]    bf_nf;", NWW);
   emit(o, "reg            bf_ok;");
   emit(o, "integer        bf_i;");
-  emit(o, "wire           bf_sp = row_run ? row_sparse : bf_sp_q;");
-  emit(o, "// DENSE: windows 0..(K-1)/W (the offset bits of K-1 are not needed)");
+  emit(o, "// DENSE window mask from K, registered (K is stable from DECIDE on; one-hot and");
+  emit(o, "// thermometer codes instead of comparators; the top bit is only there for the carry)");
   emit(o, "/* verilator lint_off UNUSEDSIGNAL */");
   emit(o, "wire [%u:0]    bf_km1 = k_len - {{%u{1'b0}}, 1'b1};", KW, KW);
-  emit(o, "/* verilator lint_on UNUSEDSIGNAL */");
-  emit(o, "// one-hot and thermometer codes instead of comparators (no carry chain per window)");
-  emit(o, "// (the top bit of the codes below is only there for the carry)");
-  emit(o, "/* verilator lint_off UNUSEDSIGNAL */");
   emit(o, "wire [%u:0]    bf_dm1 = {{%u{1'b0}}, 1'b1} << bf_km1[%u:%u];  // the last DENSE window", NWIN, NWIN, KW, LWB);
   emit(o, "wire [%u:0]    bf_dm  = (bf_dm1 << 1) - {{%u{1'b0}}, 1'b1};    // windows 0..(K-1)/W", NWIN, NWIN);
-  emit(o, "wire [%u:0]    bf_fo  = {{%u{1'b0}}, 1'b1} << bf_f_q;", NWIN, NWIN);
-  emit(o, "wire [%u:0]    bf_gt  = ~((bf_fo << 1) - {{%u{1'b0}}, 1'b1});   // windows above bf_f_q", NWIN, NWIN);
   emit(o, "/* verilator lint_on UNUSEDSIGNAL */");
-  emit(o, "reg  [%u:0]    bf_cn, bf_lon, bf_lof;", NWIN - 1);
   emit(o, "always @* begin");
-  sb_printf(o, "  bf_uni = bf_sp ? (");
+  emit(o, "  // the set the next window comes from: at the run pulse the windows some row needs");
+  emit(o, "  // (SPARSE: the OR of the rows' occupancy, DENSE: 0..(K-1)/W), then the rest");
+  sb_printf(o, "  bf_src = !row_run ? bf_rem_q : row_sparse ? (");
   for (uint32_t r = 0; r < R; r++) sb_printf(o, "occ_r%u%s", r, r + 1 < R ? " | " : ")");
-  sb_printf(o, " : bf_dm[%u:0];\n", NWIN - 1);
-  emit(o, "  bf_cn  = bf_uni & bf_gt[%u:0];", NWIN - 1);
-  emit(o, "  bf_lon = bf_cn & (~bf_cn + {{%u{1'b0}}, 1'b1});     // lowest window above bf_f_q", NWIN - 1);
-  emit(o, "  bf_lof = bf_uni & (~bf_uni + {{%u{1'b0}}, 1'b1});   // lowest window", NWIN - 1);
-  emit(o, "  bf_first = {(bf_lof == {%u{1'b0}}), {%u{1'b0}}};", NWIN, NWW);
-  emit(o, "  bf_next  = {(bf_lon == {%u{1'b0}}), {%u{1'b0}}};", NWIN, NWW);
+  sb_printf(o, " : bf_dm_q;\n");
+  emit(o, "  bf_lo   = bf_src & (~bf_src + {{%u{1'b0}}, 1'b1});   // its lowest window, one-hot", NWIN - 1);
+  emit(o, "  bf_rest = bf_src & ~bf_lo;");
+  emit(o, "  bf_nf   = {(bf_src == {%u{1'b0}}), {%u{1'b0}}};", NWIN, NWW);
   emit(o, "  for (bf_i = 0; bf_i < %u; bf_i = bf_i + 1) begin", NWIN);
-  emit(o, "    if (bf_lof[bf_i]) bf_first = bf_first | {1'b0, bf_i[%u:0]};", NWW - 1);
-  emit(o, "    if (bf_lon[bf_i]) bf_next = bf_next | {1'b0, bf_i[%u:0]};", NWW - 1);
+  emit(o, "    if (bf_lo[bf_i]) bf_nf = bf_nf | {1'b0, bf_i[%u:0]};", NWW - 1);
   emit(o, "  end");
   emit(o, "  // window bf_f_q goes out when every row that needs it has room");
   sb_printf(o, "  bf_ok = bf_act_q && (bf_f_q != %u'd%u)", NWW + 1, NWIN);
@@ -450,41 +446,44 @@ static void top_bwin(const gen_ctx_t *g, sb_t *o) {
   sb_printf(o, ";\n");
   emit(o, "end");
   emit(o, "always @(posedge clk_i) begin");
+  emit(o, "  bf_dm_q <= bf_dm[%u:0];", NWIN - 1);
   emit(o, "  if (!rst_ni || kill) begin");
   emit(o, "    bf_act_q <= 1'b0;");
   emit(o, "    bf_sp_q  <= 1'b0;");
   emit(o, "    bf_f_q   <= %u'd%u;", NWW + 1, NWIN);
-  emit(o, "    bc_v     <= 1'b0;");
+  emit(o, "    bf_rem_q <= {%u{1'b0}};", NWIN);
+  for (uint32_t r = 0; r < R; r++) emit(o, "    bc_v_r%u   <= 1'b0;", r);
   emit(o, "  end else begin");
-  emit(o, "    bc_v <= bf_ok;");
+  emit(o, "    // row r captures the window sent now if it needs it (every window in DENSE)");
+  for (uint32_t r = 0; r < R; r++)
+    emit(o, "    bc_v_r%u <= bf_ok && (!bf_sp_q || occ_r%u[bf_f_q[%u:0]]);", r, r, NWW - 1);
+  emit(o, "    if (row_run || bf_ok) begin");
+  emit(o, "      bf_f_q   <= bf_nf;");
+  emit(o, "      bf_rem_q <= bf_rest;");
+  emit(o, "    end");
   emit(o, "    if (row_run) begin");
   emit(o, "      bf_act_q <= 1'b1;");
   emit(o, "      bf_sp_q  <= row_sparse;");
-  emit(o, "      bf_f_q   <= bf_first;");
-  emit(o, "    end else if (bf_ok) begin");
-  emit(o, "      bf_f_q   <= bf_next;");
   emit(o, "    end");
   emit(o, "  end");
   emit(o, "end");
-  emit(o, "always @(posedge clk_i) begin");
-  emit(o, "  bc_w <= bf_f_q[%u:0];", NWW - 1);
-  emit(o, "end");
-  emit(o, "genvar bo, bcol;");
+  emit(o, "genvar bo;");
   emit(o, "generate");
   emit(o, "  for (bo = 0; bo < %u; bo = bo + 1) begin : gen_bwo", W);
-  emit(o, "    for (bcol = 0; bcol < %u; bcol = bcol + 1) begin : gen_bwc", C);
-  emit(o, "      reg [%u:0] bmem [0:%u];", DW - 1, NWIN - 1);
-  emit(o, "      reg [%u:0] brd_q;", DW - 1);
-  emit(o, "      always @(posedge clk_i) begin");
+  emit(o, "    reg [%u:0] bmem [0:%u];", C * DW - 1, NWIN - 1);
+  emit(o, "    reg [%u:0] brd_q;", C * DW - 1);
+  emit(o, "    integer    bcol;");
+  emit(o, "    always @(posedge clk_i) begin");
+  emit(o, "      for (bcol = 0; bcol < %u; bcol = bcol + 1) begin", C);
   emit(o, "        if (b_we[bcol] && (ld_k[%u:0] == bo)) begin", LWB - 1);
-  emit(o, "          bmem[ld_k[%u:%u]] <= b_wdata[bcol*%u +: %u];", KW - 1, LWB, DW, DW);
-  emit(o, "        end");
-  emit(o, "        if (bf_ok) begin");
-  emit(o, "          brd_q <= bmem[bf_f_q[%u:0]];", NWW - 1);
+  emit(o, "          bmem[ld_k[%u:%u]][bcol*%u +: %u] <= b_wdata[bcol*%u +: %u];", KW - 1, LWB, DW, DW, DW, DW);
   emit(o, "        end");
   emit(o, "      end");
-  emit(o, "      assign bc_data[(bo*%u + bcol)*%u +: %u] = brd_q;", C, DW, DW);
+  emit(o, "      if (bf_ok) begin");
+  emit(o, "        brd_q <= bmem[bf_f_q[%u:0]];", NWW - 1);
+  emit(o, "      end");
   emit(o, "    end");
+  emit(o, "    assign bc_data[bo*%u +: %u] = brd_q;", C * DW, C * DW);
   emit(o, "  end");
   emit(o, "endgenerate");
   emit(o, "%s", "");

@@ -146,7 +146,6 @@
   reg  [@@KW@@-1:0] dk_q, dk_d;        // DENSE: the k issued this cycle
   reg               s1_v_q, s1_v_d;
   reg  [@@DW@@-1:0] s1_a_q;
-  reg  [BRW-1:0]    s1_b_q;            // the token's row of B
   // window buffer: a ring of WD slots, filled in window order with the broadcast windows this
   // row needs (all in DENSE), the oldest live slot holds the head's window
   reg  [DPW-1:0]    wr_q, wr_d;
@@ -191,25 +190,14 @@
   wire              head_f  = head[ENW-1];
   wire [LWB-1:0]    head_o  = head[ENW-2:@@DW@@];
   wire [@@DW@@-1:0] head_a  = head[@@DW@@-1:0];
-  // the head's window (DENSE compares it with the k it issues): a first entry is in the lowest
-  // occupied window not entered yet (nw_q), any other in the window of the last first (hw_q)
-  reg  [NWIN-1:0]   rocc_q, rocc_d;    // occupied windows not entered yet
-  reg  [@@NWW@@-1:0] nw_q, nw_d;       // the lowest of them
-  reg  [@@NWW@@-1:0] hw_q, hw_d;       // window of the last first entry issued
-  wire [@@NWW@@-1:0] head_w = head_f ? nw_q : hw_q;
-  wire [NWIN-1:0]   rocc_nx = rocc_q & ~({{(NWIN-1){1'b0}}, 1'b1} << nw_q);
-  reg  [@@NWW@@-1:0] lo_occ, lo_nx;
-  integer           q;
-  always @* begin
-    lo_occ = {@@NWW@@{1'b0}};
-    lo_nx  = {@@NWW@@{1'b0}};
-    for (q = NWIN - 1; q >= 0; q = q - 1) begin
-      if (occ_c[q]) lo_occ = q[@@NWW@@-1:0];
-      if (rocc_nx[q]) lo_nx = q[@@NWW@@-1:0];
-    end
-  end
+  // DENSE takes the head when it is at dk_q: its offset is dk_q's, and its window is dk_q's
+  // (every entry below dk_q is taken, so a head that is not first in its window is in the
+  // window of the last entry taken, which is dk_q's; a first one is in dk_q's window when that
+  // window is occupied and none of its entries is taken yet, tw_q)
+  reg               tw_q, tw_d;        // an entry of dk_q's window was taken
+  wire              head_w = !head_f || (occ_c[dk_q[@@KW@@-1:LWB]] && !tw_q);
   wire              head_v  = (rem_q != {(@@KW@@+1){1'b0}});
-  wire              cap     = bc_v_i && (!sparse_q || occ_c[bc_w_i]);
+  wire              cap     = bc_v_i;   // the fetcher tells each row which windows it captures
   // the token's window is the next slot when it is the first entry of a new window
   wire              nxt     = (sparse_q ? head_f : (dk_q[LWB-1:0] == {LWB{1'b0}})) && !fi_q;
   wire              present = nxt ? (cnt_q > {{(CNW-1){1'b0}}, 1'b1}) : (cnt_q != {CNW{1'b0}});
@@ -217,7 +205,7 @@
   wire [DPW-1:0]    rsel    = nxt ? rs_n : rs_q;
   wire              go      = run_q && present;
   wire              take    = go && head_v &&
-                              (sparse_q || ({head_w, head_o} == dk_q));
+                              (sparse_q || (head_w && (head_o == dk_q[LWB-1:0])));
   wire              emit_v  = go;
   wire [LWB-1:0]    emit_o  = sparse_q ? head_o : dk_q[LWB-1:0];
   wire [@@DW@@-1:0] emit_a  = take ? head_a : @@DW@@'d0;
@@ -232,13 +220,12 @@
     rbank_d  = rbank_q;
     dk_d     = dk_q;
     s1_v_d   = emit_v;
-    rocc_d   = rocc_q;
-    nw_d     = nw_q;
-    hw_d     = hw_q;
-    if (take && head_f) begin
-      hw_d   = nw_q;
-      rocc_d = rocc_nx;
-      nw_d   = lo_nx;
+    tw_d     = tw_q;
+    if (take) begin
+      tw_d = 1'b1;
+    end
+    if (go && (dk_q[LWB-1:0] == {LWB{1'b1}})) begin
+      tw_d = 1'b0;                     // dk_q moves into the next window
     end
     if (take) begin
       rem_d = rem_q - {{@@KW@@{1'b0}}, 1'b1};
@@ -280,8 +267,7 @@
       run_d    = !sparse_i || (n_q != {(@@KW@@+1){1'b0}});
       sparse_d = sparse_i;
       rem_d    = n_q;
-      rocc_d   = occ_c;
-      nw_d     = lo_occ;
+      tw_d     = 1'b0;
       rword_d  = {LAW{1'b0}};
       rbank_d  = {EBW{1'b0}};
       dk_d     = {@@KW@@{1'b0}};
@@ -304,9 +290,7 @@
       run_q    <= 1'b0;
       sparse_q <= 1'b0;
       rem_q    <= {(@@KW@@+1){1'b0}};
-      rocc_q   <= {NWIN{1'b0}};
-      nw_q     <= {@@NWW@@{1'b0}};
-      hw_q     <= {@@NWW@@{1'b0}};
+      tw_q     <= 1'b0;
       rword_q  <= {LAW{1'b0}};
       rbank_q  <= {EBW{1'b0}};
       dk_q     <= {@@KW@@{1'b0}};
@@ -326,9 +310,7 @@
       run_q    <= run_d;
       sparse_q <= sparse_d;
       rem_q    <= rem_d;
-      rocc_q   <= rocc_d;
-      nw_q     <= nw_d;
-      hw_q     <= hw_d;
+      tw_q     <= tw_d;
       rword_q  <= rword_d;
       rbank_q  <= rbank_d;
       dk_q     <= dk_d;
@@ -336,20 +318,26 @@
     end
   end
 
-  // window slots (no reset: a slot is read only while it is live)
+  // window slots (no reset: a slot is read only while it is live): one memory of WD windows
+  // with a registered read (block RAM where the target has it); the read of the slot the
+  // token issues from and the token's offset are registered together, the offset selects the
+  // token's row of B after the read register (the cycle s1_b_q took before)
   reg  [@@WBW@@-1:0] wbuf [0:WD-1];
+  reg  [@@WBW@@-1:0] wrd_q;
+  reg  [LWB-1:0]     eo_q;
   always @(posedge clk_i) begin
     if (cap) begin
       wbuf[wr_q] <= bc_data_i;
     end
+    wrd_q <= wbuf[rsel];
   end
-  wire [@@WBW@@-1:0] wsel = wbuf[rsel];
 
   // token payload: only looked at when s1_v_q is set
   always @(posedge clk_i) begin
     s1_a_q <= emit_a;
-    s1_b_q <= wsel[emit_o*BRW +: BRW];
+    eo_q   <= emit_o;
   end
+  wire [BRW-1:0]     s1_b = wrd_q[eo_q*BRW +: BRW];  // the token's row of B
 
   assign busy_o  = run_q;
   assign issue_o = emit_v;

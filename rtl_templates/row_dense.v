@@ -40,7 +40,6 @@
   wire [@@KW@@:0]   n_l = lbuf_i ? n1_q : n0_q;
   wire [@@KW@@:0]   nnz_q = cbuf_i ? n1_q : n0_q;
   reg               s1_v_q, s1_v_d;
-  reg  [BRW-1:0]    s1_b_q;            // the token's row of B
   // window buffer: a ring of WD slots filled in window order with every broadcast window
   reg  [DPW-1:0]    wr_q, wr_d;
   reg  [DPW-1:0]    rs_q, rs_d;        // oldest live slot
@@ -131,19 +130,25 @@
     end
   end
 
-  // window slots (no reset: a slot is read only while it is live)
+  // window slots (no reset: a slot is read only while it is live): one memory of WD windows
+  // with a registered read (block RAM where the target has it); the read of the slot the
+  // token issues from and the token's offset are registered together, the offset selects the
+  // token's row of B after the read register (the cycle s1_b_q took before)
   reg  [@@WBW@@-1:0] wbuf [0:WD-1];
+  reg  [@@WBW@@-1:0] wrd_q;
+  reg  [LWB-1:0]     eo_q;
   always @(posedge clk_i) begin
     if (cap) begin
       wbuf[wr_q] <= bc_data_i;
     end
+    wrd_q <= wbuf[rsel];
   end
-  wire [@@WBW@@-1:0] wsel = wbuf[rsel];
 
   // token payload: only looked at when s1_v_q is set
   always @(posedge clk_i) begin
-    s1_b_q <= wsel[k_q[LWB-1:0]*BRW +: BRW];
+    eo_q   <= k_q[LWB-1:0];
   end
+  wire [BRW-1:0]     s1_b = wrd_q[eo_q*BRW +: BRW];  // the token's row of B
 
   assign busy_o  = run_q;
   assign issue_o = emit_v;
@@ -152,7 +157,7 @@
   // no compressed entries here: the loading job's K is not needed
   // and every broadcast window is taken (no occupancy: DENSE needs them all)
   /* verilator lint_off UNUSED */
-  wire   unused_lk = ^lk_len_i ^ ^bc_w_i;
+  wire   unused_lk = ^lk_len_i;
   /* verilator lint_on UNUSED */
   assign occ_o   = {@@NWIN@@{1'b0}};
   assign room_o  = ({1'b0, cnt_q} + {{CNW{1'b0}}, cap}) < {1'b0, WD_C};

@@ -12,9 +12,8 @@ module @@P@@_row (
   input  wire [@@E@@-1:0]      ent_v_i,      // LOAD: slot s carries an element of A for this row
   input  wire [@@EKW@@-1:0]    ent_k_i,      // slot s: its k at [s*@@KW@@ +: @@KW@@]
   input  wire [@@EDW@@-1:0]    ent_a_i,      // slot s: its value at [s*@@DW@@ +: @@DW@@]
-  input  wire                  bc_v_i,       // COMPUTE: B window bc_w_i is broadcast this cycle
-  input  wire [@@NWW@@-1:0]    bc_w_i,
-  input  wire [@@WBW@@-1:0]    bc_data_i,    // B[bc_w*W + o][c] at [(o*@@C@@ + c)*@@DW@@ +: @@DW@@]
+  input  wire                  bc_v_i,       // COMPUTE: capture the B window broadcast this cycle
+  input  wire [@@WBW@@-1:0]    bc_data_i,    // the window w: B[w*W + o][c] at [(o*@@C@@ + c)*@@DW@@ +: @@DW@@]
   output wire [@@NWIN@@-1:0]   occ_o,        // windows holding a non-zero of A (list cbuf_i)
   output wire                  room_o,       // the window buffer can take one more window
   input  wire                  run_i,        // pulse: start the feeder
