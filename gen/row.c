@@ -130,6 +130,7 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
   const uint32_t WD = c->wdepth, NWIN = c->kmax / c->window;
   tmpl_setu(&hs, "LWB", g->d.wb);
   tmpl_setu(&hs, "NWIN", NWIN);
+  if (c->sparsity == SG_SPARSITY_WEIGHT) tmpl_setu(&hs, "NWW", cfg_clog2(NWIN));
   tmpl_setu(&hs, "WD", WD);
   tmpl_setu(&hs, "WD_M1", WD - 1);
   tmpl_setu(&hs, "DPW", cfg_clog2(WD));

@@ -26,6 +26,7 @@
   localparam [@@KW@@:0] CAP = @@CAP@@; // list capacity
   localparam integer LWB = @@LWB@@;  // log2(window)
   localparam integer NWIN = @@NWIN@@; // windows in KMAX
+  localparam integer NWW = @@NWW@@;   // window index bits
   localparam integer WD  = @@WD@@;   // window slots
   localparam integer DPW = @@DPW@@;  // slot index bits
   localparam integer CNW = @@CNW@@;  // slot count bits
@@ -195,7 +196,9 @@
   // window of the last entry taken, which is dk_q's; a first one is in dk_q's window when that
   // window is occupied and none of its entries is taken yet, tw_q)
   reg               tw_q, tw_d;        // an entry of dk_q's window was taken
-  wire              head_w = !head_f || (occ_c[dk_q[@@KW@@-1:LWB]] && !tw_q);
+  reg               ok_q, ok_d;        // dk_q's window is occupied (registered: off the issue path)
+  wire              head_w = !head_f || (ok_q && !tw_q);
+  wire [NWW-1:0]    dk_wn  = dk_q[@@KW@@-1:LWB] + {{(NWW-1){1'b0}}, 1'b1};  // dk_q's next window
   wire              head_v  = (rem_q != {(@@KW@@+1){1'b0}});
   wire              cap     = bc_v_i;   // the fetcher tells each row which windows it captures
   // the token's window is the next slot when it is the first entry of a new window
@@ -221,11 +224,13 @@
     dk_d     = dk_q;
     s1_v_d   = emit_v;
     tw_d     = tw_q;
+    ok_d     = ok_q;
     if (take) begin
       tw_d = 1'b1;
     end
     if (go && (dk_q[LWB-1:0] == {LWB{1'b1}})) begin
       tw_d = 1'b0;                     // dk_q moves into the next window
+      ok_d = occ_c[dk_wn];
     end
     if (take) begin
       rem_d = rem_q - {{@@KW@@{1'b0}}, 1'b1};
@@ -268,6 +273,7 @@
       sparse_d = sparse_i;
       rem_d    = n_q;
       tw_d     = 1'b0;
+      ok_d     = occ_c[0];
       rword_d  = {LAW{1'b0}};
       rbank_d  = {EBW{1'b0}};
       dk_d     = {@@KW@@{1'b0}};
@@ -291,6 +297,7 @@
       sparse_q <= 1'b0;
       rem_q    <= {(@@KW@@+1){1'b0}};
       tw_q     <= 1'b0;
+      ok_q     <= 1'b0;
       rword_q  <= {LAW{1'b0}};
       rbank_q  <= {EBW{1'b0}};
       dk_q     <= {@@KW@@{1'b0}};
@@ -311,6 +318,7 @@
       sparse_q <= sparse_d;
       rem_q    <= rem_d;
       tw_q     <= tw_d;
+      ok_q     <= ok_d;
       rword_q  <= rword_d;
       rbank_q  <= rbank_d;
       dk_q     <= dk_d;
@@ -340,7 +348,7 @@
   wire [BRW-1:0]     s1_b = wrd_q[eo_q*BRW +: BRW];  // the token's row of B
 
   assign busy_o  = run_q;
-  assign issue_o = emit_v;
+  assign issue_o = s1_v_q;   // registered: counted one cycle after the issue
   assign nnz_o   = n_q;
   assign afmt_o  = fmt_err || cap_err;
   assign occ_o   = occ_c;

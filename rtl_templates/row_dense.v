@@ -151,7 +151,7 @@
   wire [BRW-1:0]     s1_b = wrd_q[eo_q*BRW +: BRW];  // the token's row of B
 
   assign busy_o  = run_q;
-  assign issue_o = emit_v;
+  assign issue_o = s1_v_q;   // registered: counted one cycle after the issue
   assign nnz_o   = nnz_q;
   assign afmt_o  = 1'b0;
   // no compressed entries here: the loading job's K is not needed

@@ -20,7 +20,7 @@ module @@P@@_row (
 @@SPARSE_I@@
   input  wire [@@KW@@:0]       k_len_i,      // K of the job being computed
   output wire                  busy_o,       // feeder still issuing
-  output wire                  issue_o,      // a token was issued this cycle
+  output wire                  issue_o,      // a token was issued in the previous cycle
   output wire [@@KW@@:0]       nnz_o,        // non-zeros of A in this row, list cbuf_i
   output wire                  afmt_o,       // an A entry past K or out of k order (LOAD)
   output wire [@@GCW@@-1:0]    gated_cnt_o,  // gated MAC slots this cycle
