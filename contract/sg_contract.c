@@ -701,6 +701,21 @@ uint32_t sg_issue_cycles(const sg_params_t *p, uint32_t k, uint32_t mode_used, c
     }
 }
 
+void sg_window_events(const sg_params_t *p, uint32_t k, uint32_t mode_used, const int32_t *a,
+                      uint64_t *fetches, uint64_t *captures)
+{
+    const uint32_t W = p->window ? p->window : 1u, nw = (k + W - 1u) / W;
+    *fetches = 0;
+    *captures = 0;
+    for (uint32_t w = 0; w < nw; w++) {
+        uint32_t rows = 0;
+        for (uint32_t r = 0; r < p->rows; r++)
+            rows += (mode_used != SG_MODE_SPARSE || win_occ(p, a, k, r, w)) ? 1u : 0u;
+        *fetches += rows ? 1u : 0u;
+        *captures += rows;
+    }
+}
+
 sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out_beats,
                            uint32_t k, const sg_counters_t *c, uint32_t source_gap)
 {

@@ -371,6 +371,12 @@ sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out
  * last token issued (0 when no row runs). A pure function of A (rows x k, low data_w bits),
  * K, the mode used and the variant's window and depth. */
 uint32_t sg_issue_cycles(const sg_params_t *p, uint32_t k, uint32_t mode_used, const int32_t *a);
+/* B window traffic of one job (the fetcher of sg_issue_cycles): *fetches windows read from
+ * the B banks and broadcast (SPARSE: the windows some row has a non-zero in, DENSE: 0..(K-1)/W),
+ * *captures window slot writes summed over the rows (SPARSE: each row's occupied windows,
+ * DENSE: every window in every row).  Same inputs as sg_issue_cycles. */
+void sg_window_events(const sg_params_t *p, uint32_t k, uint32_t mode_used, const int32_t *a,
+                      uint64_t *fetches, uint64_t *captures);
 /* Compute bound of one job: n + C (the slowest row's tokens and the trip along the row; the
  * R term of the first design was never paid). */
 uint64_t sg_compute_bound(const sg_params_t *p, uint32_t k, const sg_counters_t *c);

@@ -36,15 +36,18 @@ typedef struct host_energy_in {
   uint64_t issued, gated;     /* MACS_ISSUED, MACS_GATED */
   uint64_t nnz_a;             /* NNZ_A */
   uint64_t in_beats, out_beats; /* beats on the operand and the result stream */
+  uint64_t win_fetches, win_captures; /* B windows fetched, window slot writes (sg_window_events) */
 } host_energy_in_t;
 
 typedef struct host_energy {
   double mac_pj;        /* multiply + accumulate of issued, non-gated MAC slots */
-  double a_read_pj;     /* A storage reads: one per issued token (issued / cols) */
-  double b_read_pj;     /* B buffer reads: one per issued MAC slot (every PE reads b, gated or not) */
+  double a_read_pj;     /* A storage reads: one entry per issued token (issued / cols) */
+  double b_read_pj;     /* B during COMPUTE (one copy of B): each window fetch reads W words of
+                           C x DATA_W bits from the B banks, each capture writes W words into a
+                           row's window slots, each token reads one slot word (its row of B) */
   double load_write_pj; /* operand storage writes: A (its non-zero entries on a sparse-capable
-                           variant, every element on a dense-only one), B once per row (each
-                           PE keeps its copy) unless resident */
+                           variant, every element on a dense-only one), B once (K words of
+                           C x DATA_W bits into the B banks) unless resident */
   double stream_pj;     /* bits crossing the operand and result streams, at the DRAM price */
   double total_pj;
 } host_energy_t;

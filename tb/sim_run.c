@@ -621,6 +621,8 @@ typedef struct run_ctx {
   host_dev_t gdev;
   uint64_t jobs, bad_jobs, first_bad;
   uint64_t bound;
+  const int32_t *A; /* the whole product's A (M x K), for its compute bound */
+  uint32_t K;
   host_energy_t en;
   int golden_failed, traced, trace_failed;
   char err[512];
@@ -655,6 +657,30 @@ static int run_compare_job(run_ctx_t *x, const host_job_info_t *in, const int64_
   return bad;
 }
 
+/* Compute bound of the whole product, not of the jobs it was cut into: per tile and KMAX span
+ * of K, DENSE the span + C, SPARSE the span's largest row non-zero count + C (the R term of the
+ * first design was never paid). A span that host_gemm cut into several jobs so that every row
+ * fits the A list capacity keeps the bound of the span: this job adds the spans that start in
+ * it, in the mode it ran. */
+static uint64_t run_span_bound(const run_ctx_t *x, const host_job_info_t *in, uint32_t mode_used) {
+  const uint32_t KM = x->v->p.kmax, k0 = in->k0, k1 = in->k0 + in->job->k;
+  uint64_t b = 0;
+  for (uint32_t c0 = (k0 + KM - 1) / KM * KM; c0 < k1; c0 += KM) {
+    const uint32_t len = x->K - c0 < KM ? x->K - c0 : KM;
+    uint32_t n = len;
+    if (mode_used == SG_MODE_SPARSE) {
+      n = 0;
+      for (uint32_t r = 0; r < in->m_valid; r++) {
+        uint32_t nz = 0;
+        for (uint32_t kk = c0; kk < c0 + len; kk++) nz += x->A[(size_t)(in->m0 + r) * x->K + kk] != 0;
+        if (nz > n) n = nz;
+      }
+    }
+    b += (uint64_t)n + SG_COLS;
+  }
+  return b;
+}
+
 static int run_on_job(void *user, const host_job_info_t *in) {
   run_ctx_t *x = user;
   int64_t gt[SG_ROWS * SG_COLS];
@@ -672,7 +698,8 @@ static int run_on_job(void *user, const host_job_info_t *in) {
   host_energy_t e;
   host_energy_in_t ein = {in->job->k, in->flags, c->macs_issued, c->macs_gated, c->nnz_a,
                           host_in_beats_fmt(x->v, in->job->k, in->flags, c->nnz_a),
-                          host_out_beats(x->v) + host_trailer_beats(x->v)};
+                          host_out_beats(x->v) + host_trailer_beats(x->v), 0, 0};
+  sg_window_events(&x->v->p, in->job->k, c->mode_used, in->job->a, &ein.win_fetches, &ein.win_captures);
   host_energy_job(x->v, &host_energy_horowitz45, &ein, &e);
   x->en.stream_pj += e.stream_pj;
   x->en.mac_pj += e.mac_pj;
@@ -682,7 +709,7 @@ static int run_on_job(void *user, const host_job_info_t *in) {
   x->en.total_pj += e.total_pj;
   /* compute bound: DENSE K + C, SPARSE max row non-zeros + C, per job, by the mode used (the
      R term of the first design was never paid); the end-to-end bound is host_gemm's */
-  x->bound += sg_compute_bound(&x->v->p, in->job->k, c);
+  x->bound += run_span_bound(x, in, c->mode_used);
   if (x->o->trace_path && x->o->job_set) {
     if (in->index == x->o->job) {
       x->traced = 1;
@@ -865,6 +892,8 @@ static int run_mode(const run_opts_t *o, const run_data_t *d, const host_variant
   memset(x, 0, sizeof *x);
   x->o = o;
   x->v = v;
+  x->A = d->A;
+  x->K = d->K;
   x->mode = mode;
   tb_t tb;
   if (tb_init(&tb, o->seed, 100, 100)) {
