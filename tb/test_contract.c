@@ -260,9 +260,73 @@ START_TEST(test_misc_names)
 }
 END_TEST
 
+/* The storage rule of issue 8 (sg_storage_pick): what the generator picks on the default preset,
+ * exactly; a depth or capacity given that breaks the rule is refused; over a sweep of shapes
+ * every configuration picked meets 2.3 x (A + B), and the A list capacity cuts rows as the RTL
+ * does (first A_CAP non-zeros kept) and K chunks that fit. */
+START_TEST(test_storage_rule)
+{
+    sg_params_t p = {8, 8, 8, 32, 1024, true, 32, 0};
+    uint32_t wd = 0, cap = 0;
+    /* default preset: 3 compressed entries per 64-bit beat */
+    ck_assert_int_eq(sg_storage_pick(&p, 3, 0, 0, &wd, &cap), 0);
+    ck_assert_uint_eq(wd, 6);
+    ck_assert_uint_eq(cap, 512);
+    ck_assert_uint_eq(sg_a_entry_bits(&p), 14);
+    ck_assert_uint_eq(sg_operand_bits(&p, 6, 512), 65536u + 98304u + 114688u + 512u);
+    ck_assert_uint_eq(sg_operand_limit(&p), 301465u);
+    ck_assert_int_eq(sg_storage_pick(&p, 3, 16, 0, &wd, &cap), -1);  /* depth 16: slots too big */
+    ck_assert_int_eq(sg_storage_pick(&p, 3, 0, 1024, &wd, &cap), -1); /* lists of KMAX entries */
+    ck_assert_int_eq(sg_storage_pick(&p, 3, 6, 256, &wd, &cap), 0);
+    ck_assert_uint_eq(wd, 6);
+    ck_assert_uint_eq(cap, 256);
+    /* a shape no depth or capacity can save: 32 x 32, KMAX 64, window 32 */
+    sg_params_t big = {32, 32, 8, 32, 64, true, 32, 0};
+    ck_assert_int_eq(sg_storage_pick(&big, 1, 0, 0, &wd, &cap), -1);
+    /* every accepted shape meets the rule */
+    unsigned picked = 0;
+    for (uint32_t r = 1; r <= 32; r *= 2)
+        for (uint32_t c = 1; c <= 32; c *= 2)
+            for (uint32_t km = 16; km <= 4096; km *= 4)
+                for (uint32_t w = 2; w <= 64 && 2 * w <= km; w *= 4)
+                    for (uint32_t dw = 2; dw <= 16; dw *= 2)
+                        for (int sp = 0; sp < 2; sp++) {
+                            sg_params_t q = {r, c, dw, 2 * dw, km, sp != 0, w, 0};
+                            if (sg_storage_pick(&q, 1, 0, 0, &wd, &cap) == 0) {
+                                picked++;
+                                ck_assert_msg(sg_operand_bits(&q, wd, cap) <= sg_operand_limit(&q) &&
+                                                  wd >= 2 && (sp ? cap >= 1 && cap <= km / 2 : cap == 0),
+                                              "%ux%u kmax %u window %u dw %u: depth %u capacity %u "
+                                              "storage %llu > %llu",
+                                              r, c, km, w, dw, wd, cap,
+                                              (unsigned long long)sg_operand_bits(&q, wd, cap),
+                                              (unsigned long long)sg_operand_limit(&q));
+                            }
+                        }
+    ck_assert_msg(picked > 100, "only %u shapes accepted", picked);
+    /* capacity: rows keep their first A_CAP non-zeros; K chunks fit */
+    sg_params_t s = {2, 1, 8, 32, 16, true, 4, 2};
+    int32_t a[2 * 16];
+    for (int i = 0; i < 32; i++) a[i] = i < 16 ? 1 : (i % 2 ? 3 : 0);
+    ck_assert_uint_eq(sg_a_cap_chunk(&s, 4, 2, 16, a, 0), 4);  /* row 0: the 5th non-zero at k 4 */
+    ck_assert_uint_eq(sg_a_cap_chunk(&s, 4, 2, 16, a, 12), 4);
+    ck_assert_uint_eq(sg_a_cap_chunk(&s, 0, 2, 16, a, 0), 16);
+    ck_assert_uint_eq(sg_a_cap_apply(&s, 4, 16, a), 2);
+    int n0 = 0, n1 = 0, last1 = -1;
+    for (int k = 0; k < 16; k++) {
+        n0 += a[k] != 0;
+        n1 += a[16 + k] != 0;
+        if (a[16 + k]) last1 = k;
+    }
+    ck_assert_int_eq(n0, 4);
+    ck_assert_int_eq(n1, 4);
+    ck_assert_int_eq(last1, 7);
+}
+END_TEST
+
 Suite *make_contract_suite(void)
 {
     TSW_SUITE("contract", 30, {test_table_consistent, 0}, {test_regmap_doc, 0},
               {test_mode_rejects_golddev, 2}, {test_cycle_model, 0}, {test_golddev_regs, 0}, {test_start_rules, 0},
-              {test_misc_names, 0});
+              {test_misc_names, 0}, {test_storage_rule, 0});
 }

@@ -149,6 +149,12 @@ static const gen_bad_t gen_bad_cases[] = {
     {"--force=1", NULL, {"--force takes no value", NULL, NULL}},
     {"--force --force", NULL, {"--force is given twice", NULL, NULL}},
     {"stray", NULL, {"unexpected argument", "'stray'", NULL}},
+    /* issue 8: the operand storage rule, 2.3 x (A + B) (contract: sg_storage_pick) */
+    {"--rows 32 --cols 32 --kmax 64 --window 32", NULL, {"exceeds the rule", "window-depth", "a-capacity"}},
+    {"--preset default --window-depth 16", NULL, {"--window-depth (argument", "window-depth 16", "301465"}},
+    {"--kmax 256 --a-capacity 256 --window-depth 8", NULL, {"--a-capacity (argument", "operand storage", NULL}},
+    {"--a-capacity 100", NULL, {"a-capacity = 100", "power of two", NULL}},
+    {"--window-depth 1", NULL, {"window-depth = 1", "2..16", NULL}},
 };
 
 /* Every "allowed A..B" in a message must be a range that makes sense (A <= B). */
