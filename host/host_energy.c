@@ -33,9 +33,11 @@ void host_energy_job(const host_variant_t *v, const host_energy_table_t *t,
   const double a_size = v->p.sparse_capable ? (v->a_cap ? v->a_cap : kmax) * a_bits : kmax * dw;
   const double e_a = host_energy_sram_bit_pj(t, a_size) * a_bits;
   /* B, one copy: W banks of KMAX/W words of C x DATA_W bits; a window fetch reads one word of
-     each bank, the B load writes one word per k. A row's window slots: one memory of WDEPTH
-     words of W x C x DATA_W bits (rtl_templates/row.v); a capture writes one word, a token
-     reads one word (the whole window; its row of B is selected after the read). */
+     each bank, the B load writes one word per k. A row's window slots: one memory of
+     WDEPTH x W x C x DATA_W bits (rtl_templates/row.v); a capture writes a window (W rows of
+     B), a token reads its row of B (C x DATA_W bits; the RTL's read port is a whole window
+     wide and selects the row after the read: a slot memory banked by row would read only the
+     row, which is what is priced). */
   const double row_b = cols * dw;
   const double e_bank = host_energy_sram_bit_pj(t, kmax / win * row_b) * row_b;
   const double e_slot = host_energy_sram_bit_pj(t, wd * win * row_b) * row_b;
@@ -43,7 +45,8 @@ void host_energy_job(const host_variant_t *v, const host_energy_table_t *t,
   memset(e, 0, sizeof *e);
   e->mac_pj = (double)(in->issued - in->gated) * (e_mul + e_add);
   e->a_read_pj = tokens * e_a;
-  e->b_read_pj = ((double)in->win_fetches * e_bank + ((double)in->win_captures + tokens) * e_slot) * win;
+  e->b_read_pj = ((double)in->win_fetches * e_bank + (double)in->win_captures * e_slot) * win +
+                 tokens * e_slot;
   e->load_write_pj = (v->p.sparse_capable ? (double)in->nnz_a : rows * k) * e_a +
                      ((in->flags & HOST_FLAGS_KEEP_B) ? 0.0 : k * e_bank);
   e->stream_pj = ((double)in->in_beats * v->in_stream_w + (double)in->out_beats * v->out_stream_w) *
