@@ -515,7 +515,7 @@ sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out
 {
     sg_cycles_t y;
     y.load = in_beats + source_gap + 1u;
-    y.compute = tokens(k, c) + p->cols + 4u;
+    y.compute = tokens(k, c) + p->cols + SG_PE_MAC_STAGES + 4u;
     y.drain = out_beats;
     y.total = y.load + y.compute + y.drain;
     return y;

@@ -61,8 +61,9 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "CCW", w.ccw);
   tmpl_setu(&hs, "C", C);
   tmpl_setu(&hs, "RC", R * C);
-  tmpl_setu(&hs, "FCW", w.ccw);
-  tmpl_setu(&hs, "FLUSH_M1", C - 1);
+  /* FLUSH: the last token's trip along the row, then its MAC pipeline (SG_PE_MAC_STAGES) */
+  tmpl_setu(&hs, "FCW", cfg_clog2(C + SG_PE_MAC_STAGES));
+  tmpl_setu(&hs, "FLUSH_M1", C + SG_PE_MAC_STAGES - 1);
   tmpl_setu(&hs, "DCW", w.dcw);
   tmpl_setu(&hs, "AW", w.aw);
   /* result lanes */

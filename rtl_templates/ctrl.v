@@ -72,8 +72,8 @@ module @@P@@_ctrl (
   // status and the counters of the last completed job
   output wire                  busy_o,        // a job in any stage
   output wire                  ready_o,       // the LOAD stage is free: START is accepted
-  output wire                  hold_nxt_o,    // next cycle, a START must wait (LOAD holds a loaded
-                                              // job, or the resident B just changed)
+  output wire                  hold_o,        // a START must wait (LOAD holds a loaded job, or
+                                              // the resident B just changed); from registers
   output wire                  done_o,        // pulse: last beat of a job accepted
   output wire                  tlast_err_o,   // pulse: TLAST disagrees with the job's last beat
   output wire [2:0]            state_o,
@@ -194,6 +194,7 @@ module @@P@@_ctrl (
   reg  [@@TGW@@-1:0]  gated_q;
   reg                 gq_to_d_q;
   reg                 clear_q;
+  reg                 l2c_q;                 // the LOAD stage handed its job on last cycle
 
   // ================================================================ DRAIN stage
   reg                 d_busy_q, d_busy_d;
@@ -215,11 +216,15 @@ module @@P@@_ctrl (
 
   // ================================================================ the last completed job
   reg  [1:0]          o_used_q;
-  reg  [@@KW@@:0]     o_k_q;
   reg  [31:0]         o_cyl_q, o_cyc_q, o_cyd_q, o_tot_q, o_nnzb_q, o_iss_q, o_gat_q, o_nnza_q;
+  reg  [31:0]         o_skip_q;              // R*C*K - MACS_ISSUED, registered (a CSR read)
   reg  [@@KW@@:0]     o_max_q;
   reg  [@@RNW@@-1:0]  o_rnz_q;
   reg                 done_d;
+
+  // MACS_SKIPPED of the job in DRAIN, R*C*K - MACS_ISSUED (the work the sparse schedule never
+  // issued): its trailer word, registered into o_skip_q when it completes
+  wire [31:0] d_skip = ({{(32-@@KW@@-1){1'b0}}, d_k_q} * 32'd@@RC@@) - d_iss_q;
 
   // a job's gated slots including the ones arriving this cycle (its first DRAIN cycle)
   wire [31:0] d_gat_now = gq_to_d_q ? (d_gat_q + {{(32-@@TGW@@){1'b0}}, gated_q}) : d_gat_q;
@@ -250,12 +255,14 @@ module @@P@@_ctrl (
       nnzb_q    <= {@@NBW@@{1'b0}};
       gq_to_d_q <= 1'b0;
       clear_q   <= 1'b0;
+      l2c_q     <= 1'b0;
     end else begin
       run_q     <= run_d && !abort_i;
       gated_q   <= gated_cnt_i;
       nnzb_q    <= ld_nnzb_i;
       gq_to_d_q <= c2d;
       clear_q   <= l2c && !l_acc_q && !abort_i;
+      l2c_q     <= l2c;
     end
   end
   always @(posedge clk_i) begin
@@ -521,13 +528,13 @@ module @@P@@_ctrl (
       d_max_q    <= {(@@KW@@+1){1'b0}};
       d_rnz_q    <= {@@RNW@@{1'b0}};
       o_used_q   <= MODE_DENSE;
-      o_k_q      <= {(@@KW@@+1){1'b0}};
       o_cyl_q    <= 32'd0;
       o_cyc_q    <= 32'd0;
       o_cyd_q    <= 32'd0;
       o_tot_q    <= 32'd0;
       o_nnzb_q   <= 32'd0;
       o_iss_q    <= 32'd0;
+      o_skip_q   <= 32'd0;
       o_gat_q    <= 32'd0;
       o_nnza_q   <= 32'd0;
       o_max_q    <= {(@@KW@@+1){1'b0}};
@@ -583,13 +590,13 @@ module @@P@@_ctrl (
       d_rnz_q    <= d_rnz_d;
       if (done_d) begin
         o_used_q <= d_used_q;
-        o_k_q    <= d_k_q;
         o_cyl_q  <= d_cyl_q;
         o_cyc_q  <= d_cyc_q;
         o_cyd_q  <= d_cyd_q + 32'd1;
         o_tot_q  <= d_cyl_q + d_cyc_q + d_cyd_q + 32'd1;
         o_nnzb_q <= d_nnzb_q;
         o_iss_q  <= d_iss_q;
+        o_skip_q <= d_skip;
         o_gat_q  <= d_gat_now;
         o_nnza_q <= d_nnza_q;
         o_max_q  <= d_max_q;
@@ -641,12 +648,8 @@ module @@P@@_ctrl (
   // The job's counters as 32-bit words, word i at bits [32*i +: 32], @@TB@@ beat(s) of
   // @@OSW@@ bits: @@TR_NAMES@@, ROW_NNZ[0..@@R_M1@@]
   // (SG_TRAILER_WORDS in contract/sg_contract.h).
-  wire [31:0] d_skip = ({{(32-@@KW@@-1){1'b0}}, d_k_q} * 32'd@@RC@@) - d_iss_q;
   wire [@@TRW@@-1:0] trailer = {@@TR_PAD@@@@TR_RNZ@@@@TR_FIXED@@};
   wire [@@OSW@@-1:0] tr_data = trailer[tr_beat_q*@@OSW@@ +: @@OSW@@];
-
-  // R*C*K - MACS_ISSUED: the work the sparse schedule never issued
-  wire [31:0] rck = {{(32-@@KW@@-1){1'b0}}, o_k_q} * 32'd@@RC@@;
 
   assign s_axis_tready_o = ld_ready;
   assign ld_fire_o       = ld_fire;
@@ -673,7 +676,7 @@ module @@P@@_ctrl (
   assign m_axis_tlast_o  = d_tr_q ? tr_last : (dr_last && !d_trl_q);
   assign busy_o          = l_busy_q || c_busy_q || d_busy_q;
   assign ready_o         = !l_busy_q;
-  assign hold_nxt_o      = (l_busy_d && l_full_d) || l2c;
+  assign hold_o          = (l_busy_q && l_full_q) || l2c_q;
   assign done_o          = done_d && !abort_i;
   assign tlast_err_o     = tlast_err_d && !abort_i;
   assign state_o         = d_busy_q ? ST_DRAIN :
@@ -687,7 +690,7 @@ module @@P@@_ctrl (
   assign cyc_drain_o     = o_cyd_q;
   assign macs_issued_o   = o_iss_q;
   assign macs_gated_o    = o_gat_q;
-  assign macs_skipped_o  = rck - o_iss_q;
+  assign macs_skipped_o  = o_skip_q;
   assign nnz_a_o         = o_nnza_q;
   assign nnz_b_o         = o_nnzb_q;
   assign max_row_nnz_o   = o_max_q;
