@@ -226,17 +226,21 @@ static void start_ok_regs(const sg_regfile_t *rf, sb_t *decl, sb_t *rst, sb_t *u
   sb_printf(chk, "wr_en && (%s)", words);
 }
 
-/* An RW register: every WRITE rule of its fields on the whole word, then the fields. */
-static void write_rw(const sg_params_t *p, sg_reg_t r, sb_t *o) {
+/* An RW register: every WRITE rule of its fields on the whole word, then the fields. A rule's
+ * condition is evaluated on the bus data as the write is taken (`take`: bit *nw of wq_chk_d)
+ * and the decode reads its register wq_chk_q[*nw]. */
+static void write_rw(const sg_params_t *p, sg_reg_t r, sb_t *o, sb_t *take, uint32_t *nw) {
   emit(o, "10'h%03X: begin  // %s", sg_regs[r].offset / 4, sg_regs[r].name);
   o->indent++;
   int nchk = 0;
   for (uint32_t i = 0; i < sg_nchecks; i++) {
     if (sg_checks[i].when != SG_WHEN_WRITE || sg_fields[sg_checks[i].field].reg != r) continue;
     char cond[128];
-    check_cond(p, i, "wd", cond, sizeof cond);
+    check_cond(p, i, "s_axil_wdata_i", cond, sizeof cond);
     if (!cond[0]) continue;
-    emit(o, "%sif (%s) begin", nchk ? "end else " : "", cond);
+    emit(take, "wq_chk_d[%u] = %s;", *nw, cond);
+    emit(o, "%sif (wq_chk_q[%u]) begin  // %s", nchk ? "end else " : "", *nw, cond);
+    (*nw)++;
     emit(o, "  err_set = ERR_%s;", sg_fields[sg_checks[i].err].name);
     nchk++;
   }
@@ -264,11 +268,14 @@ static void write_rw(const sg_params_t *p, sg_reg_t r, sb_t *o) {
   emit(o, "end");
 }
 
-static void write_cases(const sg_params_t *p, sb_t *o) {
+/* The case on the word address of every register but CTRL; `take` gets the WRITE rules'
+ * conditions on the bus data (wq_chk_d), *nw their count. */
+static void write_cases(const sg_params_t *p, sb_t *o, sb_t *take, uint32_t *nw) {
+  *nw = 0;
   for (int r = 0; r < SG_REG_COUNT; r++) {
     switch (sg_regs[r].access) {
       case SG_ACC_WO: break; /* CTRL: write_ctrl */
-      case SG_ACC_RW: write_rw(p, (sg_reg_t)r, o); break;
+      case SG_ACC_RW: write_rw(p, (sg_reg_t)r, o, take, nw); break;
       case SG_ACC_W1C: /* cleared in the bookkeeping block below */
         emit(o, "10'h%03X: begin  // %s", sg_regs[r].offset / 4, sg_regs[r].name);
         emit(o, "end");
@@ -308,19 +315,22 @@ int emit_csr(gen_ctx_t *g, sb_t *out) {
   const uint32_t nw = g->d.kw + 1;
   sg_regfile_t rf;
   gen_regfile(g, &rf);
-  enum { RC, WC, WCT, SOK, WK, EB, DECL, HOLD, RST, UPD, ST, SOD, SOR, SOU, SOC, NSB };
+  enum { RC, WC, WCK, WCT, SOK, WK, EB, DECL, HOLD, RST, UPD, ST, SOD, SOR, SOU, SOC, NSB };
   static const char *const hole[NSB] = {
-      "READ_CASES", "WRITE_CASES",  "WRITE_CTRL",    "START_OK",       "WRITE_KNOWN",
-      "ERR_BITS",   "CFG_REGS",     "CFG_HOLD",      "CFG_RESET",      "CFG_UPDATE",
-      "STATUS_WORD", "START_OK_REGS", "START_OK_RESET", "START_OK_UPDATE", "START_CHK"};
-  static const int indent[NSB] = {3, 5, 4, 0, 0, 1, 1, 2, 3, 3, 0, 1, 3, 3, 0};
+      "READ_CASES", "WRITE_CASES",  "WRITE_CHECKS",  "WRITE_CTRL",     "START_OK",
+      "WRITE_KNOWN", "ERR_BITS",    "CFG_REGS",      "CFG_HOLD",       "CFG_RESET",
+      "CFG_UPDATE", "STATUS_WORD",  "START_OK_REGS", "START_OK_RESET", "START_OK_UPDATE",
+      "START_CHK"};
+  static const int indent[NSB] = {3, 5, 3, 4, 0, 0, 1, 1, 2, 3, 3, 0, 1, 3, 3, 0};
   sb_t sb[NSB];
   for (int i = 0; i < NSB; i++) {
     sb_init(&sb[i]);
     sb[i].indent = indent[i];
   }
   read_cases(g, &rf, &sb[RC]);
-  write_cases(&rf.p, &sb[WC]);
+  uint32_t nchk = 0;
+  write_cases(&rf.p, &sb[WC], &sb[WCK], &nchk);
+  if (nchk == 0) emit(&sb[WCK], "wq_chk_d[0] = 1'b0;");
   write_ctrl(g, &rf.p, &sb[WCT], &sb[SOK]);
   write_known(&sb[WK]);
   err_bits(&sb[EB]);
@@ -345,6 +355,7 @@ int emit_csr(gen_ctx_t *g, sb_t *out) {
   tmpl_set(&hs, "W_CTRL", wctrl);
   tmpl_set(&hs, "W_K", wk);
   tmpl_set(&hs, "W_THRESH", wth);
+  tmpl_setu(&hs, "WCHK_W", nchk ? nchk : 1u);
   tmpl_setu(&hs, "CTRL_START", SG_CTRL_START_LSB);
   tmpl_setu(&hs, "CTRL_ABORT", SG_CTRL_ABORT_LSB);
   gen_widths_t gw;

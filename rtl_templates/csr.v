@@ -7,8 +7,9 @@
 // only the bus handshake, ERR/DONE bookkeeping and the outputs.
 // A write is taken (AWREADY, WREADY) when AWVALID and WVALID are both high and neither a taken
 // write nor a response is pending; it is registered as taken and decoded in the next cycle (the
-// bus inputs reach only registers), which raises BVALID. A read is taken when ARVALID is high
-// and no read data is pending; its data is registered (RVALID the next cycle). Bad accesses answer SLVERR and set ERR.ADDR;
+// bus inputs reach only registers), which raises BVALID. A read is taken (ARREADY) when ARVALID
+// is high and neither a taken read nor read data is pending, and decoded the next cycle into
+// the read data register (RVALID the cycle after that). Bad accesses answer SLVERR and set ERR.ADDR;
 // bad values set their ERR bit and leave the register as it was; START is checked against
 // READY, K, the resident B (FLAGS.KEEP_B) and the A format (FLAGS.A_COMPRESSED) here, so the
 // controller only ever sees a valid job.
@@ -117,7 +118,8 @@ module @@P@@_csr (
   // The taken write, decoded the next cycle (a CTRL write waits there while wr_hold, its
   // response with it): word address, data, and decodes made as it is taken: the access is a
   // full aligned word to a writable register (wq_ok_q), it is CTRL (wq_ctrl_q), a good CTRL
-  // write with ABORT or START (wq_abort_q, wq_start_q).
+  // write with ABORT or START (wq_abort_q, wq_start_q), the data fails a WRITE rule's value
+  // check (wq_chk_q, one bit per rule, looked at for its register only).
   reg          wq_v_q, wq_v_d;
   reg  [9:0]   wq_word_q, wq_word_d;
   reg  [31:0]  wq_data_q, wq_data_d;
@@ -125,17 +127,22 @@ module @@P@@_csr (
   reg          wq_ctrl_q, wq_ctrl_d;
   reg          wq_abort_q, wq_abort_d;     // a good CTRL write with ABORT
   reg          wq_start_q, wq_start_d;     // ... with START and not ABORT
+  reg  [@@WCHK_W@@-1:0]   wq_chk_q, wq_chk_d;   // the WRITE rules' value checks, failed
   wire         wr_take = s_axil_awvalid_i && s_axil_wvalid_i && !bvalid_q && !wq_v_q;
   wire         wr_known = @@WRITE_KNOWN@@;
   wire [9:0]   wr_word = wq_word_q;
   wire         wr_en   = wq_v_q && !(wr_hold && wq_ctrl_q);
-  wire         rd_en   = s_axil_arvalid_i && !rvalid_q;
-  // a bad read sets ERR.ADDR from a register, one cycle after it is taken (with its RVALID)
-  reg          rd_bad_q, rd_bad_d;
+  // The taken read (ARREADY), decoded the next cycle (rd_en), which raises RVALID: word address
+  // and alignment. A bad read sets ERR.ADDR with its RVALID.
+  reg          rq_v_q, rq_v_d;
+  reg  [9:0]   rq_word_q, rq_word_d;
+  reg          rq_alig_q, rq_alig_d;
+  wire         rd_take = s_axil_arvalid_i && !rvalid_q && !rq_v_q;
+  wire         rd_en   = rq_v_q;
   assign       rhs_go_d = wr_en && ((wr_word == 10'h@@W_K@@) || (wr_word == 10'h@@W_THRESH@@));
   assign       start_chk_d = @@START_CHK@@;
-  wire [9:0]   rd_word = s_axil_araddr_i[11:2];
-  wire         rd_alig = (s_axil_araddr_i[1:0] == 2'b00);
+  wire [9:0]   rd_word = rq_word_q;
+  wire         rd_alig = rq_alig_q;
   wire [31:0]  wd      = wq_data_q;
   wire [31:0]  status  = @@STATUS_WORD@@;
   // no START rule refuses a START now (the error chain of the CTRL write names the first that
@@ -200,6 +207,13 @@ module @@P@@_csr (
       err_d = err_d | ERR_AFMT;
     end
     err_d = err_d | err_set;
+    rq_v_d    = rd_take;
+    rq_word_d = rq_word_q;
+    rq_alig_d = rq_alig_q;
+    if (rd_take) begin
+      rq_word_d = s_axil_araddr_i[11:2];
+      rq_alig_d = (s_axil_araddr_i[1:0] == 2'b00);
+    end
     wq_v_d    = wq_v_q;
     wq_word_d = wq_word_q;
     wq_data_d = wq_data_q;
@@ -207,6 +221,7 @@ module @@P@@_csr (
     wq_ctrl_d = wq_ctrl_q;
     wq_abort_d = wq_abort_q;
     wq_start_d = wq_start_q;
+    wq_chk_d  = wq_chk_q;
     if (wr_take) begin
       wq_v_d    = 1'b1;
       wq_word_d = s_axil_awaddr_i[11:2];
@@ -215,6 +230,7 @@ module @@P@@_csr (
       wq_ctrl_d = (s_axil_awaddr_i[11:2] == 10'h@@W_CTRL@@);
       wq_abort_d = wq_ok_d && wq_ctrl_d && s_axil_wdata_i[@@CTRL_ABORT@@];
       wq_start_d = wq_ok_d && wq_ctrl_d && !s_axil_wdata_i[@@CTRL_ABORT@@] && s_axil_wdata_i[@@CTRL_START@@];
+@@WRITE_CHECKS@@
     end else if (wr_en) begin
       wq_v_d = 1'b0;
     end
@@ -224,14 +240,13 @@ module @@P@@_csr (
     end else if (s_axil_bready_i) begin
       bvalid_d = 1'b0;
     end
-    rd_bad_d = rd_en && !rd_ok;
-    if (rd_bad_q) begin
-      err_d = err_d | ERR_ADDR;
-    end
     if (rd_en) begin
       rvalid_d = 1'b1;
       rresp_d  = rd_ok ? 2'b00 : 2'b10;
       rdata_d  = rd_ok ? rd_val : 32'd0;
+      if (!rd_ok) begin
+        err_d = err_d | ERR_ADDR;
+      end
     end else if (s_axil_rready_i) begin
       rvalid_d = 1'b0;
     end
@@ -300,7 +315,10 @@ module @@P@@_csr (
       wq_ctrl_q <= 1'b0;
       wq_abort_q <= 1'b0;
       wq_start_q <= 1'b0;
-      rd_bad_q  <= 1'b0;
+      wq_chk_q  <= {@@WCHK_W@@{1'b0}};
+      rq_v_q    <= 1'b0;
+      rq_word_q <= 10'd0;
+      rq_alig_q <= 1'b0;
       bvalid_q <= 1'b0;
       bresp_q  <= 2'b00;
       rvalid_q <= 1'b0;
@@ -317,7 +335,10 @@ module @@P@@_csr (
       wq_ctrl_q <= wq_ctrl_d;
       wq_abort_q <= wq_abort_d;
       wq_start_q <= wq_start_d;
-      rd_bad_q  <= rd_bad_d;
+      wq_chk_q  <= wq_chk_d;
+      rq_v_q    <= rq_v_d;
+      rq_word_q <= rq_word_d;
+      rq_alig_q <= rq_alig_d;
       bvalid_q <= bvalid_d;
       bresp_q  <= bresp_d;
       rvalid_q <= rvalid_d;
@@ -330,7 +351,7 @@ module @@P@@_csr (
   assign s_axil_wready_o  = wr_take;
   assign s_axil_bresp_o   = bresp_q;
   assign s_axil_bvalid_o  = bvalid_q;
-  assign s_axil_arready_o = rd_en;
+  assign s_axil_arready_o = rd_take;
   assign s_axil_rdata_o   = rdata_q;
   assign s_axil_rresp_o   = rresp_q;
   assign s_axil_rvalid_o  = rvalid_q;

@@ -223,8 +223,14 @@ module @@P@@_ctrl (
   reg                 done_d;
 
   // MACS_SKIPPED of the job in DRAIN, R*C*K - MACS_ISSUED (the work the sparse schedule never
-  // issued): its trailer word, registered into o_skip_q when it completes
+  // issued), registered into o_skip_q when it completes; its trailer word is d_skip_q, the same
+  // a cycle later (K and MACS_ISSUED are set as the job enters DRAIN, and its first trailer
+  // beat comes at least two cycles after that, behind a result beat)
   wire [31:0] d_skip = ({{(32-@@KW@@-1){1'b0}}, d_k_q} * 32'd@@RC@@) - d_iss_q;
+  reg  [31:0] d_skip_q;
+  always @(posedge clk_i) begin
+    d_skip_q <= d_skip;
+  end
 
   // a job's gated slots including the ones arriving this cycle (its first DRAIN cycle)
   wire [31:0] d_gat_now = gq_to_d_q ? (d_gat_q + {{(32-@@TGW@@){1'b0}}, gated_q}) : d_gat_q;

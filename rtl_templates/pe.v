@@ -6,7 +6,7 @@
 // here for one cycle and passed on to the right: one hop per cycle. In the same cycle the
 // PE reads B[k][c] from its local B memory (synchronous read), so in the next cycle a, b and
 // the valid bit line up: the MAC slot. A slot whose a or b is zero is gated: gated_o reports
-// the event and nothing after it toggles. The MAC itself is pipelined behind the slot
+// the event (from a register, the cycle after the slot) and nothing after it toggles. The MAC itself is pipelined behind the slot
 // (@@MAC_STAGES@@ stages, SG_PE_MAC_STAGES in contract/sg_contract.h, which the FLUSH count
 // and the cycle model add): the multiplier's operand registers, loaded only for a MAC; the
 // product register; then the accumulate.
@@ -25,7 +25,7 @@ module @@P@@_pe (
   output wire                 tok_v_o,    // token to the right, one cycle later
   output wire [@@KW@@-1:0]    tok_k_o,
   output wire [@@DW@@-1:0]    tok_a_o,
-  output wire                 gated_o,    // this cycle's MAC slot is gated
+  output wire                 gated_o,    // last cycle's MAC slot was gated
   output wire [@@AW@@-1:0]    out_o       // the last job's result, read while the next job computes
 );
 
@@ -57,18 +57,20 @@ module @@P@@_pe (
   wire                       mac_en = v_q && !gate;
   reg                        mv_q, mv_d;        // ma_q/mb_q hold a MAC's operands
   reg                        pv_q, pv_d;        // prod_q holds a MAC's product
+  reg                        gated_q, gated_d;  // the slot of the last cycle was gated
   reg  signed [@@DW@@-1:0]   ma_q, ma_d, mb_q, mb_d;
   reg  signed [@@PW@@-1:0]   prod_q, prod_d;
   reg  [@@AW@@-1:0]   acc_q, acc_d;
 
   always @* begin
-    v_d    = tok_v_i;
-    mv_d   = mac_en;
-    pv_d   = mv_q;
-    ma_d   = ma_q;
-    mb_d   = mb_q;
-    prod_d = prod_q;
-    acc_d  = acc_q;
+    v_d     = tok_v_i;
+    mv_d    = mac_en;
+    pv_d    = mv_q;
+    gated_d = v_q && gate;
+    ma_d    = ma_q;
+    mb_d    = mb_q;
+    prod_d  = prod_q;
+    acc_d   = acc_q;
     if (mac_en) begin
       ma_d = a_q;
       mb_d = b_q;
@@ -90,15 +92,17 @@ module @@P@@_pe (
 
   always @(posedge clk_i) begin
     if (!rst_ni) begin
-      v_q   <= 1'b0;
-      mv_q  <= 1'b0;
-      pv_q  <= 1'b0;
-      acc_q <= @@AW@@'d0;
+      v_q     <= 1'b0;
+      mv_q    <= 1'b0;
+      pv_q    <= 1'b0;
+      gated_q <= 1'b0;
+      acc_q   <= @@AW@@'d0;
     end else begin
-      v_q   <= v_d;
-      mv_q  <= mv_d;
-      pv_q  <= pv_d;
-      acc_q <= acc_d;
+      v_q     <= v_d;
+      mv_q    <= mv_d;
+      pv_q    <= pv_d;
+      gated_q <= gated_d;
+      acc_q   <= acc_d;
     end
   end
 
@@ -128,7 +132,7 @@ module @@P@@_pe (
   assign tok_v_o = v_q;
   assign tok_k_o = k_q;
   assign tok_a_o = a_q;
-  assign gated_o = v_q && gate;
+  assign gated_o = gated_q;
   assign out_o   = out_q;
 
 endmodule
