@@ -114,6 +114,7 @@ module @@P@@_ctrl (
   reg                 l_busy_q, l_busy_d;    // a job is in LOAD
   reg                 l_full_q, l_full_d;    // its last beat is in
   reg  [@@KW@@:0]     l_k_q, l_k_d;
+  reg  [@@KW@@:0]     l_km1_q, l_km1_d;      // K - 1, set with K (no subtraction in the beat logic)
   reg  [1:0]          l_mode_q, l_mode_d;
   reg  [@@DCW@@-1:0]  l_rhs_q, l_rhs_d;
   reg                 l_acc_q, l_acc_d;
@@ -143,7 +144,7 @@ module @@P@@_ctrl (
       default: slice_end = (ld_beat_q == @@BW@@'d@@BPS_M1@@);
     endcase
   end
-  wire last_k     = ({1'b0, ld_k_q} == l_k_q - @@KW1@@'d1);
+  wire last_k     = ({1'b0, ld_k_q} == l_km1_q);
   // the beat that ends the current section, and the one that ends the job (TLAST)
   wire hdr_zero   = (hdr_n_i == {@@NHW@@{1'b0}});
   wire ents_end   = (ents_q <= @@NHW@@'d@@E@@);
@@ -281,6 +282,7 @@ module @@P@@_ctrl (
     l_busy_d    = l_busy_q;
     l_full_d    = l_full_q;
     l_k_d       = l_k_q;
+    l_km1_d     = l_km1_q;
     l_mode_d    = l_mode_q;
     l_rhs_d     = l_rhs_q;
     l_acc_d     = l_acc_q;
@@ -465,6 +467,7 @@ module @@P@@_ctrl (
       l_busy_d   = 1'b1;
       l_full_d   = 1'b0;
       l_k_d      = cfg_k_i;
+      l_km1_d    = cfg_k_i - @@KW1@@'d1;
       l_mode_d   = cfg_mode_i;
       l_rhs_d    = cfg_rhs_i;
       l_acc_d    = cfg_acc_i;
@@ -488,6 +491,7 @@ module @@P@@_ctrl (
       l_busy_q   <= 1'b0;
       l_full_q   <= 1'b0;
       l_k_q      <= {(@@KW@@+1){1'b0}};
+      l_km1_q    <= {(@@KW@@+1){1'b1}};
       l_mode_q   <= MODE_DENSE;
       l_rhs_q    <= {@@DCW@@{1'b0}};
       l_acc_q    <= 1'b0;
@@ -549,6 +553,7 @@ module @@P@@_ctrl (
       l_busy_q   <= l_busy_d;
       l_full_q   <= l_full_d;
       l_k_q      <= l_k_d;
+      l_km1_q    <= l_km1_d;
       l_mode_q   <= l_mode_d;
       l_rhs_q    <= l_rhs_d;
       l_acc_q    <= l_acc_d;

@@ -32,6 +32,9 @@ module @@P@@_pe (
   // Local copy of column c of B: written at LOAD, read by k at COMPUTE.
   // Memory idiom (write port and registered read in one clocked block) so that synthesis
   // infers a RAM; it is the only clocked block here that does more than q <= d.
+  // no_rw_check: B is written only while no job computes, so a read-write collision is never
+  // used and synthesis adds no bypass logic for it
+  (* no_rw_check *)
   reg  [@@DW@@-1:0] bmem [0:@@KMAX@@-1];
   reg  [@@DW@@-1:0] b_q;
   always @(posedge clk_i) begin
