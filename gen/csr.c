@@ -172,11 +172,17 @@ static const char *need_cond(const gen_ctx_t *g, sg_cond_t cond) {
  * (`chain`: the first refusal names the ERR bit) and as start_ok (`ok`: no refusal), from which
  * the template takes START in a flat expression (its hit and ABORT/START bits are registers
  * made as the write is taken: wq_abort_q, wq_start_q). */
+static void refuse(sb_t *chain, sb_t *ok, int *n, const char *cond, const char *err) {
+  emit(chain, "  %sif (%s) begin", *n ? "end else " : "", cond);
+  emit(chain, "    err_set = ERR_%s;", err);
+  sb_printf(ok, "%s!(%s)", *n ? " && " : "", cond);
+  (*n)++;
+}
+
 static void write_ctrl(const gen_ctx_t *g, const sg_params_t *p, sb_t *chain, sb_t *ok) {
   int n = 0;
   emit(chain, "if (wq_start_q) begin");
-#define REFUSE_(COND, ERR)                                                                       do {                                                                                             emit(chain, "  %sif (%s) begin", n ? "end else " : "", COND);                                  emit(chain, "    err_set = ERR_%s;", ERR);                                                      sb_printf(ok, "%s!(%s)", n ? " && " : "", COND);                                               n++;                                                                                         } while (0)
-  REFUSE_("!ready_i || start_q", "BUSY");
+  refuse(chain, ok, &n, "!ready_i || start_q", "BUSY");
   for (uint32_t i = 0; i < sg_nchecks; i++) {
     if (sg_checks[i].when != SG_WHEN_START) continue;
     char nm[24], q[32], cond[128], c2[48];
@@ -184,7 +190,7 @@ static void write_ctrl(const gen_ctx_t *g, const sg_params_t *p, sb_t *chain, sb
     check_cond(p, i, q, cond, sizeof cond);
     if (!cond[0]) continue;
     snprintf(c2, sizeof c2, "!%s_ok_q", nm);
-    REFUSE_(c2, sg_fields[sg_checks[i].err].name);
+    refuse(chain, ok, &n, c2, sg_fields[sg_checks[i].err].name);
   }
   for (uint32_t i = 0; i < sg_nneeds; i++) {
     const char *cond = need_cond(g, sg_needs[i].cond);
@@ -195,9 +201,8 @@ static void write_ctrl(const gen_ctx_t *g, const sg_params_t *p, sb_t *chain, sb
       snprintf(c2, sizeof c2, "%s_q", nm);
     else
       snprintf(c2, sizeof c2, "%s_q && !%s", nm, cond);
-    REFUSE_(c2, sg_fields[sg_needs[i].err].name);
+    refuse(chain, ok, &n, c2, sg_fields[sg_needs[i].err].name);
   }
-#undef REFUSE_
   emit(chain, "  end");
   emit(chain, "end");
 }

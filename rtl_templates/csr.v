@@ -8,9 +8,9 @@
 // A write is taken (AWREADY, WREADY) when AWVALID and WVALID are both high and neither a taken
 // write nor a response is pending; it is registered as taken and decoded in the next cycle (the
 // bus inputs reach only registers), which raises BVALID. A read is taken (ARREADY) when ARVALID
-// is high and neither a taken read nor read data is pending, and decoded the next cycle into
-// the read data register (RVALID the cycle after that). Bad accesses answer SLVERR and set ERR.ADDR;
-// bad values set their ERR bit and leave the register as it was; START is checked against
+// is high and neither a taken read nor read data is pending, and decoded the next cycle into the
+// read data register (RVALID the cycle after). Bad accesses answer SLVERR and set ERR.ADDR; bad
+// values set their ERR bit and leave the register as it was; START is checked against
 // READY, K, the resident B (FLAGS.KEEP_B) and the A format (FLAGS.A_COMPRESSED) here, so the
 // controller only ever sees a valid job.
 module @@P@@_csr (

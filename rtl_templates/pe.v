@@ -6,10 +6,10 @@
 // here for one cycle and passed on to the right: one hop per cycle. In the same cycle the
 // PE reads B[k][c] from its local B memory (synchronous read), so in the next cycle a, b and
 // the valid bit line up: the MAC slot. A slot whose a or b is zero is gated: gated_o reports
-// the event (from a register, the cycle after the slot) and nothing after it toggles. The MAC itself is pipelined behind the slot
-// (@@MAC_STAGES@@ stages, SG_PE_MAC_STAGES in contract/sg_contract.h, which the FLUSH count
-// and the cycle model add): the multiplier's operand registers, loaded only for a MAC; the
-// product register; then the accumulate.
+// the event (from a register, a cycle later) and nothing after it toggles. The MAC itself is
+// pipelined behind the slot (@@MAC_STAGES@@ stages, SG_PE_MAC_STAGES in contract/sg_contract.h,
+// which the FLUSH count and the cycle model add): the multiplier's operand registers, loaded
+// only for a MAC; the product register; then the accumulate.
 module @@P@@_pe (
   input  wire                 clk_i,
   input  wire                 rst_ni,
