@@ -722,7 +722,7 @@ sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out
     sg_cycles_t y;
     y.load = in_beats + source_gap + 1u;
     (void)k; /* the issue cycles already depend on it */
-    y.compute = (uint64_t)c->issue_cycles + p->cols + 4u;
+    y.compute = (uint64_t)c->issue_cycles + p->cols + SG_PE_MAC_STAGES + 4u;
     y.drain = out_beats;
     y.total = y.load + y.compute + y.drain;
     return y;

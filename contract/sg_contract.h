@@ -356,11 +356,18 @@ int64_t sg_operand(int32_t x, uint32_t data_w);
  *   LOAD    = in_beats + source_gap + 1   (source_gap: cycles from the START write's response
  *             to the first operand beat; + 1: the cycle after the last beat, in which the last
  *             B non-zero count arrives and the job moves to COMPUTE)
- *   COMPUTE = n + C + 4: 2 DECIDE cycles, the cycle the registered run pulse reaches the rows,
- *             n issue cycles, the cycle in which the controller sees no row busy, C FLUSH
+ *   COMPUTE = n + C + SG_PE_MAC_STAGES + 4: 2 DECIDE cycles, the cycle the registered run
+ *             pulse reaches the rows, n issue cycles, the cycle in which the controller sees no
+ *             row busy, C + SG_PE_MAC_STAGES FLUSH
  *   DRAIN   = out_beats
  *   TOTAL   = LOAD + COMPUTE + DRAIN (with jobs overlapped a job's LOAD and COMPUTE also count
  *             the cycles it waits for the next stage to free). */
+/* Pipeline stages of a PE's multiply-accumulate behind its MAC slot (rtl_templates/pe.v: the
+ * multiplier's operand registers, the product register): the accumulate of a token's product
+ * comes this many cycles after the token reaches the PE, so FLUSH lasts C + SG_PE_MAC_STAGES
+ * cycles (gen/ctrl.c) and COMPUTE has them too. */
+#define SG_PE_MAC_STAGES 2u
+
 typedef struct sg_cycles {
     uint64_t load, compute, drain, total;
 } sg_cycles_t;

@@ -166,43 +166,46 @@ static const char *need_cond(const gen_ctx_t *g, sg_cond_t cond) {
   return "0";
 }
 
-/* CTRL: ABORT wins; START is refused while the LOAD stage is not free, when a START rule
- * fails (checked on its precomputed <field>_ok_q), and when an SG_NEED rule's field is set
- * without its condition. */
-static void write_ctrl(const gen_ctx_t *g, const sg_params_t *p, sb_t *o) {
-  emit(o, "10'h%03X: begin", SG_ADDR_CTRL / 4);
-  o->indent++;
-  emit(o, "if (wd[%u]) begin", SG_CTRL_ABORT_LSB);
-  emit(o, "  abort_d = 1'b1;");
-  emit(o, "end else if (wd[%u]) begin", SG_CTRL_START_LSB);
-  emit(o, "  if (!ready_i || start_q) begin");
-  emit(o, "    err_set = ERR_BUSY;");
+/* CTRL (the WO register, decoded apart from the case on the word address): ABORT wins; START
+ * is refused while the LOAD stage is not free, when a START rule fails (checked on its
+ * precomputed <field>_ok_q), and when an SG_NEED rule's field is set without its condition.
+ * The refusals are emitted twice from the one list below: as the error chain of a CTRL write
+ * (`chain`: the first refusal names the ERR bit) and as start_ok (`ok`: no refusal), from which
+ * the template takes START in a flat expression (its hit and ABORT/START bits are registers
+ * made as the write is taken: wq_abort_q, wq_start_q). */
+static void refuse(sb_t *chain, sb_t *ok, int *n, const char *cond, const char *err) {
+  emit(chain, "  %sif (%s) begin", *n ? "end else " : "", cond);
+  emit(chain, "    err_set = ERR_%s;", err);
+  sb_printf(ok, "%s!(%s)", *n ? " && " : "", cond);
+  (*n)++;
+}
+
+static void write_ctrl(const gen_ctx_t *g, const sg_params_t *p, sb_t *chain, sb_t *ok) {
+  int n = 0;
+  emit(chain, "if (wq_start_q) begin");
+  refuse(chain, ok, &n, "!ready_i || start_q", "BUSY");
   for (uint32_t i = 0; i < sg_nchecks; i++) {
     if (sg_checks[i].when != SG_WHEN_START) continue;
-    char n[24], q[32], cond[128];
-    snprintf(q, sizeof q, "%s_q", lower(sg_fields[sg_checks[i].field].name, n, sizeof n));
+    char nm[24], q[32], cond[128], c2[48];
+    snprintf(q, sizeof q, "%s_q", lower(sg_fields[sg_checks[i].field].name, nm, sizeof nm));
     check_cond(p, i, q, cond, sizeof cond);
     if (!cond[0]) continue;
-    emit(o, "  end else if (!%s_ok_q) begin", n);
-    emit(o, "    err_set = ERR_%s;", sg_fields[sg_checks[i].err].name);
+    snprintf(c2, sizeof c2, "!%s_ok_q", nm);
+    refuse(chain, ok, &n, c2, sg_fields[sg_checks[i].err].name);
   }
   for (uint32_t i = 0; i < sg_nneeds; i++) {
     const char *cond = need_cond(g, sg_needs[i].cond);
-    char n[24];
-    lower(sg_fields[sg_needs[i].field].name, n, sizeof n);
+    char nm[24], c2[64];
+    lower(sg_fields[sg_needs[i].field].name, nm, sizeof nm);
     if (strcmp(cond, "1") == 0) continue;
     if (strcmp(cond, "0") == 0)
-      emit(o, "  end else if (%s_q) begin", n);
+      snprintf(c2, sizeof c2, "%s_q", nm);
     else
-      emit(o, "  end else if (%s_q && !%s) begin", n, cond);
-    emit(o, "    err_set = ERR_%s;", sg_fields[sg_needs[i].err].name);
+      snprintf(c2, sizeof c2, "%s_q && !%s", nm, cond);
+    refuse(chain, ok, &n, c2, sg_fields[sg_needs[i].err].name);
   }
-  emit(o, "  end else begin");
-  emit(o, "    start_d = 1'b1;");
-  emit(o, "  end");
-  emit(o, "end");
-  o->indent--;
-  emit(o, "end");
+  emit(chain, "  end");
+  emit(chain, "end");
 }
 
 /* The START rules' precomputed checks <field>_ok_q, and start_chk_d: a write of a register
@@ -229,17 +232,21 @@ static void start_ok_regs(const sg_regfile_t *rf, sb_t *decl, sb_t *rst, sb_t *u
   sb_printf(chk, "wr_en && (%s)", words);
 }
 
-/* An RW register: every WRITE rule of its fields on the whole word, then the fields. */
-static void write_rw(const sg_params_t *p, sg_reg_t r, sb_t *o) {
+/* An RW register: every WRITE rule of its fields on the whole word, then the fields. A rule's
+ * condition is evaluated on the bus data as the write is taken (`take`: bit *nw of wq_chk_d)
+ * and the decode reads its register wq_chk_q[*nw]. */
+static void write_rw(const sg_params_t *p, sg_reg_t r, sb_t *o, sb_t *take, uint32_t *nw) {
   emit(o, "10'h%03X: begin  // %s", sg_regs[r].offset / 4, sg_regs[r].name);
   o->indent++;
   int nchk = 0;
   for (uint32_t i = 0; i < sg_nchecks; i++) {
     if (sg_checks[i].when != SG_WHEN_WRITE || sg_fields[sg_checks[i].field].reg != r) continue;
     char cond[128];
-    check_cond(p, i, "wd", cond, sizeof cond);
+    check_cond(p, i, "s_axil_wdata_i", cond, sizeof cond);
     if (!cond[0]) continue;
-    emit(o, "%sif (%s) begin", nchk ? "end else " : "", cond);
+    emit(take, "wq_chk_d[%u] = %s;", *nw, cond);
+    emit(o, "%sif (wq_chk_q[%u]) begin  // %s", nchk ? "end else " : "", *nw, cond);
+    (*nw)++;
     emit(o, "  err_set = ERR_%s;", sg_fields[sg_checks[i].err].name);
     nchk++;
   }
@@ -267,11 +274,14 @@ static void write_rw(const sg_params_t *p, sg_reg_t r, sb_t *o) {
   emit(o, "end");
 }
 
-static void write_cases(const gen_ctx_t *g, const sg_params_t *p, sb_t *o) {
+/* The case on the word address of every register but CTRL; `take` gets the WRITE rules'
+ * conditions on the bus data (wq_chk_d), *nw their count. */
+static void write_cases(const sg_params_t *p, sb_t *o, sb_t *take, uint32_t *nw) {
+  *nw = 0;
   for (int r = 0; r < SG_REG_COUNT; r++) {
     switch (sg_regs[r].access) {
-      case SG_ACC_WO: write_ctrl(g, p, o); break;
-      case SG_ACC_RW: write_rw(p, (sg_reg_t)r, o); break;
+      case SG_ACC_WO: break; /* CTRL: write_ctrl */
+      case SG_ACC_RW: write_rw(p, (sg_reg_t)r, o, take, nw); break;
       case SG_ACC_W1C: /* cleared in the bookkeeping block below */
         emit(o, "10'h%03X: begin  // %s", sg_regs[r].offset / 4, sg_regs[r].name);
         emit(o, "end");
@@ -279,6 +289,19 @@ static void write_cases(const gen_ctx_t *g, const sg_params_t *p, sb_t *o) {
       case SG_ACC_RO: break;
     }
   }
+}
+
+/* The word addresses a write may go to (every register but the RO ones), as a condition on
+ * the bus address: registered with the taken write (wq_ok_q), so the decode does not wait for
+ * it. */
+static void write_known(sb_t *o) {
+  int n = 0;
+  for (int r = 0; r < SG_REG_COUNT; r++) {
+    if (sg_regs[r].access == SG_ACC_RO) continue;
+    sb_printf(o, "%s(s_axil_awaddr_i[11:2] == 10'h%03X)", n++ ? " ||\n                 " : "",
+              sg_regs[r].offset / 4);
+  }
+  if (!n) sb_printf(o, "1'b0");
 }
 
 static void err_bits(sb_t *o) {
@@ -298,19 +321,24 @@ int emit_csr(gen_ctx_t *g, sb_t *out) {
   const uint32_t nw = g->d.kw + 1;
   sg_regfile_t rf;
   gen_regfile(g, &rf);
-  enum { RC, WC, EB, DECL, HOLD, RST, UPD, ST, SOD, SOR, SOU, SOC, NSB };
+  enum { RC, WC, WCK, WCT, SOK, WK, EB, DECL, HOLD, RST, UPD, ST, SOD, SOR, SOU, SOC, NSB };
   static const char *const hole[NSB] = {
-      "READ_CASES", "WRITE_CASES",   "ERR_BITS",       "CFG_REGS",        "CFG_HOLD", "CFG_RESET",
-      "CFG_UPDATE", "STATUS_WORD",   "START_OK_REGS",  "START_OK_RESET",  "START_OK_UPDATE",
+      "READ_CASES", "WRITE_CASES",  "WRITE_CHECKS",  "WRITE_CTRL",     "START_OK",
+      "WRITE_KNOWN", "ERR_BITS",    "CFG_REGS",      "CFG_HOLD",       "CFG_RESET",
+      "CFG_UPDATE", "STATUS_WORD",  "START_OK_REGS", "START_OK_RESET", "START_OK_UPDATE",
       "START_CHK"};
-  static const int indent[NSB] = {3, 5, 1, 1, 2, 3, 3, 0, 1, 3, 3, 0};
+  static const int indent[NSB] = {3, 5, 3, 4, 0, 0, 1, 1, 2, 3, 3, 0, 1, 3, 3, 0};
   sb_t sb[NSB];
   for (int i = 0; i < NSB; i++) {
     sb_init(&sb[i]);
     sb[i].indent = indent[i];
   }
   read_cases(g, &rf, &sb[RC]);
-  write_cases(g, &rf.p, &sb[WC]);
+  uint32_t nchk = 0;
+  write_cases(&rf.p, &sb[WC], &sb[WCK], &nchk);
+  if (nchk == 0) emit(&sb[WCK], "wq_chk_d[0] = 1'b0;");
+  write_ctrl(g, &rf.p, &sb[WCT], &sb[SOK]);
+  write_known(&sb[WK]);
   err_bits(&sb[EB]);
   cfg_regs(&sb[DECL], &sb[HOLD], &sb[RST], &sb[UPD]);
   read_expr(g, &rf, SG_REG_STATUS, &sb[ST]);
@@ -319,7 +347,7 @@ int emit_csr(gen_ctx_t *g, sb_t *out) {
   tmpl_holes_t hs = {0};
   int oom = 0;
   for (int i = 0; i < NSB; i++) {
-    if (i != ST && i != SOC) chop(&sb[i]);
+    if (i != ST && i != SOC && i != WK && i != SOK) chop(&sb[i]);
     tmpl_set(&hs, hole[i], sb_str(&sb[i]));
     oom |= sb[i].oom;
   }
@@ -333,6 +361,9 @@ int emit_csr(gen_ctx_t *g, sb_t *out) {
   tmpl_set(&hs, "W_CTRL", wctrl);
   tmpl_set(&hs, "W_K", wk);
   tmpl_set(&hs, "W_THRESH", wth);
+  tmpl_setu(&hs, "WCHK_W", nchk ? nchk : 1u);
+  tmpl_setu(&hs, "CTRL_START", SG_CTRL_START_LSB);
+  tmpl_setu(&hs, "CTRL_ABORT", SG_CTRL_ABORT_LSB);
   gen_widths_t gw;
   gen_widths(g, &gw);
   tmpl_setu(&hs, "DCW", gw.dcw);

@@ -17,7 +17,7 @@ static void trailer_words(uint32_t kw, char *cat, size_t ncat, char *names, size
   snprintf(maxw, sizeof maxw, "{%u'd0, d_max_q}", 31 - kw);
   const char *rtl[SG_TRAILER_FIXED_WORDS] = {
       [SG_TRL_MODE_USED] = "{30'd0, d_used_q}", [SG_TRL_MACS_ISSUED] = "d_iss_q",
-      [SG_TRL_MACS_GATED] = "d_gat_q",          [SG_TRL_MACS_SKIPPED] = "d_skip",
+      [SG_TRL_MACS_GATED] = "d_gat_q",          [SG_TRL_MACS_SKIPPED] = "d_skip_q",
       [SG_TRL_NNZ_A] = "d_nnza_q",              [SG_TRL_NNZ_B] = "d_nnzb_q",
       [SG_TRL_MAX_ROW_NNZ] = maxw,              [SG_TRL_CYC_LOAD] = "d_cyl_q",
       [SG_TRL_CYC_COMPUTE] = "d_cyc_q"};
@@ -61,8 +61,9 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "CCW", w.ccw);
   tmpl_setu(&hs, "C", C);
   tmpl_setu(&hs, "RC", R * C);
-  tmpl_setu(&hs, "FCW", w.ccw);
-  tmpl_setu(&hs, "FLUSH_M1", C - 1);
+  /* FLUSH: the last token's trip along the row, then its MAC pipeline (SG_PE_MAC_STAGES) */
+  tmpl_setu(&hs, "FCW", cfg_clog2(C + SG_PE_MAC_STAGES));
+  tmpl_setu(&hs, "FLUSH_M1", C + SG_PE_MAC_STAGES - 1);
   tmpl_setu(&hs, "DCW", w.dcw);
   tmpl_setu(&hs, "AW", w.aw);
   /* result lanes */

@@ -26,9 +26,10 @@ typedef struct host_cycles_job {
 } host_cycles_job_t;
 
 /* Source latency the model adds to LOAD: cycles from the job's START reaching the controller
- * (one cycle after the CSR takes the CTRL write) to its first operand beat with the test
- * bench's bus models (tb/bus.c), which present it 3 cycles after the write. */
-#define HOST_CYCLES_LOAD_LATENCY 2u
+ * (two cycles after the CSRs take the CTRL write: it is decoded from registers) to its first
+ * operand beat with the test bench's bus models (tb/bus.c) and host_run_job, which reads ERR
+ * after the write response (a read answers two cycles after it is taken) before it streams. */
+#define HOST_CYCLES_LOAD_LATENCY 3u
 
 /* Cycles of one job, alone in the pipeline, when the source never pauses and the sink is
  * always ready: sg_cycle_model with in_beats = host_in_beats_fmt (the job's stream flags),

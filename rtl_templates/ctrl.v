@@ -72,8 +72,8 @@ module @@P@@_ctrl (
   // status and the counters of the last completed job
   output wire                  busy_o,        // a job in any stage
   output wire                  ready_o,       // the LOAD stage is free: START is accepted
-  output wire                  hold_nxt_o,    // next cycle, a START must wait (LOAD holds a loaded
-                                              // job, or the resident B just changed)
+  output wire                  hold_o,        // a START must wait (LOAD holds a loaded job, or
+                                              // the resident B just changed); from registers
   output wire                  done_o,        // pulse: last beat of a job accepted
   output wire                  tlast_err_o,   // pulse: TLAST disagrees with the job's last beat
   output wire [2:0]            state_o,
@@ -114,6 +114,7 @@ module @@P@@_ctrl (
   reg                 l_busy_q, l_busy_d;    // a job is in LOAD
   reg                 l_full_q, l_full_d;    // its last beat is in
   reg  [@@KW@@:0]     l_k_q, l_k_d;
+  reg  [@@KW@@:0]     l_km1_q, l_km1_d;      // K - 1, set with K (no subtraction in the beat logic)
   reg  [1:0]          l_mode_q, l_mode_d;
   reg  [@@DCW@@-1:0]  l_rhs_q, l_rhs_d;
   reg                 l_acc_q, l_acc_d;
@@ -143,7 +144,7 @@ module @@P@@_ctrl (
       default: slice_end = (ld_beat_q == @@BW@@'d@@BPS_M1@@);
     endcase
   end
-  wire last_k     = ({1'b0, ld_k_q} == l_k_q - @@KW1@@'d1);
+  wire last_k     = ({1'b0, ld_k_q} == l_km1_q);
   // the beat that ends the current section, and the one that ends the job (TLAST)
   wire hdr_zero   = (hdr_n_i == {@@NHW@@{1'b0}});
   wire ents_end   = (ents_q <= @@NHW@@'d@@E@@);
@@ -194,6 +195,7 @@ module @@P@@_ctrl (
   reg  [@@TGW@@-1:0]  gated_q;
   reg                 gq_to_d_q;
   reg                 clear_q;
+  reg                 l2c_q;                 // the LOAD stage handed its job on last cycle
 
   // ================================================================ DRAIN stage
   reg                 d_busy_q, d_busy_d;
@@ -215,11 +217,21 @@ module @@P@@_ctrl (
 
   // ================================================================ the last completed job
   reg  [1:0]          o_used_q;
-  reg  [@@KW@@:0]     o_k_q;
   reg  [31:0]         o_cyl_q, o_cyc_q, o_cyd_q, o_tot_q, o_nnzb_q, o_iss_q, o_gat_q, o_nnza_q;
+  reg  [31:0]         o_skip_q;              // R*C*K - MACS_ISSUED, registered (a CSR read)
   reg  [@@KW@@:0]     o_max_q;
   reg  [@@RNW@@-1:0]  o_rnz_q;
   reg                 done_d;
+
+  // MACS_SKIPPED of the job in DRAIN, R*C*K - MACS_ISSUED (the work the sparse schedule never
+  // issued), registered into o_skip_q when it completes; its trailer word is d_skip_q, the same
+  // a cycle later (K and MACS_ISSUED are set as the job enters DRAIN, and its first trailer
+  // beat comes at least two cycles after that, behind a result beat)
+  wire [31:0] d_skip = ({{(32-@@KW@@-1){1'b0}}, d_k_q} * 32'd@@RC@@) - d_iss_q;
+  reg  [31:0] d_skip_q;
+  always @(posedge clk_i) begin
+    d_skip_q <= d_skip;
+  end
 
   // a job's gated slots including the ones arriving this cycle (its first DRAIN cycle)
   wire [31:0] d_gat_now = gq_to_d_q ? (d_gat_q + {{(32-@@TGW@@){1'b0}}, gated_q}) : d_gat_q;
@@ -250,12 +262,14 @@ module @@P@@_ctrl (
       nnzb_q    <= {@@NBW@@{1'b0}};
       gq_to_d_q <= 1'b0;
       clear_q   <= 1'b0;
+      l2c_q     <= 1'b0;
     end else begin
       run_q     <= run_d && !abort_i;
       gated_q   <= gated_cnt_i;
       nnzb_q    <= ld_nnzb_i;
       gq_to_d_q <= c2d;
       clear_q   <= l2c && !l_acc_q && !abort_i;
+      l2c_q     <= l2c;
     end
   end
   always @(posedge clk_i) begin
@@ -268,6 +282,7 @@ module @@P@@_ctrl (
     l_busy_d    = l_busy_q;
     l_full_d    = l_full_q;
     l_k_d       = l_k_q;
+    l_km1_d     = l_km1_q;
     l_mode_d    = l_mode_q;
     l_rhs_d     = l_rhs_q;
     l_acc_d     = l_acc_q;
@@ -452,6 +467,7 @@ module @@P@@_ctrl (
       l_busy_d   = 1'b1;
       l_full_d   = 1'b0;
       l_k_d      = cfg_k_i;
+      l_km1_d    = cfg_k_i - @@KW1@@'d1;
       l_mode_d   = cfg_mode_i;
       l_rhs_d    = cfg_rhs_i;
       l_acc_d    = cfg_acc_i;
@@ -475,6 +491,7 @@ module @@P@@_ctrl (
       l_busy_q   <= 1'b0;
       l_full_q   <= 1'b0;
       l_k_q      <= {(@@KW@@+1){1'b0}};
+      l_km1_q    <= {(@@KW@@+1){1'b1}};
       l_mode_q   <= MODE_DENSE;
       l_rhs_q    <= {@@DCW@@{1'b0}};
       l_acc_q    <= 1'b0;
@@ -521,13 +538,13 @@ module @@P@@_ctrl (
       d_max_q    <= {(@@KW@@+1){1'b0}};
       d_rnz_q    <= {@@RNW@@{1'b0}};
       o_used_q   <= MODE_DENSE;
-      o_k_q      <= {(@@KW@@+1){1'b0}};
       o_cyl_q    <= 32'd0;
       o_cyc_q    <= 32'd0;
       o_cyd_q    <= 32'd0;
       o_tot_q    <= 32'd0;
       o_nnzb_q   <= 32'd0;
       o_iss_q    <= 32'd0;
+      o_skip_q   <= 32'd0;
       o_gat_q    <= 32'd0;
       o_nnza_q   <= 32'd0;
       o_max_q    <= {(@@KW@@+1){1'b0}};
@@ -536,6 +553,7 @@ module @@P@@_ctrl (
       l_busy_q   <= l_busy_d;
       l_full_q   <= l_full_d;
       l_k_q      <= l_k_d;
+      l_km1_q    <= l_km1_d;
       l_mode_q   <= l_mode_d;
       l_rhs_q    <= l_rhs_d;
       l_acc_q    <= l_acc_d;
@@ -583,13 +601,13 @@ module @@P@@_ctrl (
       d_rnz_q    <= d_rnz_d;
       if (done_d) begin
         o_used_q <= d_used_q;
-        o_k_q    <= d_k_q;
         o_cyl_q  <= d_cyl_q;
         o_cyc_q  <= d_cyc_q;
         o_cyd_q  <= d_cyd_q + 32'd1;
         o_tot_q  <= d_cyl_q + d_cyc_q + d_cyd_q + 32'd1;
         o_nnzb_q <= d_nnzb_q;
         o_iss_q  <= d_iss_q;
+        o_skip_q <= d_skip;
         o_gat_q  <= d_gat_now;
         o_nnza_q <= d_nnza_q;
         o_max_q  <= d_max_q;
@@ -641,12 +659,8 @@ module @@P@@_ctrl (
   // The job's counters as 32-bit words, word i at bits [32*i +: 32], @@TB@@ beat(s) of
   // @@OSW@@ bits: @@TR_NAMES@@, ROW_NNZ[0..@@R_M1@@]
   // (SG_TRAILER_WORDS in contract/sg_contract.h).
-  wire [31:0] d_skip = ({{(32-@@KW@@-1){1'b0}}, d_k_q} * 32'd@@RC@@) - d_iss_q;
   wire [@@TRW@@-1:0] trailer = {@@TR_PAD@@@@TR_RNZ@@@@TR_FIXED@@};
   wire [@@OSW@@-1:0] tr_data = trailer[tr_beat_q*@@OSW@@ +: @@OSW@@];
-
-  // R*C*K - MACS_ISSUED: the work the sparse schedule never issued
-  wire [31:0] rck = {{(32-@@KW@@-1){1'b0}}, o_k_q} * 32'd@@RC@@;
 
   assign s_axis_tready_o = ld_ready;
   assign ld_fire_o       = ld_fire;
@@ -673,7 +687,7 @@ module @@P@@_ctrl (
   assign m_axis_tlast_o  = d_tr_q ? tr_last : (dr_last && !d_trl_q);
   assign busy_o          = l_busy_q || c_busy_q || d_busy_q;
   assign ready_o         = !l_busy_q;
-  assign hold_nxt_o      = (l_busy_d && l_full_d) || l2c;
+  assign hold_o          = (l_busy_q && l_full_q) || l2c_q;
   assign done_o          = done_d && !abort_i;
   assign tlast_err_o     = tlast_err_d && !abort_i;
   assign state_o         = d_busy_q ? ST_DRAIN :
@@ -687,7 +701,7 @@ module @@P@@_ctrl (
   assign cyc_drain_o     = o_cyd_q;
   assign macs_issued_o   = o_iss_q;
   assign macs_gated_o    = o_gat_q;
-  assign macs_skipped_o  = rck - o_iss_q;
+  assign macs_skipped_o  = o_skip_q;
   assign nnz_a_o         = o_nnza_q;
   assign nnz_b_o         = o_nnzb_q;
   assign max_row_nnz_o   = o_max_q;

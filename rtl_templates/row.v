@@ -166,6 +166,10 @@
     for (gb = 0; gb < 2*E; gb = gb + 1) begin : gen_bank
       localparam integer B  = gb % E;
       localparam         LB = (gb >= E);
+      // no_rw_check: a read of the word written in the same cycle may return either value
+      // (never used: the list being loaded is not the one computed), so synthesis adds no
+      // collision bypass on the read path (iCE40: it was the critical path)
+      (* no_rw_check *)
       reg [ENW-1:0] lmem [0:@@NB@@-1];
       reg [ENW-1:0] rd_q;
       always @(posedge clk_i) begin
