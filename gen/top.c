@@ -139,34 +139,41 @@ static int mod_ports(gen_ctx_t *g, top_mod_t *m) {
   return rc;
 }
 
-/* Entry slot s of the row port ent_<what>_i of row r (slot 0: the dense element of this row,
- * or compressed entry 0; slots > 0: compressed entries), into buf. */
+/* Entry slot s of the row port ent_<what>_i of row r, into buf. Slot 0 carries this row's
+ * element of a dense A beat (interleaved or A section), or the compressed A decoder's slot 0;
+ * slots > 0 only the decoder's (u_adec: slot s names its row, k and value; the two never meet:
+ * the decoder's slots are a cycle behind the compressed beats, and no dense A beat follows
+ * them within a cycle). */
 static void ent_slots(const gen_ctx_t *g, const char *what, uint32_t r, uint32_t bw, char *buf, size_t n) {
   const uint32_t E = g->d.a_banks, NE = g->d.f.a_ents, EPB = g->d.f.elems_per_beat;
-  const uint32_t LW = g->d.f.in_lane_w, DW = g->cfg->data_w, RWB = g->d.f.a_row_w;
+  const uint32_t LW = g->d.f.in_lane_w, DW = g->cfg->data_w, KW = g->d.kw;
+  const uint32_t RWB = cfg_clog2(g->cfg->rows);
   size_t used = 0;
   used += (size_t)snprintf(buf + used, n - used, "{");
   for (uint32_t s = E; s-- > 0;) {
-    char one[160] = "";
+    char one[200] = "";
     if (strcmp(what, "v") == 0) {
-      char ac[64] = "";
-      if (s < NE) snprintf(ac, sizeof ac, " || (ld_ac && (ent_row_%u == %u'd%u))", s, RWB, r);
+      char ac[96] = "";
+      if (s < NE) snprintf(ac, sizeof ac, "(ent_v[%u] && (ent_row[%u +: %u] == %u'd%u))", s, s * RWB, RWB, RWB, r);
       if (s == 0)
-        snprintf(one, sizeof one, "(ld_fire && (((ld_il || ld_ad) && (ld_beat == %u'd%u))%s))", bw, r / EPB, ac);
+        snprintf(one, sizeof one, "((ld_fire && (ld_il || ld_ad) && (ld_beat == %u'd%u))%s%s)", bw, r / EPB,
+                 NE > 0 ? " || " : "", ac);
       else
-        snprintf(one, sizeof one, "(ld_fire && (1'b0%s))", ac);
+        snprintf(one, sizeof one, "%s", ac);
     } else if (strcmp(what, "k") == 0) {
-      if (s == 0)
-        snprintf(one, sizeof one, "%s", NE > 0 ? "(ld_ac ? ent_k_0 : ld_k)" : "ld_k");
+      if (s == 0 && NE > 0)
+        snprintf(one, sizeof one, "(ent_v[0] ? ent_k[0 +: %u] : ld_k)", KW);
+      else if (s == 0)
+        snprintf(one, sizeof one, "ld_k");
       else
-        snprintf(one, sizeof one, "ent_k_%u", s);
+        snprintf(one, sizeof one, "ent_k[%u +: %u]", s * KW, KW);
     } else {
       if (s == 0 && NE > 0)
-        snprintf(one, sizeof one, "(ld_ac ? ent_a_0 : s_axis_tdata_i[%u +: %u])", (r % EPB) * LW, DW);
+        snprintf(one, sizeof one, "(ent_v[0] ? ent_a[0 +: %u] : s_axis_tdata_i[%u +: %u])", DW, (r % EPB) * LW, DW);
       else if (s == 0)
         snprintf(one, sizeof one, "s_axis_tdata_i[%u +: %u]", (r % EPB) * LW, DW);
       else
-        snprintf(one, sizeof one, "ent_a_%u", s);
+        snprintf(one, sizeof one, "ent_a[%u +: %u]", s * DW, DW);
     }
     int k = snprintf(buf + used, n - used, "%s%s", one, s ? ", " : "}");
     if (k < 0 || (size_t)k >= n - used) { /* cannot happen below TOP_CONN_MAX: cut, lint fails */
@@ -264,9 +271,11 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
              {"issue_cnt", net_w(t, "issue_cnt")}, {"gated_cnt", net_w(t, "gated_cnt")},
              {"arr_nnz_a", 32},                  {"arr_max_row_nnz", nw},
              {"arr_row_nnz", R * nw},            {"drain_data", aw},
-             {"hdr_n", net_w(t, "hdr_n")},       {"afmt_err", 1}};
-  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+             {"afmt_err", 1},                    {"a_end", 1}};
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+    if (g->d.f.a_ents > 0 && strcmp(own[i].net, "a_end") == 0) continue; /* the decoder's */
     if (net_use(g, t, own[i].net, own[i].width, "top-level logic", 1)) return -1;
+  }
   net_find(t, "drain_data")->is_reg = 1;
   net_find(t, "b_we")->indexed = net_find(t, "b_wdata")->indexed = 1;
   net_find(t, "drain_row")->indexed = 1; /* one row index per result lane, part-selected */
@@ -285,7 +294,7 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
 
 /* Widths of the top level's own logic: the widths of the nets it drives or reads. */
 typedef struct top_w {
-  uint32_t bw, nbw, icw, tgw, rrw, ow, nw, gcw, nhw, aw;
+  uint32_t bw, nbw, icw, tgw, rrw, ow, nw, gcw, aw;
 } top_w_t;
 
 static void top_ports_and_nets(const gen_ctx_t *g, sb_t *o, const top_nets_t *t) {
@@ -327,9 +336,8 @@ static void top_ports_and_nets(const gen_ctx_t *g, sb_t *o, const top_nets_t *t)
 }
 
 static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
-  const uint32_t R = g->cfg->rows, C = g->cfg->cols, DW = g->cfg->data_w, KW = g->d.kw;
-  const uint32_t LW = g->d.f.in_lane_w, EPB = g->d.f.elems_per_beat, SW = g->cfg->stream_w;
-  const uint32_t RWB = g->d.f.a_row_w, EW = g->d.f.a_ent_w, NE = g->d.f.a_ents;
+  const uint32_t R = g->cfg->rows, C = g->cfg->cols, DW = g->cfg->data_w;
+  const uint32_t LW = g->d.f.in_lane_w, EPB = g->d.f.elems_per_beat;
   char b1[128], b2[64];
   emit(o, "// ------------------------------------------------ operand lanes -> row memories");
   emit(o, "// slice element e sits in beat e/%u, lane e%%%u (%u-bit lanes); an interleaved slice", EPB, EPB, LW);
@@ -346,25 +354,7 @@ static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
            j * DW, DW, (e % EPB) * LW, DW, (j % EPB) * LW, DW);
   }
   emit(o, "%s", "");
-  emit(o, "// compressed A: header N in the low bits of its beat; entry s of a beat at");
-  emit(o, "// [s*%u +: %u] = {row (%u bits), k (%u bits), value (%u bits)}", EW, EW, RWB, KW, DW);
-  if (w->nhw <= SW)
-    emit(o, "assign hdr_n = s_axis_tdata_i[%u:0];", w->nhw - 1);
-  else
-    emit(o, "assign hdr_n = {%u'd0, s_axis_tdata_i};", w->nhw - SW);
-  for (uint32_t s = 0; s < NE; s++) {
-    emit(o, "wire [%u:0]    ent_row_%u = s_axis_tdata_i[%u +: %u];", RWB - 1, s, s * EW + KW + DW, RWB);
-    emit(o, "wire [%u:0]    ent_k_%u   = s_axis_tdata_i[%u +: %u];", KW - 1, s, s * EW + DW, KW);
-    emit(o, "wire [%u:0]    ent_a_%u   = s_axis_tdata_i[%u +: %u];", DW - 1, s, s * EW, DW);
-  }
-  if (NE > 0 && (1u << RWB) > R) {
-    emit(o, "// an entry naming a row past R-1 is a format error (ERR.AFMT)");
-    sb_printf(o, "  wire          bad_row =");
-    for (uint32_t s = 0; s < NE; s++)
-      sb_printf(o, " (ent_row_%u > %u'd%u && ent_a_%u != %u'd0)%s", s, RWB, R - 1, s, DW, s + 1 < NE ? " ||" : ";\n");
-  } else {
-    emit(o, "wire          bad_row = 1'b0;");
-  }
+  if (g->d.f.a_ents == 0) emit(o, "assign a_end = 1'b0; // no compressed A format");
   emit(o, "// non-zeros of B written by this beat");
   emit(o, "assign ld_nnzb =");
   for (uint32_t j = 0; j < C; j++) {
@@ -411,9 +401,9 @@ static void top_sum(const gen_ctx_t *g, sb_t *o, const char *net, const char *st
 static void top_sums_and_mux(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
   const uint32_t R = g->cfg->rows;
   emit(o, "// ------------------------------------------------ array-wide sums");
-  sb_printf(o, "  assign afmt_err = ld_fire && ((ld_ac && bad_row)");
+  sb_printf(o, "  assign afmt_err = %s", g->d.f.a_ents > 0 ? "dec_afmt" : "1'b0");
   for (uint32_t r = 0; r < R; r++) sb_printf(o, " || afmt_r%u", r);
-  sb_printf(o, ");\n");
+  sb_printf(o, ";\n");
   sb_printf(o, "  assign rows_busy =");
   for (uint32_t r = 0; r < R; r++) sb_printf(o, " busy_r%u%s", r, r + 1 < R ? " ||" : ";\n");
   top_sum(g, o, "issue_cnt", "issue_r", 1, w->icw);
@@ -444,20 +434,22 @@ static void top_sums_and_mux(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
 
 int emit_top(gen_ctx_t *g, sb_t *o) {
   const cfg_t *c = g->cfg;
-  top_mod_t mods[2] = {{"csr", emit_csr, {{{0}, 0, 0}}, 0}, {"ctrl", emit_ctrl, {{{0}, 0, 0}}, 0}};
+  top_mod_t mods[3] = {{"csr", emit_csr, {{{0}, 0, 0}}, 0},
+                       {"ctrl", emit_ctrl, {{{0}, 0, 0}}, 0},
+                       {"adec", emit_adec, {{{0}, 0, 0}}, 0}};
+  const int nmods = g->d.f.a_ents > 0 ? 3 : 2; /* the decoder only with the compressed format */
   top_mod_t row = {"row", emit_row, {{{0}, 0, 0}}, 0};
   top_nets_t t;
   memset(&t, 0, sizeof t);
-  if (mod_ports(g, &mods[0]) || mod_ports(g, &mods[1]) || mod_ports(g, &row) ||
-      top_net_table(g, &t, mods, 2, &row))
-    return -1;
+  for (int i = 0; i < nmods; i++)
+    if (mod_ports(g, &mods[i])) return -1;
+  if (mod_ports(g, &row) || top_net_table(g, &t, mods, nmods, &row)) return -1;
   top_w_t w = {net_w(&t, "ld_beat"),   net_w(&t, "ld_nnzb"),   net_w(&t, "issue_cnt"),
                net_w(&t, "gated_cnt"), net_w(&t, "drain_row"), net_w(&t, "m_axis_tdata_o"),
-               net_w(&t, "max_row_nnz"), 0, 0, 0};
+               net_w(&t, "max_row_nnz"), 0, 0};
   for (int i = 0; i < row.n; i++)
     if (strcmp(row.p[i].name, "gated_cnt_o") == 0) w.gcw = row.p[i].width;
   w.rrw /= g->d.f.results_per_beat; /* drain_row holds one row index per result lane */
-  w.nhw = net_w(&t, "hdr_n");
   w.aw = c->acc_w;
 
   emit_header(g, o, "//");
@@ -476,6 +468,10 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit_inst(o, c->name, &mods[0], &t, "u_csr");
   emit(o, "%s", "");
   emit_inst(o, c->name, &mods[1], &t, "u_ctrl");
+  if (nmods > 2) {
+    emit(o, "%s", "");
+    emit_inst(o, c->name, &mods[2], &t, "u_adec");
+  }
   o->indent--;
   emit(o, "%s", "");
   emit(o, "endmodule");

@@ -27,7 +27,7 @@ void host_energy_job(const host_variant_t *v, const host_energy_table_t *t,
   const double e_mul = t->mul8_pj * (dw / 8.0) * (dw / 8.0);
   const double e_add = t->add32_pj * (aw / 32.0);
   /* a row's A storage: the entry list {k, a} (sparse-capable) or the dense A memory */
-  const double a_bits = v->p.sparse_capable ? v->a_k_w + dw : dw;
+  const double a_bits = v->p.sparse_capable ? v->a_cnt_w - 1u + dw : dw; /* {k, a}: k clog2(kmax) bits */
   const double e_a = host_energy_sram_bit_pj(t, kmax * a_bits) * a_bits;
   /* a PE's B memory: KMAX x DATA_W */
   const double e_b = host_energy_sram_bit_pj(t, kmax * dw) * dw;
