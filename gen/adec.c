@@ -71,10 +71,19 @@ int emit_adec(gen_ctx_t *g, sb_t *out) {
   tmpl_set(&hs, "SEND", send);
   tmpl_set(&hs, "SIDX", sidx);
   tmpl_set(&hs, "ROW1", row1);
-  if (H > 1)
-    snprintf(hbd, sizeof hbd, "{s_axis_tdata_i, hbuf_q[%u:%u]}", H * c->stream_w - 1, c->stream_w);
-  else
+  /* the header beats before the last one, beat j at [j*SW +: SW] (none with one header beat) */
+  static char hdecl[160], hupd[160];
+  if (H > 1) {
+    snprintf(hdecl, sizeof hdecl, "  reg  [%u:0] hbuf_q;     // the header beats before the last, beat j at [j*SW +: SW]\n",
+             (H - 1) * c->stream_w - 1);
+    snprintf(hbd, sizeof hbd, "{s_axis_tdata_i, hbuf_q}");
+    snprintf(hupd, sizeof hupd, "    if (hfire) begin\n      hbuf_q <= hbuf_d[H*SW-1:SW];\n    end\n");
+  } else {
+    hdecl[0] = hupd[0] = '\0';
     snprintf(hbd, sizeof hbd, "s_axis_tdata_i");
+  }
   tmpl_set(&hs, "HBUF_D", hbd);
+  tmpl_set(&hs, "HBUF_DECL", hdecl);
+  tmpl_set(&hs, "HBUF_UPD", hupd);
   return emit_from_template(g, out, "adec.v", &hs);
 }

@@ -8,14 +8,16 @@
 // entry's k is the previous entry's k of its row + 1 + gap (the row's first: k = gap); an entry of
 // value 0 (a filler bridging a long gap) advances k and is not appended.
 //
-// Stage 1 (the beat's cycle): a bit buffer (the bits left over from the previous beat below the
-// new beat) yields up to @@E@@ complete entries: their fields and their index in the section.
-// Stage 2 (the next cycle, registered): each entry's row from the counts' prefix sums (its index
-// against the rows' ends), whether it opens its row, its k as a prefix sum of gap + 1 over the
-// beat's entries; the entries drive the rows' append ports (ent_*_o; slot s of a beat is list
-// position n + s of its row at most, so a row never takes more than @@E@@ in a cycle).
-// Format errors (dec_afmt_o, ERR.AFMT): a count above K, an entry at k >= K (not appended),
-// non-zero bits after the last entry of the section's last beat.
+// Header: the last header beat registers the rows' ends (prefix sums of the counts, log2(R)
+// adder levels) and checks the counts against K.
+// Stage 1 (an entry beat's cycle): a bit buffer (the bits left over from the previous beat below
+// the new beat) yields up to @@E@@ complete entries; each one's row is the number of rows ending
+// at or before its index in the section, and it opens its row when one ends right at its index.
+// Stage 2 (the next cycle; fields, rows and flags registered): k as a prefix sum of gap + 1 over
+// the beat's entries (a row's first entry: k = gap); the entries drive the rows' append ports
+// (ent_*_o; a beat appends at most @@E@@ entries to a row, consecutive list positions).
+// Format errors (dec_afmt_o, ERR.AFMT; the job's results are then undefined): a count above K,
+// an entry at k >= K, non-zero bits after the last entry of the section's last beat.
 module @@P@@_adec (
   input  wire                 clk_i,
   input  wire                 rst_ni,
@@ -60,9 +62,7 @@ module @@P@@_adec (
   // ---------------------------------------------------------------- header
   reg              hdr_q;      // the next section beat is a header beat
   reg  [HCW-1:0]   hbeat_q;    // header beats taken
-  reg  [H*SW-1:0]  hbuf_q;     // the header beats, beat j at [j*SW +: SW]
-  reg              fresh_q;    // the cycle after the last header beat: counts in hbuf_q
-  reg  [R*NW-1:0]  ends_q;     // row r's entries end (exclusive) at ends_q[r]
+@@HBUF_DECL@@  reg  [R*NW-1:0]  ends_q;     // row r's entries end (exclusive) at ends_q[r]
   wire             fire      = ld_fire_i && ld_ac_i;
   wire             hfire     = fire && hdr_q;
   wire             efire     = fire && !hdr_q;
@@ -76,16 +76,16 @@ module @@P@@_adec (
   localparam [(E+1)*NW-1:0] SIDX = @@SIDX@@;
   localparam [R*RW-1:0]     ROW1 = @@ROW1@@;
 
-  // prefix sums of the counts (log-depth, in place from the top row down), from hbuf_q while
-  // fresh_q; and the counts above K
+  // prefix sums of the counts (log-depth, in place from the top row down) and the counts above
+  // K, from the header as the last header beat completes it
   reg  [R*NW-1:0]  ends_d;
   reg              cnt_bad;
   integer          l, c;
   always @* begin
     cnt_bad = 1'b0;
     for (c = 0; c < R; c = c + 1) begin
-      ends_d[c*NW +: NW] = {{(NW-CW){1'b0}}, hbuf_q[c*CW +: CW]};
-      if (hbuf_q[c*CW +: CW] > lk_len_i) begin
+      ends_d[c*NW +: NW] = {{(NW-CW){1'b0}}, hbuf_d[c*CW +: CW]};
+      if (hbuf_d[c*CW +: CW] > lk_len_i) begin
         cnt_bad = 1'b1;
       end
     end
@@ -100,11 +100,11 @@ module @@P@@_adec (
   wire [NW-1:0]    total  = ends_d[(R-1)*NW +: NW];
 
   // ---------------------------------------------------------------- stage 1: bit buffer
-  reg  [NW-1:0]    nleft_q;    // entries still to come (valid after the fresh cycle)
+  reg  [NW-1:0]    nleft_q;    // entries still to come
   reg  [NW-1:0]    idx_q;      // index of the next entry
   reg  [LW-1:0]    lo_q;       // bits left over from the previous beat ...
   reg  [EW-2:0]    left_q;     // ... in the low lo_q bits of left_q
-  wire [NW-1:0]    nleft = fresh_q ? total : nleft_q;
+  wire [NW-1:0]    nleft = nleft_q;
   wire [BW-1:0]    ins   = {{(EW-1){1'b0}}, s_axis_tdata_i[EB-1:0]} << lo_q;
   // the buffer with a zero tail, so that every slot's select is in range
   /* verilator lint_off UNUSED */
@@ -147,29 +147,19 @@ module @@P@@_adec (
   end
   wire             e_end = (nleft <= ncomp);   // this entry beat completes the section
 
-  // ---------------------------------------------------------------- stage 2: rows and k
-  reg  [E-1:0]     s2_v_q;
-  reg  [E*GW-1:0]  s2_gap_q;
-  reg  [E*DW-1:0]  s2_val_q;
-  reg  [NW-1:0]    s2_idx_q;   // index of slot 0's entry
-  reg  [XW-1:0]    klast_q;    // k of the last entry of the previous beat
-  reg  [XW-1:0]    kp, kc, gap;
+  // each slot's row: the number of rows that end at or before its index; it opens its row
+  // when a row ends right at its index
   reg  [NW-1:0]    ix;
   reg  [RW-1:0]    rowc;
   reg              first, tge, tnx;
-  reg  [E-1:0]     ev;
-  reg  [E*RW-1:0]  erow;
-  reg  [E*KW-1:0]  ek;
-  reg              kbad;
+  reg  [E*RW-1:0]  srow;
+  reg  [E-1:0]     sfirst;
   integer          t, r;
   always @* begin
-    kp   = klast_q;
-    ev   = {E{1'b0}};
-    erow = {(E*RW){1'b0}};
-    ek   = {(E*KW){1'b0}};
-    kbad = 1'b0;
+    srow   = {(E*RW){1'b0}};
+    sfirst = {E{1'b0}};
     for (t = 0; t < E; t = t + 1) begin
-      ix    = s2_idx_q + SIDX[t*NW +: NW];
+      ix    = idx_q + SIDX[t*NW +: NW];
       first = (ix == {NW{1'b0}});
       rowc  = {RW{1'b0}};
       for (r = 0; r < R; r = r + 1) begin
@@ -180,21 +170,39 @@ module @@P@@_adec (
           rowc = rowc | ROW1[r*RW +: RW];
         end
         if (ends_q[r*NW +: NW] == ix) begin
-          first = 1'b1;   // a row ends right before it: it opens its row
+          first = 1'b1;
         end
       end
-      gap = {{(XW-GW){1'b0}}, s2_gap_q[t*GW +: GW]};
-      kc  = first ? gap : (kp + gap + {{(XW-1){1'b0}}, 1'b1});
-      if (s2_v_q[t]) begin
+      srow[t*RW +: RW] = rowc;
+      sfirst[t]        = first;
+    end
+  end
+
+  // ---------------------------------------------------------------- stage 2: rows and k
+  reg  [E-1:0]     s2_v_q;
+  reg  [E*GW-1:0]  s2_gap_q;
+  reg  [E*DW-1:0]  s2_val_q;
+  reg  [E*RW-1:0]  s2_row_q;   // the slots' rows ...
+  reg  [E-1:0]     s2_first_q; // ... and whether they open their row
+  reg  [XW-1:0]    klast_q;    // k of the last entry of the previous beat
+  reg  [XW-1:0]    kp, kc, gap;
+  reg  [E*KW-1:0]  ek;
+  reg              kbad;
+  integer          u;
+  always @* begin
+    kp   = klast_q;
+    ek   = {(E*KW){1'b0}};
+    kbad = 1'b0;
+    for (u = 0; u < E; u = u + 1) begin
+      gap = {{(XW-GW){1'b0}}, s2_gap_q[u*GW +: GW]};
+      kc  = s2_first_q[u] ? gap : (kp + gap + {{(XW-1){1'b0}}, 1'b1});
+      if (s2_v_q[u]) begin
         kp = kc;
         if (kc >= {{(XW-KW-1){1'b0}}, lk_len_i}) begin
-          kbad = 1'b1;    // not appended
-        end else begin
-          ev[t] = 1'b1;
+          kbad = 1'b1;    // ERR.AFMT: the job's results are undefined
         end
       end
-      erow[t*RW +: RW] = rowc;
-      ek[t*KW +: KW]   = kc[KW-1:0];
+      ek[u*KW +: KW] = kc[KW-1:0];
     end
   end
 
@@ -202,7 +210,6 @@ module @@P@@_adec (
     if (!rst_ni || kill_i || lstart_i) begin
       hdr_q    <= 1'b1;
       hbeat_q  <= {HCW{1'b0}};
-      fresh_q  <= 1'b0;
       nleft_q  <= {NW{1'b0}};
       idx_q    <= {NW{1'b0}};
       lo_q     <= {LW{1'b0}};
@@ -210,7 +217,6 @@ module @@P@@_adec (
       s2_v_q   <= {E{1'b0}};
       klast_q  <= {XW{1'b0}};
     end else begin
-      fresh_q <= hfire && hlast && !cnt_zero;
       s2_v_q  <= efire ? val : {E{1'b0}};
       if (s2_v_q != {E{1'b0}}) begin
         klast_q <= kp;
@@ -221,7 +227,7 @@ module @@P@@_adec (
           hdr_q <= cnt_zero;   // no entries: the section ends with its header
         end
       end
-      if (fresh_q) begin
+      if (hfire && hlast) begin
         nleft_q <= total;
       end
       if (efire) begin
@@ -236,14 +242,12 @@ module @@P@@_adec (
     end
   end
   always @(posedge clk_i) begin
-    if (hfire) begin
-      hbuf_q <= hbuf_d;
-    end
-    if (fresh_q) begin
+@@HBUF_UPD@@    if (hfire && hlast) begin
       ends_q <= ends_d;
     end
     if (efire) begin
-      s2_idx_q <= idx_q;
+      s2_row_q   <= srow;
+      s2_first_q <= sfirst;
     end
     if (efire) begin
       s2_gap_q <= sgap;
@@ -256,13 +260,13 @@ module @@P@@_adec (
     if (!rst_ni || kill_i) begin
       afmt_q <= 1'b0;
     end else begin
-      afmt_q <= (fresh_q && cnt_bad) || (efire && e_end && nz_tail);
+      afmt_q <= (hfire && hlast && cnt_bad) || (efire && e_end && nz_tail);
     end
   end
 
   assign a_end_o    = hdr_q ? (hlast && cnt_zero) : e_end;
-  assign ent_v_o    = ev;
-  assign ent_row_o  = erow;
+  assign ent_v_o    = s2_v_q;
+  assign ent_row_o  = s2_row_q;
   assign ent_k_o    = ek;
   assign ent_a_o    = s2_val_q;
   assign dec_afmt_o = afmt_q || kbad;
