@@ -22,6 +22,20 @@ static void table(char *buf, size_t n, uint32_t count, uint32_t w, uint32_t mul,
   }
 }
 
+/* The same for given values v[0..count-1]. */
+static void vtable(char *buf, size_t n, const uint32_t *v, uint32_t count, uint32_t w) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (uint32_t i = count; i-- > 0;) {
+    int k = snprintf(buf + used, n - used, "%s%u'd%u%s", i + 1 == count ? "{" : "", w, v[i], i ? ", " : "}");
+    if (k < 0 || (size_t)k >= n - used) {
+      buf[0] = '\0';
+      return;
+    }
+    used += (size_t)k;
+  }
+}
+
 int emit_adec(gen_ctx_t *g, sb_t *out) {
   const cfg_t *c = g->cfg;
   const sg_stream_fmt_t *f = &g->d.f;
@@ -56,19 +70,30 @@ int emit_adec(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "HCW", cfg_clog2(f->a_hdr_beats + 1));
   tmpl_setu(&hs, "NW", nw);
   tmpl_setu(&hs, "LW", cfg_clog2(EW));
-  tmpl_setu(&hs, "TW", cfg_clog2(EB + EW));
   tmpl_setu(&hs, "PL", R > 1 ? cfg_clog2(R) : 0);
   /* constant tables (element 0 last in the concatenation) */
-  const uint32_t TW = cfg_clog2(EB + EW), RW = w.rrw, H = f->a_hdr_beats;
-  static char send[4096], sidx[4096], row1[4096], hbd[128];
-  table(send, sizeof send, E, TW, EW, 1);
+  const uint32_t RW = w.rrw, H = f->a_hdr_beats, LW = cfg_clog2(EW), NCW = cfg_clog2(E + 1);
+  static char snc[4096], sidx[4096], row1[4096], nct[8192], lot[8192], hbd[128];
+  table(snc, sizeof snc, E + 1, NCW, 1, 0);
   table(sidx, sizeof sidx, E + 1, nw, 1, 0);
   table(row1, sizeof row1, R, RW, 1, 1);
-  if (send[0] == '\0' || sidx[0] == '\0' || row1[0] == '\0') {
+  /* per leftover bit count lo (0..EW-1; larger values never occur): the complete entries of
+     the beat, floor((lo + EB) / EW) (at most E), and the bits left, (lo + EB) mod EW */
+  uint32_t ncv[1u << 6], lov[1u << 6];
+  for (uint32_t lo = 0; lo < (1u << LW); lo++) {
+    ncv[lo] = lo < EW ? (lo + EB) / EW : 0;
+    lov[lo] = lo < EW ? (lo + EB) % EW : 0;
+  }
+  vtable(nct, sizeof nct, ncv, 1u << LW, NCW);
+  vtable(lot, sizeof lot, lov, 1u << LW, LW);
+  if (snc[0] == '\0' || sidx[0] == '\0' || row1[0] == '\0' || nct[0] == '\0' || lot[0] == '\0') {
     snprintf(g->errbuf, sizeof g->errbuf, "internal: decoder constant table too long");
     return -1;
   }
-  tmpl_set(&hs, "SEND", send);
+  tmpl_setu(&hs, "NCW", NCW);
+  tmpl_set(&hs, "SNC", snc);
+  tmpl_set(&hs, "NCT", nct);
+  tmpl_set(&hs, "LOT", lot);
   tmpl_set(&hs, "SIDX", sidx);
   tmpl_set(&hs, "ROW1", row1);
   /* the header beats before the last one, beat j at [j*SW +: SW] (none with one header beat) */

@@ -51,13 +51,12 @@ module @@P@@_adec (
   localparam integer HCW = @@HCW@@;  // header beat counter bits
   localparam integer NW  = @@NW@@;   // entry index / entry count of a section
   localparam integer LW  = @@LW@@;   // leftover bit count 0..EW-1
-  localparam integer TW  = @@TW@@;   // buffered bit count 0..EB+EW-1
+  localparam integer NCW = @@NCW@@;  // complete entries of a beat, 0..E
   localparam integer XW  = KW + 2;   // k with room to see k >= K
   localparam integer BW  = EB + EW - 1;     // bit buffer
   localparam integer BXW = BW + EW - 1;     // bit buffer with a zero tail (constant selects)
   localparam integer PL  = @@PL@@;   // prefix-sum levels: clog2(R)
   localparam [HCW-1:0] H_M1 = @@H_M1@@;
-  localparam [TW-1:0]  EB_T = @@EB@@;
 
   // ---------------------------------------------------------------- header
   reg              hdr_q;      // the next section beat is a header beat
@@ -72,7 +71,9 @@ module @@P@@_adec (
 
   // constants of the slots: slot s's entry ends at buffer bit (s+1)*EW; slot index s at NW bits;
   // row r + 1 at RW bits (R itself wraps: it only names entries past the section)
-  localparam [E*TW-1:0]     SEND = @@SEND@@;
+  localparam [(E+1)*NCW-1:0] SNC = @@SNC@@;          // s at NCW bits
+  localparam [(1<<LW)*NCW-1:0] NCT = @@NCT@@;       // lo -> floor((lo + EB) / EW)
+  localparam [(1<<LW)*LW-1:0]  LOT = @@LOT@@;       // lo -> (lo + EB) mod EW
   localparam [(E+1)*NW-1:0] SIDX = @@SIDX@@;
   localparam [R*RW-1:0]     ROW1 = @@ROW1@@;
 
@@ -104,48 +105,52 @@ module @@P@@_adec (
   reg  [NW-1:0]    idx_q;      // index of the next entry
   reg  [LW-1:0]    lo_q;       // bits left over from the previous beat ...
   reg  [EW-2:0]    left_q;     // ... in the low lo_q bits of left_q
-  wire [NW-1:0]    nleft = nleft_q;
+  reg  [E:0]       nle_q;      // nle_q[s]: nleft_q <= s (registered, off the beat's path)
   wire [BW-1:0]    ins   = {{(EW-1){1'b0}}, s_axis_tdata_i[EB-1:0]} << lo_q;
   // the buffer with a zero tail, so that every slot's select is in range
   /* verilator lint_off UNUSED */
   wire [BXW-1:0]   bufx  = {{(EW-1){1'b0}}, ins | {{EB{1'b0}}, left_q}};
   /* verilator lint_on UNUSED */
-  wire [TW-1:0]    have  = {{(TW-LW){1'b0}}, lo_q} + EB_T;   // bits in the buffer
+  // complete entries and the bits left after them are functions of lo_q alone (tables, so
+  // that no adder or comparator sits on the beat's path): floor((lo + EB) / EW) and
+  // (lo + EB) mod EW
+  wire [NCW-1:0]   nc    = NCT[lo_q*NCW +: NCW];
+  wire [LW-1:0]    lo_n  = LOT[lo_q*LW +: LW];
+  wire [NW-1:0]    ncomp = {{(NW-NCW){1'b0}}, nc};
+  wire             e_end = nle_q[nc];   // this entry beat completes the section
   reg  [E-1:0]     val;        // slot s holds a complete entry of the section
   reg              nz_tail;    // non-zero bits past the section's last entry
-  reg  [NW-1:0]    ncomp;      // complete entries
-  /* verilator lint_off UNUSED */
-  reg  [TW-1:0]    lo_n;       // bits left after them (fewer than EW)
-  /* verilator lint_on UNUSED */
   reg  [EW-2:0]    left_n;
   reg  [E*DW-1:0]  sval;       // the slots' fields
   reg  [E*GW-1:0]  sgap;
-  reg              comp;
   integer          s;
   always @* begin
-    ncomp   = {NW{1'b0}};
-    lo_n    = have;
     left_n  = bufx[EW-2:0];
     nz_tail = 1'b0;
     for (s = 0; s < E; s = s + 1) begin
-      comp   = (have >= SEND[s*TW +: TW]);
-      val[s] = comp && (nleft > SIDX[s*NW +: NW]);
-      if (comp) begin
-        ncomp  = SIDX[(s+1)*NW +: NW];
-        lo_n   = have - SEND[s*TW +: TW];
+      val[s] = (nc > SNC[s*NCW +: NCW]) && !nle_q[s];
+      if (nc == SNC[(s+1)*NCW +: NCW]) begin
         left_n = bufx[(s+1)*EW +: EW-1];
       end
-      if ((nleft <= SIDX[s*NW +: NW]) && (bufx[s*EW +: EW] != {EW{1'b0}})) begin
+      if (nle_q[s] && (bufx[s*EW +: EW] != {EW{1'b0}})) begin
         nz_tail = 1'b1;
       end
       sval[s*DW +: DW] = bufx[s*EW +: DW];
       sgap[s*GW +: GW] = bufx[s*EW+DW +: GW];
     end
-    if ((nleft <= SIDX[E*NW +: NW]) && (bufx[E*EW +: EW-1] != {(EW-1){1'b0}})) begin
+    if (nle_q[E] && (bufx[E*EW +: EW-1] != {(EW-1){1'b0}})) begin
       nz_tail = 1'b1;
     end
   end
-  wire             e_end = (nleft <= ncomp);   // this entry beat completes the section
+  // nleft_q after this beat, and its flags
+  wire [NW-1:0]    nleft_n = (hfire && hlast) ? total : (nleft_q - ncomp);
+  reg  [E:0]       nle_n;
+  integer          q;
+  always @* begin
+    for (q = 0; q <= E; q = q + 1) begin
+      nle_n[q] = (nleft_n <= SIDX[q*NW +: NW]);
+    end
+  end
 
   // each slot's row: the number of rows that end at or before its index; it opens its row
   // when a row ends right at its index
@@ -211,6 +216,7 @@ module @@P@@_adec (
       hdr_q    <= 1'b1;
       hbeat_q  <= {HCW{1'b0}};
       nleft_q  <= {NW{1'b0}};
+      nle_q    <= {(E+1){1'b1}};
       idx_q    <= {NW{1'b0}};
       lo_q     <= {LW{1'b0}};
       left_q   <= {(EW-1){1'b0}};
@@ -227,13 +233,13 @@ module @@P@@_adec (
           hdr_q <= cnt_zero;   // no entries: the section ends with its header
         end
       end
-      if (hfire && hlast) begin
-        nleft_q <= total;
+      if ((hfire && hlast) || efire) begin
+        nleft_q <= nleft_n;
+        nle_q   <= nle_n;
       end
       if (efire) begin
-        nleft_q <= nleft - ncomp;
         idx_q   <= idx_q + ncomp;
-        lo_q    <= lo_n[LW-1:0];
+        lo_q    <= lo_n;
         left_q  <= left_n;
         if (e_end) begin
           hdr_q <= 1'b1;
