@@ -114,11 +114,11 @@ typedef struct sg_stream_fmt {
     uint32_t a_gap_w;          /* gap field: max(1, min(KW, KW/2 + 1)), KW = clog2(kmax) */
     uint32_t a_ent_w;          /* entry bits: a_gap_w + data_w */
     uint32_t a_ents;           /* entries completed per beat at most (the rows' list banks):
-                                  min(kmax, floor((in_stream_w + a_ent_w - 1) / a_ent_w)) on a
-                                  sparse-capable variant whose beat holds an entry, else 0
-                                  (no compressed format) */
+                                  floor((in_stream_w + a_ent_w - 1) / a_ent_w), at most kmax and
+                                  max(1, rows*cols/4), on a sparse-capable variant whose beat
+                                  holds an entry, else 0 (no compressed format) */
     uint32_t a_ebits;          /* entry bits per entry beat: in_stream_w, or a_ents * a_ent_w
-                                  when the kmax cap binds (no entry then crosses a beat) */
+                                  when a cap binds (no entry then crosses a beat) */
     uint32_t out_lane_w;       /* one result: 8*ceil(acc_w/8) */
     uint32_t results_per_beat; /* out_stream_w / out_lane_w (at least 1) */
     uint32_t out_beats;        /* result beats of a job: ceil(rows*cols / results_per_beat) */

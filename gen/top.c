@@ -140,13 +140,14 @@ static int mod_ports(gen_ctx_t *g, top_mod_t *m) {
 }
 
 /* Entry slot s of the row port ent_<what>_i of row r, into buf. Slot 0 carries this row's
- * element of a dense A beat (interleaved or A section), or the compressed A decoder's slot 0;
+ * element of a dense A beat (interleaved or A section, registered: da_*_q), or the compressed A
+ * decoder's slot 0;
  * slots > 0 only the decoder's (u_adec: slot s names its row, k and value; the two never meet:
  * the decoder's slots are a cycle behind the compressed beats, and no dense A beat follows
  * them within a cycle). */
-static void ent_slots(const gen_ctx_t *g, const char *what, uint32_t r, uint32_t bw, char *buf, size_t n) {
-  const uint32_t E = g->d.a_banks, NE = g->d.f.a_ents, EPB = g->d.f.elems_per_beat;
-  const uint32_t LW = g->d.f.in_lane_w, DW = g->cfg->data_w, KW = g->d.kw;
+static void ent_slots(const gen_ctx_t *g, const char *what, uint32_t r, char *buf, size_t n) {
+  const uint32_t E = g->d.a_banks, NE = g->d.f.a_ents;
+  const uint32_t DW = g->cfg->data_w, KW = g->d.kw;
   const uint32_t RWB = cfg_clog2(g->cfg->rows);
   size_t used = 0;
   used += (size_t)snprintf(buf + used, n - used, "{");
@@ -156,22 +157,21 @@ static void ent_slots(const gen_ctx_t *g, const char *what, uint32_t r, uint32_t
       char ac[96] = "";
       if (s < NE) snprintf(ac, sizeof ac, "(ent_v[%u] && (ent_row[%u +: %u] == %u'd%u))", s, s * RWB, RWB, RWB, r);
       if (s == 0)
-        snprintf(one, sizeof one, "((ld_fire && (ld_il || ld_ad) && (ld_beat == %u'd%u))%s%s)", bw, r / EPB,
-                 NE > 0 ? " || " : "", ac);
+        snprintf(one, sizeof one, "(da_v_q[%u]%s%s)", r, NE > 0 ? " || " : "", ac);
       else
         snprintf(one, sizeof one, "%s", ac);
     } else if (strcmp(what, "k") == 0) {
       if (s == 0 && NE > 0)
-        snprintf(one, sizeof one, "(ent_v[0] ? ent_k[0 +: %u] : ld_k)", KW);
+        snprintf(one, sizeof one, "(ent_v[0] ? ent_k[0 +: %u] : da_k_q)", KW);
       else if (s == 0)
-        snprintf(one, sizeof one, "ld_k");
+        snprintf(one, sizeof one, "da_k_q");
       else
         snprintf(one, sizeof one, "ent_k[%u +: %u]", s * KW, KW);
     } else {
       if (s == 0 && NE > 0)
-        snprintf(one, sizeof one, "(ent_v[0] ? ent_a[0 +: %u] : s_axis_tdata_i[%u +: %u])", DW, (r % EPB) * LW, DW);
+        snprintf(one, sizeof one, "(ent_v[0] ? ent_a[0 +: %u] : da_a_q[%u +: %u])", DW, r * DW, DW);
       else if (s == 0)
-        snprintf(one, sizeof one, "s_axis_tdata_i[%u +: %u]", (r % EPB) * LW, DW);
+        snprintf(one, sizeof one, "da_a_q[%u +: %u]", r * DW, DW);
       else
         snprintf(one, sizeof one, "ent_a[%u +: %u]", s * DW, DW);
     }
@@ -186,7 +186,7 @@ static void ent_slots(const gen_ctx_t *g, const char *what, uint32_t r, uint32_t
 
 /* Connection of row port `port` of row r: the net or expression, and whether it is a shared
  * net (checked against the net table) rather than a per-row wire or a lane slice. */
-static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, uint32_t bw, char *buf,
+static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, char *buf,
                             size_t n, int *shared) {
   static const char *const nets[][2] = {
       {"clk_i", "clk_i"},     {"rst_ni", "rst_ni"},         {"lstart_i", "lstart"},
@@ -210,7 +210,7 @@ static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, ui
   static const char *const ent[][2] = {{"ent_v_i", "v"}, {"ent_k_i", "k"}, {"ent_a_i", "a"}};
   for (size_t i = 0; i < sizeof ent / sizeof ent[0]; i++)
     if (strcmp(port, ent[i][0]) == 0) {
-      ent_slots(g, ent[i][1], r, bw, buf, n);
+      ent_slots(g, ent[i][1], r, buf, n);
       return buf;
     }
   return NULL;
@@ -247,7 +247,7 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
   for (int i = 0; i < row->n; i++) {
     char buf[TOP_CONN_MAX], who[64];
     int shared;
-    const char *net = row_conn(g, row->p[i].name, 0, 1, buf, sizeof buf, &shared);
+    const char *net = row_conn(g, row->p[i].name, 0, buf, sizeof buf, &shared);
     snprintf(who, sizeof who, "%s_row.%s", g->cfg->name, row->p[i].name);
     if (!net) {
       snprintf(g->errbuf, sizeof g->errbuf, "internal: the top level does not know how to connect %s", who);
@@ -279,6 +279,9 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
   net_find(t, "drain_data")->is_reg = 1;
   net_find(t, "b_we")->indexed = net_find(t, "b_wdata")->indexed = 1;
   net_find(t, "drain_row")->indexed = 1; /* one row index per result lane, part-selected */
+  static const char *const slots[] = {"ent_v", "ent_row", "ent_k", "ent_a"}; /* decoder slots */
+  for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+    if (net_find(t, slots[i])) net_find(t, slots[i])->indexed = 1;
   if (gcw > net_w(t, "gated_cnt")) {
     snprintf(g->errbuf, sizeof g->errbuf, "internal: the array-wide gated count is narrower than a row's");
     return -1;
@@ -355,6 +358,24 @@ static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
   }
   emit(o, "%s", "");
   if (g->d.f.a_ents == 0) emit(o, "assign a_end = 1'b0; // no compressed A format");
+  emit(o, "// dense A: row r's element of an A beat (interleaved slice or A section), registered:");
+  emit(o, "// the rows append it one cycle after its beat, as the compressed A decoder's entries");
+  emit(o, "reg  [%u:0] da_v_q;", R - 1);
+  emit(o, "reg  [%u:0] da_k_q;", g->d.kw - 1);
+  emit(o, "reg  [%u:0] da_a_q;", R * DW - 1);
+  emit(o, "always @(posedge clk_i) begin");
+  emit(o, "  if (!rst_ni || kill) begin");
+  emit(o, "    da_v_q <= %u'd0;", R);
+  emit(o, "  end else begin");
+  for (uint32_t r = 0; r < R; r++)
+    emit(o, "    da_v_q[%u] <= ld_fire && (ld_il || ld_ad) && (ld_beat == %u'd%u);", r, w->bw, r / EPB);
+  emit(o, "  end");
+  emit(o, "end");
+  emit(o, "always @(posedge clk_i) begin");
+  emit(o, "  da_k_q <= ld_k;");
+  for (uint32_t r = 0; r < R; r++)
+    emit(o, "  da_a_q[%u +: %u] <= s_axis_tdata_i[%u +: %u];", r * DW, DW, (r % EPB) * LW, DW);
+  emit(o, "end");
   emit(o, "// non-zeros of B written by this beat");
   emit(o, "assign ld_nnzb =");
   for (uint32_t j = 0; j < C; j++) {
@@ -365,21 +386,25 @@ static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
   emit(o, "%s", "");
 }
 
-static void top_rows(const gen_ctx_t *g, sb_t *o, const top_mod_t *row, const top_w_t *w) {
+static void top_rows(const gen_ctx_t *g, sb_t *o, const top_mod_t *row) {
   char b1[32], buf[TOP_CONN_MAX];
   int shared;
   emit(o, "// ------------------------------------------------ rows");
   for (uint32_t r = 0; r < g->cfg->rows; r++) {
     for (int i = 0; i < row->n; i++) {
-      const char *net = row_conn(g, row->p[i].name, r, w->bw, buf, sizeof buf, &shared);
+      const char *net = row_conn(g, row->p[i].name, r, buf, sizeof buf, &shared);
       if (!row->p[i].out || shared) continue;
       range(b1, sizeof b1, row->p[i].width, 0);
+      /* with the decoder, the rows' format flags are not read (afmt_err in top_sums_and_mux) */
+      const int unread = g->d.f.a_ents > 0 && strcmp(row->p[i].name, "afmt_o") == 0;
+      if (unread) emit(o, "/* verilator lint_off UNUSED */");
       emit(o, "wire %-8s %s;", b1, net);
+      if (unread) emit(o, "/* verilator lint_on UNUSED */");
     }
     emit(o, "%s_row u_row_%u (", g->cfg->name, r);
     o->indent++;
     for (int i = 0; i < row->n; i++)
-      emit(o, ".%-12s (%s)%s", row->p[i].name, row_conn(g, row->p[i].name, r, w->bw, buf, sizeof buf, &shared),
+      emit(o, ".%-12s (%s)%s", row->p[i].name, row_conn(g, row->p[i].name, r, buf, sizeof buf, &shared),
            i + 1 < row->n ? "," : "");
     o->indent--;
     emit(o, ");");
@@ -401,9 +426,15 @@ static void top_sum(const gen_ctx_t *g, sb_t *o, const char *net, const char *st
 static void top_sums_and_mux(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
   const uint32_t R = g->cfg->rows;
   emit(o, "// ------------------------------------------------ array-wide sums");
-  sb_printf(o, "  assign afmt_err = %s", g->d.f.a_ents > 0 ? "dec_afmt" : "1'b0");
-  for (uint32_t r = 0; r < R; r++) sb_printf(o, " || afmt_r%u", r);
-  sb_printf(o, ";\n");
+  if (g->d.f.a_ents > 0) {
+    /* the decoder checks the format; what it appends always passes the rows' own checks (k
+       increasing within a row, k < K or already flagged), so their flags are not needed */
+    emit(o, "assign afmt_err = dec_afmt;");
+  } else {
+    sb_printf(o, "  assign afmt_err = 1'b0");
+    for (uint32_t r = 0; r < R; r++) sb_printf(o, " || afmt_r%u", r);
+    sb_printf(o, ";\n");
+  }
   sb_printf(o, "  assign rows_busy =");
   for (uint32_t r = 0; r < R; r++) sb_printf(o, " busy_r%u%s", r, r + 1 < R ? " ||" : ";\n");
   top_sum(g, o, "issue_cnt", "issue_r", 1, w->icw);
@@ -462,7 +493,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   emit(o, "// active-low reset. See docs/architecture.md and regmap.md.");
   top_ports_and_nets(g, o, &t);
   top_lanes(g, o, &w);
-  top_rows(g, o, &row, &w);
+  top_rows(g, o, &row);
   top_sums_and_mux(g, o, &w);
   emit(o, "// ------------------------------------------------ control");
   emit_inst(o, c->name, &mods[0], &t, "u_csr");

@@ -34,7 +34,7 @@ module @@P@@_adec (
   output wire [@@ERW@@-1:0]       ent_row_o,     // ... row (RW bits a slot)
   output wire [@@EKW@@-1:0]       ent_k_o,       // ... k (KW bits a slot)
   output wire [@@EDW@@-1:0]       ent_a_o,       // ... value (DW bits a slot)
-  output wire                 dec_afmt_o     // pulse: the section breaks the format
+  output wire                 dec_afmt_o     // pulse (registered): the section breaks the format
 );
 
   localparam integer SW  = @@SW@@;   // stream bits
@@ -266,7 +266,7 @@ module @@P@@_adec (
     if (!rst_ni || kill_i) begin
       afmt_q <= 1'b0;
     end else begin
-      afmt_q <= (hfire && hlast && cnt_bad) || (efire && e_end && nz_tail);
+      afmt_q <= (hfire && hlast && cnt_bad) || (efire && e_end && nz_tail) || kbad;
     end
   end
 
@@ -275,7 +275,7 @@ module @@P@@_adec (
   assign ent_row_o  = s2_row_q;
   assign ent_k_o    = ek;
   assign ent_a_o    = s2_val_q;
-  assign dec_afmt_o = afmt_q || kbad;
+  assign dec_afmt_o = afmt_q;
 
 endmodule
 `default_nettype wire

@@ -246,19 +246,21 @@ END_TEST
 
 /* ================================================================ compressed A (format 2) */
 
-/* 2x1, data_w 8, KMAX 16 (count 5 bits, gap 3 bits, entries 11 bits), 16-bit stream: 2 entries
+/* 2x4, data_w 8, KMAX 16 (count 5 bits, gap 3 bits, entries 11 bits), 16-bit stream: 2 entries
  * a beat at most, one header beat.  Row 0: A[0][1] = 5, A[0][12] = -1 (gap 10 > 7: a filler of
  * gap 7 to k = 9, then gap 2); row 1: A[1][0] = 3.  Counts 3 and 1; entries 0x105, 0x700, 0x2FF,
  * 0x003 at entry bits 0, 11, 22, 33. */
 START_TEST(test_afmt_literal)
 {
-    host_variant_t v = mkvar(2, 1, 8, 16, 16, true, 4, 16);
+    host_variant_t v = mkvar(2, 4, 8, 16, 16, true, 4, 16);
     ck_assert_msg(v.a_cnt_w == 5 && v.a_gap_w == 3 && v.a_ent_w == 11 && v.a_ents == 2 &&
                       v.a_ebits == 16 && v.a_hdr_beats == 1,
                   "format fields cnt %u gap %u ent %u ents %u ebits %u hdr %u", v.a_cnt_w, v.a_gap_w,
                   v.a_ent_w, v.a_ents, v.a_ebits, v.a_hdr_beats);
     int32_t a[2 * 13] = {0};
-    const int32_t b[13] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+    int32_t b[13 * 4];
+    for (int i = 0; i < 13 * 4; i++)
+        b[i] = i + 1;
     a[1] = 5;
     a[12] = -1;
     a[13 + 0] = 3;
@@ -267,26 +269,27 @@ START_TEST(test_afmt_literal)
     ck_assert_uint_eq(host_job_nnz_a(&v, &j), 3);
     const uint32_t fl = HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_KEEP_B;
     ck_assert_uint_eq(host_in_beats_fmt(&v, 13, fl, 4), 4);
-    uint32_t words[4 + 13];
-    uint8_t last[4 + 13];
+    uint32_t words[4 + 26];
+    uint8_t last[4 + 26];
     char err[256];
     ck_assert_int_eq(host_stream_encode_fmt(&v, &j, fl, words, last, 4, err, sizeof err), 0);
     const uint32_t ew[4] = {0x0023, 0x0105, 0xBFF8, 0x0006};
     for (int i = 0; i < 4; i++)
         ck_assert_msg(words[i] == ew[i] && last[i] == (i == 3), "beat %d: 0x%04x last %u, expected 0x%04x", i,
                       words[i], last[i], ew[i]);
-    /* the same A followed by its B section: 4 + 13 beats, B after the last entry beat */
-    ck_assert_int_eq(host_stream_encode_fmt(&v, &j, HOST_FLAGS_A_COMPRESSED, words, last, 17, err, sizeof err), 0);
-    ck_assert(words[3] == 0x0006 && words[4] == 1 && words[16] == 13 && last[16] && !last[3]);
+    /* the same A followed by its B section (2 beats of 2 elements per k): 4 + 26 beats, B after
+       the last entry beat */
+    ck_assert_int_eq(host_stream_encode_fmt(&v, &j, HOST_FLAGS_A_COMPRESSED, words, last, 30, err, sizeof err), 0);
+    ck_assert(words[3] == 0x0006 && words[4] == 0x0201 && words[29] == 0x3433 && last[29] && !last[3]);
     /* device side */
-    int32_t a2[2 * 13], b2[13];
+    int32_t a2[2 * 13], b2[13 * 4];
     uint64_t need = 0, ents = 0;
     int afmt = -1;
     ck_assert_int_eq(host_stream_decode_fmt(&v, 13, HOST_FLAGS_A_COMPRESSED, words, 0, a2, b2, &need, &ents, &afmt), 1);
     ck_assert_uint_eq(need, 1);
     ck_assert_int_eq(host_stream_decode_fmt(&v, 13, HOST_FLAGS_A_COMPRESSED, words, 1, a2, b2, &need, &ents, &afmt), 1);
-    ck_assert(need == 17 && ents == 4);
-    ck_assert_int_eq(host_stream_decode_fmt(&v, 13, HOST_FLAGS_A_COMPRESSED, words, 17, a2, b2, &need, &ents, &afmt), 0);
+    ck_assert(need == 30 && ents == 4);
+    ck_assert_int_eq(host_stream_decode_fmt(&v, 13, HOST_FLAGS_A_COMPRESSED, words, 30, a2, b2, &need, &ents, &afmt), 0);
     ck_assert(afmt == 0 && memcmp(a, a2, sizeof a) == 0 && memcmp(b, b2, sizeof b) == 0);
     /* the packer writes the same section from its parts */
     const uint32_t cnt[2] = {3, 1}, gap[4] = {1, 7, 2, 0};
@@ -294,6 +297,14 @@ START_TEST(test_afmt_literal)
     uint32_t pk[4];
     host_stream_pack_a(&v, cnt, gap, val, 4, pk);
     ck_assert(memcmp(pk, ew, sizeof pk) == 0);
+    /* a 2x1 array caps the entries per beat at 1 (one per 4 PEs): 11 entry bits a beat */
+    host_variant_t v1 = mkvar(2, 1, 8, 16, 16, true, 4, 16);
+    ck_assert(v1.a_ents == 1 && v1.a_ebits == 11);
+    ck_assert_uint_eq(host_in_beats_fmt(&v1, 13, fl, 4), 1 + 4);
+    ck_assert_int_eq(host_stream_encode_fmt(&v1, &j, fl, words, last, 5, err, sizeof err), 0);
+    const uint32_t ew1[5] = {0x0023, 0x0105, 0x0700, 0x02FF, 0x0003};
+    for (int i = 0; i < 5; i++)
+        ck_assert_msg(words[i] == ew1[i], "capped beat %d: 0x%04x, expected 0x%04x", i, words[i], ew1[i]);
 }
 END_TEST
 
@@ -390,11 +401,11 @@ START_TEST(test_afmt_roundtrip)
 END_TEST
 
 /* Malformed sections: each breaks one rule and sets afmt; the section's length follows the
- * counts as given. 2x1 as in test_afmt_literal, K = 13. */
+ * counts as given. 2x4 as in test_afmt_literal, K = 13. */
 START_TEST(test_afmt_errors)
 {
-    host_variant_t v = mkvar(2, 1, 8, 16, 16, true, 4, 16);
-    int32_t a[2 * 16], b[16];
+    host_variant_t v = mkvar(2, 4, 8, 16, 16, true, 4, 16);
+    int32_t a[2 * 16], b[16 * 4];
     uint32_t w[64];
     uint64_t need, ents;
     int afmt;
