@@ -57,7 +57,8 @@ static const sg_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG
   X(abort_in_load) X(abort_in_compute) X(abort_in_drain) X(reset_in_load)                  \
   X(reset_in_compute) X(reset_in_drain) X(keep_b) X(a_compressed) X(a_dense_section)     \
   X(err_resident) X(err_afmt) X(cycles_exact) X(overlapped_job) X(trailer_job)              \
-  X(abort_overlapped) X(reset_overlapped) X(mode_rejected_kept)
+  X(abort_overlapped) X(reset_overlapped) X(mode_rejected_kept) X(a_fillers)               \
+  X(a_entry_across_beats) X(a_last_beat_partial) X(a_no_entries)
 enum {
 #define X(b) COV_##b,
   RTL_COV_BINS(X)
@@ -246,6 +247,13 @@ static int rtl_check_job_fmt(rtl_state_t *s, const char *tcase, const char *labe
   rtl_cov[COV_keep_b] += (flags & HOST_FLAGS_KEEP_B) != 0;
   rtl_cov[COV_a_compressed] += (flags & HOST_FLAGS_A_COMPRESSED) != 0;
   rtl_cov[COV_a_dense_section] += (flags & HOST_FLAGS_STREAM) == HOST_FLAGS_KEEP_B;
+  if (flags & HOST_FLAGS_A_COMPRESSED) { /* stream format 2's corners */
+    const uint64_t ents = host_job_a_ents(&s->v, job), bits = ents * SG_A_ENT_W;
+    rtl_cov[COV_a_fillers] += ents > gc.nnz_a;
+    rtl_cov[COV_a_entry_across_beats] += SG_A_ENT_BITS % SG_A_ENT_W != 0 && bits > SG_A_ENT_BITS;
+    rtl_cov[COV_a_last_beat_partial] += bits % SG_A_ENT_BITS != 0;
+    rtl_cov[COV_a_no_entries] += ents == 0;
+  }
   int rc = host_run_job_fmt(&s->dev, &s->v, job, flags, dev_c, &hc, err, sizeof err);
   if (rc != 0) {
     fprintf(stderr, "FAIL %s: device run failed (flags 0x%x): %s\n", label, flags, err);
