@@ -6,23 +6,7 @@
 #include "gen.h"
 #include "tmpl.h"
 
-/* "{w'dv(n-1), ..., w'dv(0)}" with v(i) = (i + off) * mul mod 2^w; "" when it does not fit. */
-static void table(char *buf, size_t n, uint32_t count, uint32_t w, uint32_t mul, uint32_t off) {
-  size_t used = 0;
-  buf[0] = '\0';
-  for (uint32_t i = count; i-- > 0;) {
-    uint64_t v = ((uint64_t)(i + off) * mul) & ((UINT64_C(1) << w) - 1u);
-    int k = snprintf(buf + used, n - used, "%s%u'd%llu%s", i + 1 == count ? "{" : "", w,
-                     (unsigned long long)v, i ? ", " : "}");
-    if (k < 0 || (size_t)k >= n - used) {
-      buf[0] = '\0';
-      return;
-    }
-    used += (size_t)k;
-  }
-}
-
-/* The same for given values v[0..count-1]. */
+/* "{w'dv[n-1], ..., w'dv[0]}" for values v[0..count-1]; "" when it does not fit. */
 static void vtable(char *buf, size_t n, const uint32_t *v, uint32_t count, uint32_t w) {
   size_t used = 0;
   buf[0] = '\0';
@@ -34,6 +18,16 @@ static void vtable(char *buf, size_t n, const uint32_t *v, uint32_t count, uint3
     }
     used += (size_t)k;
   }
+}
+
+/* The same with v[i] = (i + off) mod 2^w (count at most TABLE_MAX; "" beyond). */
+#define TABLE_MAX 1024
+static void table(char *buf, size_t n, uint32_t count, uint32_t w, uint32_t off) {
+  static uint32_t v[TABLE_MAX];
+  buf[0] = '\0';
+  if (count > TABLE_MAX) return;
+  for (uint32_t i = 0; i < count; i++) v[i] = (uint32_t)((i + off) & ((UINT64_C(1) << w) - 1u));
+  vtable(buf, n, v, count, w);
 }
 
 int emit_adec(gen_ctx_t *g, sb_t *out) {
@@ -74,9 +68,9 @@ int emit_adec(gen_ctx_t *g, sb_t *out) {
   /* constant tables (element 0 last in the concatenation) */
   const uint32_t RW = w.rrw, H = f->a_hdr_beats, LW = cfg_clog2(EW), NCW = cfg_clog2(E + 1);
   static char snc[4096], sidx[4096], row1[4096], nct[8192], lot[8192], hbd[128];
-  table(snc, sizeof snc, E + 1, NCW, 1, 0);
-  table(sidx, sizeof sidx, E + 1, nw, 1, 0);
-  table(row1, sizeof row1, R, RW, 1, 1);
+  table(snc, sizeof snc, E + 1, NCW, 0);
+  table(sidx, sizeof sidx, E + 1, nw, 0);
+  table(row1, sizeof row1, R, RW, 1);
   /* per leftover bit count lo (0..EW-1; larger values never occur): the complete entries of
      the beat, floor((lo + EB) / EW) (at most E), and the bits left, (lo + EB) mod EW */
   uint32_t ncv[1u << 6], lov[1u << 6];
