@@ -494,13 +494,29 @@ void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stre
     f->beats_per_slice = ceil_div(p->rows + p->cols, epb);
     f->beats_a = ceil_div(p->rows, epb);
     f->beats_b = ceil_div(p->cols, epb);
-    f->a_row_w = p->rows > 1 ? clog2(p->rows) : 1u;
-    f->a_k_w = clog2(p->kmax);
-    f->a_ent_w = f->a_row_w + f->a_k_w + p->data_w;
+    /* compressed A, format 2 (docs/data-formats.md) */
+    const uint32_t kw = clog2(p->kmax);
+    f->a_cnt_w = kw + 1u;
+    f->a_gap_w = kw / 2u + 1u < kw ? kw / 2u + 1u : kw;
+    if (f->a_gap_w < 1u) f->a_gap_w = 1u;
+    f->a_ent_w = f->a_gap_w + p->data_w;
     /* entries per beat = the row list's banks: never more than KMAX (a list holds at most KMAX
-     * entries, and Verilator 5.006 crashes on the banks' one-word memories beyond that) */
-    f->a_ents = p->sparse_capable ? in_stream_w / f->a_ent_w : 0u;
-    if (f->a_ents > p->kmax) f->a_ents = p->kmax;
+     * entries, and Verilator 5.006 crashes on the banks' one-word memories beyond that), nor
+     * more than one per 4 PEs (at least 1): the decoder's slots and the rows' banked lists grow
+     * with it, so they stay in proportion to the array (ice40-tiny, 2x2: with 3 entries a beat
+     * it missed 30 MHz on the UP5K, at 97% of its cells; with 1, 31.5 MHz at 77%). When a cap
+     * binds, an entry beat carries exactly a_ents entries and no entry crosses a beat. */
+    const uint32_t raw = (in_stream_w + f->a_ent_w - 1u) / f->a_ent_w;
+    uint32_t cap = p->rows * p->cols / 4u;
+    if (cap < 1u) cap = 1u;
+    if (cap > p->kmax) cap = p->kmax;
+    f->a_ents = p->sparse_capable && in_stream_w >= f->a_ent_w ? raw : 0u;
+    f->a_ebits = in_stream_w;
+    if (f->a_ents > cap) {
+        f->a_ents = cap;
+        f->a_ebits = cap * f->a_ent_w;
+    }
+    f->a_hdr_beats = f->a_ents && in_stream_w ? ceil_div(p->rows * f->a_cnt_w, in_stream_w) : 0u;
     f->out_lane_w = 8u * ceil_div(p->acc_w, 8u);
     f->results_per_beat = out_stream_w >= f->out_lane_w ? out_stream_w / f->out_lane_w : 1u;
     f->out_beats = ceil_div(p->rows * p->cols, f->results_per_beat);
@@ -595,6 +611,13 @@ uint32_t sg_a_cap_chunk(const sg_params_t *p, uint32_t a_cap, uint32_t rows, uin
         }
     }
     return kc ? kc : 1u;
+}
+
+uint64_t sg_stream_a_beats(const sg_stream_fmt_t *f, uint64_t n)
+{
+    if (f->a_ents == 0)
+        return 0;
+    return f->a_hdr_beats + (n * f->a_ent_w + f->a_ebits - 1u) / f->a_ebits;
 }
 
 /* ------------------------------------------------------------------ cycle model */

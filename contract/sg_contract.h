@@ -104,7 +104,7 @@ typedef struct sg_counters {
 
 /* ------------------------------------------------------------------ stream format */
 /* Version of the stream format (docs/data-formats.md; manifest.json "stream_format_version"). */
-#define SG_STREAM_FORMAT 1u
+#define SG_STREAM_FORMAT 2u
 
 /* The stream format of a variant (docs/data-formats.md), derived from its parameters and its
  * two stream widths: the generator (its RTL and manifest) and host/ (encoder, decoder, cycle
@@ -114,11 +114,18 @@ typedef struct sg_stream_fmt {
     uint32_t elems_per_beat;   /* in_stream_w / in_lane_w */
     uint32_t beats_per_slice;  /* interleaved slice: ceil((rows+cols)/elems_per_beat) */
     uint32_t beats_a, beats_b; /* A / B section: beats per slice, ceil(rows or cols/elems_per_beat) */
-    uint32_t a_row_w, a_k_w;   /* compressed A entry: row field clog2(rows) (at least 1), k field
-                                  clog2(kmax) */
-    uint32_t a_ent_w;          /* entry bits: a_row_w + a_k_w + data_w */
-    uint32_t a_ents;           /* entries per beat: in_stream_w / a_ent_w on a sparse-capable
-                                  variant, else 0 (no compressed format) */
+    /* compressed A (format 2): per-row counts, then {gap, value} entries packed across beats */
+    uint32_t a_cnt_w;          /* a row's entry count: clog2(kmax) + 1 bits (0..kmax) */
+    uint32_t a_hdr_beats;      /* header beats holding the rows' counts: ceil(rows*a_cnt_w /
+                                  in_stream_w) */
+    uint32_t a_gap_w;          /* gap field: max(1, min(KW, KW/2 + 1)), KW = clog2(kmax) */
+    uint32_t a_ent_w;          /* entry bits: a_gap_w + data_w */
+    uint32_t a_ents;           /* entries completed per beat at most (the rows' list banks):
+                                  floor((in_stream_w + a_ent_w - 1) / a_ent_w), at most kmax and
+                                  max(1, rows*cols/4), on a sparse-capable variant whose beat
+                                  holds an entry, else 0 (no compressed format) */
+    uint32_t a_ebits;          /* entry bits per entry beat: in_stream_w, or a_ents * a_ent_w
+                                  when a cap binds (no entry then crosses a beat) */
     uint32_t out_lane_w;       /* one result: 8*ceil(acc_w/8) */
     uint32_t results_per_beat; /* out_stream_w / out_lane_w (at least 1) */
     uint32_t out_beats;        /* result beats of a job: ceil(rows*cols / results_per_beat) */
@@ -128,6 +135,9 @@ typedef struct sg_stream_fmt {
  * callers reject such widths. */
 void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stream_w,
                    sg_stream_fmt_t *f);
+/* Beats of a compressed A section of n entries (fillers included): the header beats, then
+ * ceil(n * a_ent_w / a_ebits) entry beats. 0 without the format. */
+uint64_t sg_stream_a_beats(const sg_stream_fmt_t *f, uint64_t n);
 
 /* ------------------------------------------------------------------ operand storage */
 /* The storage rule of issue 8 (docs/parameters.md, "Operand storage"): the operand storage of

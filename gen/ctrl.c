@@ -52,8 +52,6 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "BPS_M1", g->d.f.beats_per_slice - 1);
   tmpl_setu(&hs, "BPA_M1", g->d.f.beats_a - 1);
   tmpl_setu(&hs, "BPB_M1", g->d.f.beats_b - 1);
-  tmpl_setu(&hs, "NHW", w.nhw);
-  tmpl_setu(&hs, "E", w.e);
   tmpl_setu(&hs, "NBW", w.nbw);
   tmpl_setu(&hs, "ICW", w.icw);
   tmpl_setu(&hs, "TGW", w.tgw);

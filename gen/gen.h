@@ -32,6 +32,7 @@ int emit_row(gen_ctx_t *g, sb_t *out);
 int emit_ctrl(gen_ctx_t *g, sb_t *out);
 int emit_csr(gen_ctx_t *g, sb_t *out);
 int emit_top(gen_ctx_t *g, sb_t *out);
+int emit_adec(gen_ctx_t *g, sb_t *out); /* only with the compressed A format (a_ents > 0) */
 typedef struct gen_port {
   const char *name, *dir;
   uint32_t width;
@@ -42,7 +43,6 @@ typedef struct gen_widths {
   uint32_t kw, nw, bw, nbw, icw, gcw, tgw, rrw, ccw, dw, aw, ow, bww;
   uint32_t dcw;             /* THRESH * K: K's count bits + THRESH bits */
   uint32_t rnw;             /* every row's non-zero count, R * nw */
-  uint32_t nhw;             /* compressed A header entry count */
   uint32_t e, ekw, edw;     /* entry slots per beat (banks), their k bits, their value bits */
   uint32_t osw, l;          /* result stream width, results per beat */
   uint32_t lrrw, lccw, law; /* per-lane row index, column index, result bits */

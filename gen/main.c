@@ -374,43 +374,48 @@ static int main_make_parents(const char *out, main_made_t *m) {
 }
 
 /* ------------------------------------------------------------------ generating */
-enum { MAIN_NMOD = 5, MAIN_NOUT = MAIN_NMOD + 4 };
+enum { MAIN_NMOD = 6, MAIN_NOUT = MAIN_NMOD + 4 };
 
 typedef struct main_file {
   char rel[MAIN_REL_MAX];
   sb_t text;
 } main_file_t;
 
-/* Every output into memory: the modules, then files.f, the header, the manifest, the map. */
-static int main_emit_all(gen_ctx_t *g, main_file_t *f) {
+/* Every output into memory: the modules, then files.f, the header, the manifest, the map.
+ * *nf: the number of files (the compressed A decoder only exists with its format). */
+static int main_emit_all(gen_ctx_t *g, main_file_t *f, int *nf) {
   typedef int (*emit_fn)(gen_ctx_t *, sb_t *);
   static const struct {
     const char *suffix;
     emit_fn fn;
   } mods[MAIN_NMOD] = {{"pe", emit_pe},
                        {"row", emit_row},
+                       {"adec", emit_adec},
                        {"ctrl", emit_ctrl},
                        {"csr", emit_csr},
                        {"top", emit_top}};
   const char *files[MAIN_NMOD];
+  int nm = 0;
   for (int i = 0; i < MAIN_NMOD; i++) {
-    snprintf(f[i].rel, sizeof f[i].rel, "rtl/%s_%s.v", g->cfg->name, mods[i].suffix);
-    files[i] = f[i].rel;
-    if (mods[i].fn(g, &f[i].text)) {
-      fprintf(stderr, "sparsegen: error: %s: %s\n", f[i].rel,
+    if (mods[i].fn == emit_adec && g->d.f.a_ents == 0) continue;
+    snprintf(f[nm].rel, sizeof f[nm].rel, "rtl/%s_%s.v", g->cfg->name, mods[i].suffix);
+    files[nm] = f[nm].rel;
+    if (mods[i].fn(g, &f[nm].text)) {
+      fprintf(stderr, "sparsegen: error: %s: %s\n", f[nm].rel,
               g->errbuf[0] ? g->errbuf : "out of memory");
       return -1;
     }
+    nm++;
   }
-  main_file_t *flist = &f[MAIN_NMOD], *params = &f[MAIN_NMOD + 1], *man = &f[MAIN_NMOD + 2],
-              *rmap = &f[MAIN_NMOD + 3];
+  main_file_t *flist = &f[nm], *params = &f[nm + 1], *man = &f[nm + 2], *rmap = &f[nm + 3];
+  *nf = nm + 4;
   snprintf(flist->rel, sizeof flist->rel, "files.f");
   snprintf(params->rel, sizeof params->rel, "sparsegen_params.h");
   snprintf(man->rel, sizeof man->rel, "manifest.json");
   snprintf(rmap->rel, sizeof rmap->rel, "regmap.md");
   emit_header(g, &flist->text, "//");
-  for (int i = 0; i < MAIN_NMOD; i++) emit(&flist->text, "%s", files[i]);
-  if (emit_params_h(g, &params->text) || emit_manifest(g, &man->text, files, MAIN_NMOD) ||
+  for (int i = 0; i < nm; i++) emit(&flist->text, "%s", files[i]);
+  if (emit_params_h(g, &params->text) || emit_manifest(g, &man->text, files, nm) ||
       emit_regmap(g, &rmap->text) || flist->text.oom) {
     fprintf(stderr, "sparsegen: error: out of memory\n");
     return -1;
@@ -511,7 +516,8 @@ int main(int argc, char **argv) {
   cfg_derive(&cfg, &g.d);
   main_file_t files[MAIN_NOUT];
   memset(files, 0, sizeof files);
-  rc = cmd.oom || main_emit_all(&g, files) ? 1 : main_write_tree(out, files, MAIN_NOUT);
+  int nf = 0;
+  rc = cmd.oom || main_emit_all(&g, files, &nf) ? 1 : main_write_tree(out, files, nf);
   for (int i = 0; i < MAIN_NOUT; i++) sb_free(&files[i].text);
   sb_free(&cmd);
   free(out);

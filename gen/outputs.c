@@ -37,12 +37,16 @@ int emit_params_h(gen_ctx_t *g, sb_t *o) {
   emit(o, "#define SG_OUT_STREAM_W %uu", c->out_stream_w);
   emit(o, "#define SG_OUT_LANE_W %uu", g->d.f.out_lane_w);
   emit(o, "#define SG_RESULTS_PER_BEAT %uu", g->d.f.results_per_beat);
-  /* operand stream sections and compressed A (docs/data-formats.md, format version 1) */
+  /* operand stream sections and compressed A (docs/data-formats.md, SG_STREAM_FORMAT) */
   emit(o, "#define SG_STREAM_FORMAT_VERSION %uu", SG_STREAM_FORMAT);
   emit(o, "#define SG_BEATS_A %uu", g->d.f.beats_a);
   emit(o, "#define SG_BEATS_B %uu", g->d.f.beats_b);
+  emit(o, "#define SG_A_CNT_W %uu", g->d.f.a_cnt_w);
+  emit(o, "#define SG_A_HDR_BEATS %uu", g->d.f.a_hdr_beats);
+  emit(o, "#define SG_A_GAP_W %uu", g->d.f.a_gap_w);
   emit(o, "#define SG_A_ENT_W %uu", g->d.f.a_ent_w);
   emit(o, "#define SG_A_ENTS_PER_BEAT %uu", g->d.f.a_ents);
+  emit(o, "#define SG_A_ENT_BITS %uu", g->d.f.a_ebits);
   emit(o, "#define SG_ID_MAGIC 0x%08Xu", sg_regfile_word(&rf, SG_REG_ID));
   emit(o, "#endif");
   return o->oom ? -1 : 0;
@@ -85,10 +89,12 @@ int emit_manifest(gen_ctx_t *g, sb_t *o, const char *const *files, int nfiles) {
   sb_printf(o,
             "  \"derived\": {\"in_lane_w\": %u, \"elems_per_beat\": %u, \"beats_per_slice\": %u, "
             "\"out_stream_w\": %u, \"kw\": %u, \"stream_format_version\": %u, \"beats_a\": %u, "
-            "\"beats_b\": %u, \"a_ent_w\": %u, \"a_ents_per_beat\": %u, \"out_lane_w\": %u, "
-            "\"results_per_beat\": %u},\n",
+            "\"beats_b\": %u, \"a_cnt_w\": %u, \"a_hdr_beats\": %u, \"a_gap_w\": %u, \"a_ent_w\": %u, "
+            "\"a_ents_per_beat\": %u, \"a_ent_bits\": %u, \"out_lane_w\": %u, \"results_per_beat\": %u},\n",
             g->d.f.in_lane_w, g->d.f.elems_per_beat, g->d.f.beats_per_slice, c->out_stream_w, g->d.kw,
-            SG_STREAM_FORMAT, g->d.f.beats_a, g->d.f.beats_b, g->d.f.a_ent_w, g->d.f.a_ents, g->d.f.out_lane_w, g->d.f.results_per_beat);
+            SG_STREAM_FORMAT, g->d.f.beats_a, g->d.f.beats_b, g->d.f.a_cnt_w, g->d.f.a_hdr_beats,
+            g->d.f.a_gap_w, g->d.f.a_ent_w, g->d.f.a_ents, g->d.f.a_ebits, g->d.f.out_lane_w,
+            g->d.f.results_per_beat);
   sb_puts(o, "  \"ports\": [\n");
   gen_port_t ports[40];
   int n = gen_top_ports(g, ports, 40);

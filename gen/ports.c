@@ -28,7 +28,6 @@ void gen_widths(const gen_ctx_t *g, gen_widths_t *w) {
   w->bww = C * c->data_w;                    /* one B slice row, C operands */
   w->dcw = w->nw + SG_THRESH_THRESH_WIDTH;   /* THRESH * K */
   w->rnw = R * w->nw;
-  w->nhw = g->d.f.a_row_w + g->d.kw + 1;       /* compressed A header: entries 0..R*KMAX */
   w->e = g->d.a_banks;                       /* A element slots per beat */
   w->ekw = w->e * w->kw;
   w->edw = w->e * c->data_w;

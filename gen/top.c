@@ -139,34 +139,41 @@ static int mod_ports(gen_ctx_t *g, top_mod_t *m) {
   return rc;
 }
 
-/* Entry slot s of the row port ent_<what>_i of row r (slot 0: the dense element of this row,
- * or compressed entry 0; slots > 0: compressed entries), into buf. */
-static void ent_slots(const gen_ctx_t *g, const char *what, uint32_t r, uint32_t bw, char *buf, size_t n) {
-  const uint32_t E = g->d.a_banks, NE = g->d.f.a_ents, EPB = g->d.f.elems_per_beat;
-  const uint32_t LW = g->d.f.in_lane_w, DW = g->cfg->data_w, RWB = g->d.f.a_row_w;
+/* Entry slot s of the row port ent_<what>_i of row r, into buf. Slot 0 carries this row's
+ * element of a dense A beat (interleaved or A section, registered: da_*_q), or the compressed A
+ * decoder's slot 0;
+ * slots > 0 only the decoder's (u_adec: slot s names its row, k and value; the two never meet:
+ * the decoder's slots are a cycle behind the compressed beats, and no dense A beat follows
+ * them within a cycle). */
+static void ent_slots(const gen_ctx_t *g, const char *what, uint32_t r, char *buf, size_t n) {
+  const uint32_t E = g->d.a_banks, NE = g->d.f.a_ents;
+  const uint32_t DW = g->cfg->data_w, KW = g->d.kw;
+  const uint32_t RWB = cfg_clog2(g->cfg->rows);
   size_t used = 0;
   used += (size_t)snprintf(buf + used, n - used, "{");
   for (uint32_t s = E; s-- > 0;) {
-    char one[160] = "";
+    char one[200] = "";
     if (strcmp(what, "v") == 0) {
-      char ac[64] = "";
-      if (s < NE) snprintf(ac, sizeof ac, " || (ld_ac && (ent_row_%u == %u'd%u))", s, RWB, r);
+      char ac[96] = "";
+      if (s < NE) snprintf(ac, sizeof ac, "(ent_v[%u] && (ent_row[%u +: %u] == %u'd%u))", s, s * RWB, RWB, RWB, r);
       if (s == 0)
-        snprintf(one, sizeof one, "(ld_fire && (((ld_il || ld_ad) && (ld_beat == %u'd%u))%s))", bw, r / EPB, ac);
+        snprintf(one, sizeof one, "(da_v_q[%u]%s%s)", r, NE > 0 ? " || " : "", ac);
       else
-        snprintf(one, sizeof one, "(ld_fire && (1'b0%s))", ac);
+        snprintf(one, sizeof one, "%s", ac);
     } else if (strcmp(what, "k") == 0) {
-      if (s == 0)
-        snprintf(one, sizeof one, "%s", NE > 0 ? "(ld_ac ? ent_k_0 : ld_k)" : "ld_k");
+      if (s == 0 && NE > 0)
+        snprintf(one, sizeof one, "(ent_v[0] ? ent_k[0 +: %u] : da_k_q)", KW);
+      else if (s == 0)
+        snprintf(one, sizeof one, "da_k_q");
       else
-        snprintf(one, sizeof one, "ent_k_%u", s);
+        snprintf(one, sizeof one, "ent_k[%u +: %u]", s * KW, KW);
     } else {
       if (s == 0 && NE > 0)
-        snprintf(one, sizeof one, "(ld_ac ? ent_a_0 : s_axis_tdata_i[%u +: %u])", (r % EPB) * LW, DW);
+        snprintf(one, sizeof one, "(ent_v[0] ? ent_a[0 +: %u] : da_a_q[%u +: %u])", DW, r * DW, DW);
       else if (s == 0)
-        snprintf(one, sizeof one, "s_axis_tdata_i[%u +: %u]", (r % EPB) * LW, DW);
+        snprintf(one, sizeof one, "da_a_q[%u +: %u]", r * DW, DW);
       else
-        snprintf(one, sizeof one, "ent_a_%u", s);
+        snprintf(one, sizeof one, "ent_a[%u +: %u]", s * DW, DW);
     }
     int k = snprintf(buf + used, n - used, "%s%s", one, s ? ", " : "}");
     if (k < 0 || (size_t)k >= n - used) { /* cannot happen below TOP_CONN_MAX: cut, lint fails */
@@ -179,7 +186,7 @@ static void ent_slots(const gen_ctx_t *g, const char *what, uint32_t r, uint32_t
 
 /* Connection of row port `port` of row r: the net or expression, and whether it is a shared
  * net (checked against the net table) rather than a per-row wire or a lane slice. */
-static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, uint32_t bw, char *buf,
+static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, char *buf,
                             size_t n, int *shared) {
   static const char *const nets[][2] = {
       {"clk_i", "clk_i"},     {"rst_ni", "rst_ni"},         {"lstart_i", "lstart"},
@@ -205,7 +212,7 @@ static const char *row_conn(const gen_ctx_t *g, const char *port, uint32_t r, ui
   static const char *const ent[][2] = {{"ent_v_i", "v"}, {"ent_k_i", "k"}, {"ent_a_i", "a"}};
   for (size_t i = 0; i < sizeof ent / sizeof ent[0]; i++)
     if (strcmp(port, ent[i][0]) == 0) {
-      ent_slots(g, ent[i][1], r, bw, buf, n);
+      ent_slots(g, ent[i][1], r, buf, n);
       return buf;
     }
   return NULL;
@@ -242,7 +249,7 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
   for (int i = 0; i < row->n; i++) {
     char buf[TOP_CONN_MAX], who[64];
     int shared;
-    const char *net = row_conn(g, row->p[i].name, 0, 1, buf, sizeof buf, &shared);
+    const char *net = row_conn(g, row->p[i].name, 0, buf, sizeof buf, &shared);
     snprintf(who, sizeof who, "%s_row.%s", g->cfg->name, row->p[i].name);
     if (!net) {
       snprintf(g->errbuf, sizeof g->errbuf, "internal: the top level does not know how to connect %s", who);
@@ -267,12 +274,17 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
              {"issue_cnt", net_w(t, "issue_cnt")}, {"gated_cnt", net_w(t, "gated_cnt")},
              {"arr_nnz_a", 32},                  {"arr_max_row_nnz", nw},
              {"arr_row_nnz", R * nw},            {"drain_data", aw},
-             {"hdr_n", net_w(t, "hdr_n")},       {"afmt_err", 1}};
-  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+             {"afmt_err", 1},                    {"a_end", 1}};
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+    if (g->d.f.a_ents > 0 && strcmp(own[i].net, "a_end") == 0) continue; /* the decoder's */
     if (net_use(g, t, own[i].net, own[i].width, "top-level logic", 1)) return -1;
+  }
   net_find(t, "drain_data")->is_reg = 1;
   net_find(t, "b_we")->indexed = net_find(t, "b_wdata")->indexed = 1;
   net_find(t, "drain_row")->indexed = 1; /* one row index per result lane, part-selected */
+  static const char *const slots[] = {"ent_v", "ent_row", "ent_k", "ent_a"}; /* decoder slots */
+  for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+    if (net_find(t, slots[i])) net_find(t, slots[i])->indexed = 1;
   if (gcw > net_w(t, "gated_cnt")) {
     snprintf(g->errbuf, sizeof g->errbuf, "internal: the array-wide gated count is narrower than a row's");
     return -1;
@@ -288,7 +300,7 @@ static int top_net_table(gen_ctx_t *g, top_nets_t *t, top_mod_t *mods, int nmods
 
 /* Widths of the top level's own logic: the widths of the nets it drives or reads. */
 typedef struct top_w {
-  uint32_t bw, nbw, icw, tgw, rrw, ow, nw, gcw, nhw, aw;
+  uint32_t bw, nbw, icw, tgw, rrw, ow, nw, gcw, aw;
 } top_w_t;
 
 static void top_ports_and_nets(const gen_ctx_t *g, sb_t *o, const top_nets_t *t) {
@@ -330,9 +342,8 @@ static void top_ports_and_nets(const gen_ctx_t *g, sb_t *o, const top_nets_t *t)
 }
 
 static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
-  const uint32_t R = g->cfg->rows, C = g->cfg->cols, DW = g->cfg->data_w, KW = g->d.kw;
-  const uint32_t LW = g->d.f.in_lane_w, EPB = g->d.f.elems_per_beat, SW = g->cfg->stream_w;
-  const uint32_t RWB = g->d.f.a_row_w, EW = g->d.f.a_ent_w, NE = g->d.f.a_ents;
+  const uint32_t R = g->cfg->rows, C = g->cfg->cols, DW = g->cfg->data_w;
+  const uint32_t LW = g->d.f.in_lane_w, EPB = g->d.f.elems_per_beat;
   char b1[128], b2[64];
   emit(o, "// ------------------------------------------------ operand lanes -> row memories");
   emit(o, "// slice element e sits in beat e/%u, lane e%%%u (%u-bit lanes); an interleaved slice", EPB, EPB, LW);
@@ -349,25 +360,25 @@ static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
            j * DW, DW, (e % EPB) * LW, DW, (j % EPB) * LW, DW);
   }
   emit(o, "%s", "");
-  emit(o, "// compressed A: header N in the low bits of its beat; entry s of a beat at");
-  emit(o, "// [s*%u +: %u] = {row (%u bits), k (%u bits), value (%u bits)}", EW, EW, RWB, KW, DW);
-  if (w->nhw <= SW)
-    emit(o, "assign hdr_n = s_axis_tdata_i[%u:0];", w->nhw - 1);
-  else
-    emit(o, "assign hdr_n = {%u'd0, s_axis_tdata_i};", w->nhw - SW);
-  for (uint32_t s = 0; s < NE; s++) {
-    emit(o, "wire [%u:0]    ent_row_%u = s_axis_tdata_i[%u +: %u];", RWB - 1, s, s * EW + KW + DW, RWB);
-    emit(o, "wire [%u:0]    ent_k_%u   = s_axis_tdata_i[%u +: %u];", KW - 1, s, s * EW + DW, KW);
-    emit(o, "wire [%u:0]    ent_a_%u   = s_axis_tdata_i[%u +: %u];", DW - 1, s, s * EW, DW);
-  }
-  if (NE > 0 && (1u << RWB) > R) {
-    emit(o, "// an entry naming a row past R-1 is a format error (ERR.AFMT)");
-    sb_printf(o, "  wire          bad_row =");
-    for (uint32_t s = 0; s < NE; s++)
-      sb_printf(o, " (ent_row_%u > %u'd%u && ent_a_%u != %u'd0)%s", s, RWB, R - 1, s, DW, s + 1 < NE ? " ||" : ";\n");
-  } else {
-    emit(o, "wire          bad_row = 1'b0;");
-  }
+  if (g->d.f.a_ents == 0) emit(o, "assign a_end = 1'b0; // no compressed A format");
+  emit(o, "// dense A: row r's element of an A beat (interleaved slice or A section), registered:");
+  emit(o, "// the rows append it one cycle after its beat, as the compressed A decoder's entries");
+  emit(o, "reg  [%u:0] da_v_q;", R - 1);
+  emit(o, "reg  [%u:0] da_k_q;", g->d.kw - 1);
+  emit(o, "reg  [%u:0] da_a_q;", R * DW - 1);
+  emit(o, "always @(posedge clk_i) begin");
+  emit(o, "  if (!rst_ni || kill) begin");
+  emit(o, "    da_v_q <= %u'd0;", R);
+  emit(o, "  end else begin");
+  for (uint32_t r = 0; r < R; r++)
+    emit(o, "    da_v_q[%u] <= ld_fire && (ld_il || ld_ad) && (ld_beat == %u'd%u);", r, w->bw, r / EPB);
+  emit(o, "  end");
+  emit(o, "end");
+  emit(o, "always @(posedge clk_i) begin");
+  emit(o, "  da_k_q <= ld_k;");
+  for (uint32_t r = 0; r < R; r++)
+    emit(o, "  da_a_q[%u +: %u] <= s_axis_tdata_i[%u +: %u];", r * DW, DW, (r % EPB) * LW, DW);
+  emit(o, "end");
   emit(o, "// non-zeros of B written by this beat");
   emit(o, "assign ld_nnzb =");
   for (uint32_t j = 0; j < C; j++) {
@@ -378,13 +389,13 @@ static void top_lanes(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
   emit(o, "%s", "");
 }
 
-static void top_rows(const gen_ctx_t *g, sb_t *o, const top_mod_t *row, const top_w_t *w) {
+static void top_rows(const gen_ctx_t *g, sb_t *o, const top_mod_t *row) {
   char b1[32], buf[TOP_CONN_MAX];
   int shared;
   emit(o, "// ------------------------------------------------ rows");
   for (uint32_t r = 0; r < g->cfg->rows; r++) {
     for (int i = 0; i < row->n; i++) {
-      const char *net = row_conn(g, row->p[i].name, r, w->bw, buf, sizeof buf, &shared);
+      const char *net = row_conn(g, row->p[i].name, r, buf, sizeof buf, &shared);
       /* the row's capture enable is a register of the fetcher (top_bwin) */
       const int reg = strcmp(row->p[i].name, "bc_v_i") == 0;
       if ((!row->p[i].out && !reg) || shared) continue;
@@ -394,7 +405,7 @@ static void top_rows(const gen_ctx_t *g, sb_t *o, const top_mod_t *row, const to
     emit(o, "%s_row u_row_%u (", g->cfg->name, r);
     o->indent++;
     for (int i = 0; i < row->n; i++)
-      emit(o, ".%-12s (%s)%s", row->p[i].name, row_conn(g, row->p[i].name, r, w->bw, buf, sizeof buf, &shared),
+      emit(o, ".%-12s (%s)%s", row->p[i].name, row_conn(g, row->p[i].name, r, buf, sizeof buf, &shared),
            i + 1 < row->n ? "," : "");
     o->indent--;
     emit(o, ");");
@@ -516,9 +527,12 @@ static void top_sum(const gen_ctx_t *g, sb_t *o, const char *net, const char *st
 static void top_sums_and_mux(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
   const uint32_t R = g->cfg->rows;
   emit(o, "// ------------------------------------------------ array-wide sums");
-  sb_printf(o, "  assign afmt_err = ld_fire && ((ld_ac && bad_row)");
+  /* the decoder checks the stream format; the rows flag what they cannot append (a row of the
+     job with more non-zeros than the list capacity A_CAP, and on a dense A section the
+     format rules): ERR.AFMT is the OR of both */
+  sb_printf(o, "  assign afmt_err = %s", g->d.f.a_ents > 0 ? "dec_afmt" : "1'b0");
   for (uint32_t r = 0; r < R; r++) sb_printf(o, " || afmt_r%u", r);
-  sb_printf(o, ");\n");
+  sb_printf(o, ";\n");
   sb_printf(o, "  assign rows_busy =");
   for (uint32_t r = 0; r < R; r++) sb_printf(o, " busy_r%u%s", r, r + 1 < R ? " ||" : ";\n");
   top_sum(g, o, "issue_cnt", "issue_r", 1, w->icw);
@@ -549,20 +563,22 @@ static void top_sums_and_mux(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
 
 int emit_top(gen_ctx_t *g, sb_t *o) {
   const cfg_t *c = g->cfg;
-  top_mod_t mods[2] = {{"csr", emit_csr, {{{0}, 0, 0}}, 0}, {"ctrl", emit_ctrl, {{{0}, 0, 0}}, 0}};
+  top_mod_t mods[3] = {{"csr", emit_csr, {{{0}, 0, 0}}, 0},
+                       {"ctrl", emit_ctrl, {{{0}, 0, 0}}, 0},
+                       {"adec", emit_adec, {{{0}, 0, 0}}, 0}};
+  const int nmods = g->d.f.a_ents > 0 ? 3 : 2; /* the decoder only with the compressed format */
   top_mod_t row = {"row", emit_row, {{{0}, 0, 0}}, 0};
   top_nets_t t;
   memset(&t, 0, sizeof t);
-  if (mod_ports(g, &mods[0]) || mod_ports(g, &mods[1]) || mod_ports(g, &row) ||
-      top_net_table(g, &t, mods, 2, &row))
-    return -1;
+  for (int i = 0; i < nmods; i++)
+    if (mod_ports(g, &mods[i])) return -1;
+  if (mod_ports(g, &row) || top_net_table(g, &t, mods, nmods, &row)) return -1;
   top_w_t w = {net_w(&t, "ld_beat"),   net_w(&t, "ld_nnzb"),   net_w(&t, "issue_cnt"),
                net_w(&t, "gated_cnt"), net_w(&t, "drain_row"), net_w(&t, "m_axis_tdata_o"),
-               net_w(&t, "max_row_nnz"), 0, 0, 0};
+               net_w(&t, "max_row_nnz"), 0, 0};
   for (int i = 0; i < row.n; i++)
     if (strcmp(row.p[i].name, "gated_cnt_o") == 0) w.gcw = row.p[i].width;
   w.rrw /= g->d.f.results_per_beat; /* drain_row holds one row index per result lane */
-  w.nhw = net_w(&t, "hdr_n");
   w.aw = c->acc_w;
 
   emit_header(g, o, "//");
@@ -576,12 +592,16 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
   top_ports_and_nets(g, o, &t);
   top_lanes(g, o, &w);
   top_bwin(g, o);
-  top_rows(g, o, &row, &w);
+  top_rows(g, o, &row);
   top_sums_and_mux(g, o, &w);
   emit(o, "// ------------------------------------------------ control");
   emit_inst(o, c->name, &mods[0], &t, "u_csr");
   emit(o, "%s", "");
   emit_inst(o, c->name, &mods[1], &t, "u_ctrl");
+  if (nmods > 2) {
+    emit(o, "%s", "");
+    emit_inst(o, c->name, &mods[2], &t, "u_adec");
+  }
   o->indent--;
   emit(o, "%s", "");
   emit(o, "endmodule");

@@ -21,21 +21,21 @@ static sg_counters_t counters(const host_cycles_job_t *j)
 void host_cycles_job(const host_variant_t *v, const host_cycles_job_t *j, host_cycles_t *c)
 {
     const sg_counters_t cn = counters(j);
-    *c = sg_cycle_model(&v->p, host_in_beats_fmt(v, j->k, j->flags, j->nnz_a),
+    *c = sg_cycle_model(&v->p, host_in_beats_fmt(v, j->k, j->flags, j->a_ents),
                         out_beats(v, j->flags), j->k, &cn, HOST_CYCLES_LOAD_LATENCY);
 }
 
 uint64_t host_cycles_job_bound(const host_variant_t *v, const host_cycles_job_t *j)
 {
     const sg_counters_t cn = counters(j);
-    return sg_cycle_bound(&v->p, host_in_beats_fmt(v, j->k, j->flags, j->nnz_a),
+    return sg_cycle_bound(&v->p, host_in_beats_fmt(v, j->k, j->flags, j->a_ents),
                           out_beats(v, j->flags), j->k, &cn);
 }
 
 void host_cycles_gemm_add(host_cycles_gemm_t *g, const host_variant_t *v, const host_cycles_job_t *j)
 {
     const sg_counters_t cn = counters(j);
-    g->in_beats += host_in_beats_fmt(v, j->k, j->flags, j->nnz_a);
+    g->in_beats += host_in_beats_fmt(v, j->k, j->flags, j->a_ents);
     g->compute += sg_compute_bound(&v->p, j->k, &cn);
     g->out_beats += out_beats(v, j->flags);
 }

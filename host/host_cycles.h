@@ -21,7 +21,8 @@ typedef struct host_cycles_job {
     uint32_t flags;       /* HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_TRAILER */
     uint32_t mode_used;   /* SG_MODE_DENSE or SG_MODE_SPARSE */
     uint32_t max_row_nnz; /* MAX_ROW_NNZ */
-    uint64_t nnz_a;       /* NNZ_A (sets the compressed A section's length) */
+    uint64_t a_ents;      /* compressed A entries, fillers included (host_job_a_ents; sets the
+                             compressed A section's length) */
     uint32_t issue_cycles; /* sg_issue_cycles of the job (golden computes it) */
 } host_cycles_job_t;
 

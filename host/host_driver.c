@@ -193,7 +193,7 @@ int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const sg_jo
     }
 
     /* operands */
-    const uint64_t in_beats = host_in_beats_fmt(v, job->k, flags, host_job_nnz_a(v, job));
+    const uint64_t in_beats = host_in_beats_fmt(v, job->k, flags, host_job_a_ents(v, job));
     const uint32_t iwpb = host_in_words_per_beat(v), owpb = host_out_words_per_beat(v);
     const uint64_t out_beats = host_out_beats(v);
     if (in_beats > UINT32_MAX)
@@ -297,13 +297,13 @@ static void resb_note(gemm_resb_t *r, uint32_t flags, uint32_t n0, uint32_t k0, 
 /* Stream flags of a GEMM job sent fast: KEEP_B when the resident B is this job's, and
  * A_COMPRESSED when that is shorter (DENSE mode is the dense machine: it moves A as stored,
  * zeros too). */
-static uint32_t gemm_flags(const host_variant_t *v, uint32_t mode, uint32_t kc, uint64_t nnz,
+static uint32_t gemm_flags(const host_variant_t *v, uint32_t mode, uint32_t kc, uint64_t a_ents,
                            int keep_b)
 {
     uint32_t flags = keep_b ? HOST_FLAGS_KEEP_B : 0u;
     if (v->a_ents > 0 && mode != SG_MODE_DENSE &&
-        host_in_beats_fmt(v, kc, HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_KEEP_B, nnz) <
-            host_in_beats_fmt(v, kc, HOST_FLAGS_KEEP_B, nnz))
+        host_in_beats_fmt(v, kc, HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_KEEP_B, a_ents) <
+            host_in_beats_fmt(v, kc, HOST_FLAGS_KEEP_B, a_ents))
         flags |= HOST_FLAGS_A_COMPRESSED;
     return flags;
 }
@@ -358,7 +358,7 @@ static int gemm_finish(gemm_state_t *gs, const gemm_job_t *j, char *err, size_t 
     memcpy(gs->prev, gs->tile, (size_t)R * Cc * sizeof *gs->tile);
     host_gemm_stats_t *st = gs->st;
     host_cycles_job_t cj = {j->kc, j->flags | HOST_FLAGS_TRAILER, cnt.arch.mode_used,
-                            cnt.arch.max_row_nnz, cnt.arch.nnz_a, cnt.arch.issue_cycles};
+                            cnt.arch.max_row_nnz, host_job_a_ents(v, &j->job), cnt.arch.issue_cycles};
     host_cycles_gemm_t one = {0, 0, 0};
     host_cycles_gemm_add(&one, v, &cj);
     st->in_beats += one.in_beats;
@@ -450,11 +450,11 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
             j->nv = nv;
             j->kc = kc;
             j->job = (sg_job_t){kc, opt->mode, opt->thresh, k0 > 0, j->at, j->bt};
-            const uint64_t nnz = host_job_nnz_a(v, &j->job);
-            const uint32_t flags = gemm_flags(v, opt->mode, kc, nnz,
+            const uint64_t ents = host_job_a_ents(v, &j->job);
+            const uint32_t flags = gemm_flags(v, opt->mode, kc, ents,
                                               resb_keeps(&resb, n0, k0, kc));
             j->flags = flags;
-            const uint64_t nin = host_in_beats_fmt(v, kc, flags, nnz);
+            const uint64_t nin = host_in_beats_fmt(v, kc, flags, ents);
             char sub[256];
             if ((rc = host_stream_encode_fmt(v, &j->job, flags, iw, il, in_cap, sub, sizeof sub)) != 0) {
                 host_seterr(err, errlen, rc, "gemm job %u: %s", njob, sub);
@@ -611,9 +611,9 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                     for (uint32_t c = 0; c < Cc; c++)
                         bt[(size_t)kk * Cc + c] = c < nv ? B[(size_t)(k0 + kk) * N + n0 + c] : 0;
                 sg_job_t job = {kc, opt->mode, opt->thresh, k0 > 0, at, bt};
-                const uint64_t nnz = host_job_nnz_a(v, &job);
+                const uint64_t ents = host_job_a_ents(v, &job);
                 const uint32_t flags =
-                    fast ? gemm_flags(v, opt->mode, kc, nnz,
+                    fast ? gemm_flags(v, opt->mode, kc, ents,
                                       resb_keeps(&resb, n0, k0, kc))
                          : 0u;
                 host_counters_t cnt;
@@ -638,9 +638,9 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                 }
                 memcpy(prev, tile, (size_t)R * Cc * sizeof *tile);
                 host_cycles_job_t cj = {kc, flags, cnt.arch.mode_used, cnt.arch.max_row_nnz,
-                                        cnt.arch.nnz_a, cnt.arch.issue_cycles};
+                                        ents, cnt.arch.issue_cycles};
                 st.bound_cycles += host_cycles_job_bound(v, &cj);
-                st.in_beats += host_in_beats_fmt(v, kc, flags, nnz);
+                st.in_beats += host_in_beats_fmt(v, kc, flags, ents);
                 st.out_beats += host_out_beats(v);
                 st.jobs_keep_b += (flags & HOST_FLAGS_KEEP_B) != 0;
                 st.jobs_a_compressed += (flags & HOST_FLAGS_A_COMPRESSED) != 0;

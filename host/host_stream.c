@@ -90,10 +90,12 @@ int host_variant_derive_msg(host_variant_t *v, char *err, size_t errlen)
     v->results_per_beat = f.results_per_beat;
     v->beats_a = f.beats_a;
     v->beats_b = f.beats_b;
-    v->a_row_w = f.a_row_w;
-    v->a_k_w = f.a_k_w;
+    v->a_cnt_w = f.a_cnt_w;
+    v->a_hdr_beats = f.a_hdr_beats;
+    v->a_gap_w = f.a_gap_w;
     v->a_ent_w = f.a_ent_w;
     v->a_ents = f.a_ents;
+    v->a_ebits = f.a_ebits;
     return HOST_OK;
 }
 
@@ -121,10 +123,12 @@ int host_variant_check(const host_variant_t *v, char *err, size_t errlen)
     CHK_(results_per_beat)
     CHK_(beats_a)
     CHK_(beats_b)
-    CHK_(a_row_w)
-    CHK_(a_k_w)
+    CHK_(a_cnt_w)
+    CHK_(a_hdr_beats)
+    CHK_(a_gap_w)
     CHK_(a_ent_w)
     CHK_(a_ents)
+    CHK_(a_ebits)
 #undef CHK_
     return HOST_OK;
 }
@@ -260,13 +264,21 @@ int host_stream_decode_operands(const host_variant_t *v, uint32_t k, const uint3
 
 /* ------------------------------------------------------------------ stream sections */
 
-uint64_t host_in_beats_fmt(const host_variant_t *v, uint32_t k, uint32_t flags, uint64_t nnz_a)
+/* The stream format of v as the contract derives it (the section length rule lives there). */
+static sg_stream_fmt_t fmt_of(const host_variant_t *v)
+{
+    sg_stream_fmt_t f;
+    sg_stream_fmt(&v->p, v->in_stream_w, v->out_stream_w, &f);
+    return f;
+}
+
+uint64_t host_in_beats_fmt(const host_variant_t *v, uint32_t k, uint32_t flags, uint64_t a_ents)
 {
     if ((flags & HOST_FLAGS_STREAM) == 0)
         return host_in_beats(v, k);
-    uint64_t n = (flags & HOST_FLAGS_A_COMPRESSED)
-                     ? 1u + (v->a_ents ? (nnz_a + v->a_ents - 1u) / v->a_ents : 0u)
-                     : (uint64_t)k * v->beats_a;
+    const sg_stream_fmt_t f = fmt_of(v);
+    uint64_t n = (flags & HOST_FLAGS_A_COMPRESSED) ? sg_stream_a_beats(&f, a_ents)
+                                                   : (uint64_t)k * v->beats_a;
     if (!(flags & HOST_FLAGS_KEEP_B))
         n += (uint64_t)k * v->beats_b;
     return n;
@@ -278,6 +290,91 @@ uint64_t host_job_nnz_a(const host_variant_t *v, const sg_job_t *j)
     for (uint64_t i = 0; i < (uint64_t)v->p.rows * j->k; i++)
         n += sg_operand(j->a[i], v->p.data_w) != 0;
     return n;
+}
+
+/* The entry rule of format 2: a non-zero at k follows the row's previous entry at kp (-1 before
+ * the first) with gap k - kp - 1; a gap above gmax = 2^a_gap_w - 1 first takes zero-valued
+ * fillers of gap gmax, each advancing k by 2^a_gap_w. Calls put(ctx, gap, value) per entry. */
+typedef void (*ent_fn)(void *ctx, uint32_t gap, int64_t val);
+static uint32_t row_entries(const host_variant_t *v, const int32_t *a, uint32_t k, ent_fn put,
+                            void *ctx)
+{
+    const uint32_t gmax = (UINT32_C(1) << v->a_gap_w) - 1u;
+    uint32_t n = 0;
+    int64_t kp = -1;
+    for (uint32_t kk = 0; kk < k; kk++) {
+        int64_t x = sg_operand(a[kk], v->p.data_w);
+        if (x == 0)
+            continue;
+        uint64_t g = (uint64_t)((int64_t)kk - kp - 1);
+        for (; g > gmax; g -= (uint64_t)gmax + 1u, n++)
+            if (put) put(ctx, gmax, 0);
+        if (put) put(ctx, (uint32_t)g, x);
+        n++;
+        kp = kk;
+    }
+    return n;
+}
+
+uint32_t host_row_a_ents(const host_variant_t *v, const int32_t *a, uint32_t k)
+{
+    return row_entries(v, a, k, NULL, NULL);
+}
+
+uint64_t host_job_a_ents(const host_variant_t *v, const sg_job_t *j)
+{
+    uint64_t n = 0;
+    for (uint32_t r = 0; r < v->p.rows; r++)
+        n += host_row_a_ents(v, j->a + (size_t)r * j->k, j->k);
+    return n;
+}
+
+/* Bit `pos` of a section whose beats carry `bpb` bits each (from TDATA bit 0), from beat0. */
+static void sec_put(uint32_t *words, uint32_t wpb, uint64_t beat0, uint32_t bpb, uint64_t pos,
+                    uint32_t width, uint64_t val)
+{
+    for (uint32_t i = 0; i < width; i++, pos++)
+        put_bits(words + (size_t)(beat0 + pos / bpb) * wpb, (uint32_t)(pos % bpb), 1,
+                 (val >> i) & 1u);
+}
+
+static uint64_t sec_get(const uint32_t *words, uint32_t wpb, uint64_t beat0, uint32_t bpb,
+                        uint64_t pos, uint32_t width)
+{
+    uint64_t val = 0;
+    for (uint32_t i = 0; i < width; i++, pos++)
+        val |= get_bits(words + (size_t)(beat0 + pos / bpb) * wpb, (uint32_t)(pos % bpb), 1) << i;
+    return val;
+}
+
+/* the entry writer of the encoder */
+typedef struct ent_sink {
+    const host_variant_t *v;
+    uint32_t *words;
+    uint64_t i; /* entries written */
+} ent_sink_t;
+
+static void ent_put(void *ctx, uint32_t gap, int64_t val)
+{
+    ent_sink_t *s = ctx;
+    const host_variant_t *v = s->v;
+    uint64_t ent = sg_trunc((uint64_t)val, v->p.data_w) | (uint64_t)gap << v->p.data_w;
+    sec_put(s->words, host_in_words_per_beat(v), v->a_hdr_beats, v->a_ebits, s->i * v->a_ent_w,
+            v->a_ent_w, ent);
+    s->i++;
+}
+
+void host_stream_pack_a(const host_variant_t *v, const uint32_t *counts, const uint32_t *gap,
+                        const int32_t *val, uint64_t n, uint32_t *words)
+{
+    const uint32_t wpb = host_in_words_per_beat(v);
+    const sg_stream_fmt_t f = fmt_of(v);
+    memset(words, 0, (size_t)sg_stream_a_beats(&f, n) * wpb * sizeof *words);
+    for (uint32_t r = 0; r < v->p.rows; r++)
+        sec_put(words, wpb, 0, v->in_stream_w, (uint64_t)r * v->a_cnt_w, v->a_cnt_w, counts[r]);
+    ent_sink_t s = {v, words, 0};
+    for (uint64_t i = 0; i < n; i++)
+        ent_put(&s, gap[i], val[i]);
 }
 
 static void put_elem(const host_variant_t *v, uint32_t *beat, uint32_t lane, int32_t x)
@@ -306,8 +403,8 @@ int host_stream_encode_fmt(const host_variant_t *v, const sg_job_t *j, uint32_t 
                            "holds an entry (%u bits)",
                            v->in_stream_w, v->a_ent_w);
     const uint32_t R = v->p.rows, C = v->p.cols, K = j->k, wpb = host_in_words_per_beat(v);
-    const uint64_t nnz = host_job_nnz_a(v, j);
-    const uint64_t nbeats = host_in_beats_fmt(v, K, flags, nnz);
+    const uint64_t nents = (flags & HOST_FLAGS_A_COMPRESSED) ? host_job_a_ents(v, j) : 0u;
+    const uint64_t nbeats = host_in_beats_fmt(v, K, flags, nents);
     if (nbeats > cap_beats)
         return host_seterr(err, errlen, HOST_E_ARG,
                            "host_stream_encode_fmt: %llu beats needed, buffer holds %llu",
@@ -316,24 +413,15 @@ int host_stream_encode_fmt(const host_variant_t *v, const sg_job_t *j, uint32_t 
     memset(last, 0, (size_t)nbeats);
     uint64_t beat = 0;
     if (flags & HOST_FLAGS_A_COMPRESSED) {
-        /* header: N in the low bits; then entries {row, k, value}, a_ents per beat, rows in
-           order, k increasing within a row; unused slots of the last beat are zero */
-        put_bits(words, 0, v->in_stream_w < 64u ? v->in_stream_w : 64u, nnz);
-        beat = 1;
-        uint64_t i = 0;
-        for (uint32_t r = 0; r < R; r++)
-            for (uint32_t kk = 0; kk < K; kk++) {
-                int64_t x = sg_operand(j->a[(size_t)r * K + kk], v->p.data_w);
-                if (x == 0)
-                    continue;
-                uint64_t ent = sg_trunc((uint64_t)x, v->p.data_w) |
-                               (uint64_t)kk << v->p.data_w |
-                               (uint64_t)r << (v->p.data_w + v->a_k_w);
-                uint32_t *bw = words + (size_t)(beat + i / v->a_ents) * wpb;
-                put_bits(bw, (uint32_t)(i % v->a_ents) * v->a_ent_w, v->a_ent_w, ent);
-                i++;
-            }
-        beat += (nnz + v->a_ents - 1u) / v->a_ents;
+        /* header: the rows' entry counts; then the entries {gap, value}, rows in order, packed
+           across beats from entry bit 0; the bits after the last entry are zero */
+        ent_sink_t s = {v, words, 0};
+        for (uint32_t r = 0; r < R; r++) {
+            uint32_t n = row_entries(v, j->a + (size_t)r * K, K, ent_put, &s);
+            sec_put(words, wpb, 0, v->in_stream_w, (uint64_t)r * v->a_cnt_w, v->a_cnt_w, n);
+        }
+        const sg_stream_fmt_t f = fmt_of(v);
+        beat = sg_stream_a_beats(&f, nents);
     } else {
         for (uint32_t kk = 0; kk < K; kk++, beat += v->beats_a)
             for (uint32_t r = 0; r < R; r++)
@@ -356,52 +444,62 @@ static int32_t get_elem(const host_variant_t *v, const uint32_t *beat, uint32_t 
 
 int host_stream_decode_fmt(const host_variant_t *v, uint32_t k, uint32_t flags,
                            const uint32_t *words, uint64_t avail, int32_t *a, int32_t *b,
-                           uint64_t *need, int *afmt)
+                           uint64_t *need, uint64_t *a_ents, int *afmt)
 {
     const uint32_t R = v->p.rows, C = v->p.cols, wpb = host_in_words_per_beat(v);
     *afmt = 0;
+    if (a_ents != NULL)
+        *a_ents = 0;
     if ((flags & HOST_FLAGS_STREAM) == 0) {
         *need = host_in_beats(v, k);
         if (avail < *need)
             return 1;
         return host_stream_decode_operands(v, k, words, NULL, a, b, NULL, 0) == 0 ? 0 : -1;
     }
-    uint64_t nnz = 0;
+    uint64_t nents = 0;
+    uint32_t counts[SG_MAX_ROWS];
     if (flags & HOST_FLAGS_A_COMPRESSED) {
-        if (avail < 1) {
-            *need = 1;
+        if (avail < v->a_hdr_beats) {
+            *need = v->a_hdr_beats;
             return 1;
         }
-        uint32_t hw = v->a_row_w + v->a_k_w + 1u;
-        nnz = get_bits(words, 0, hw < v->in_stream_w ? hw : v->in_stream_w);
+        for (uint32_t r = 0; r < R; r++) {
+            counts[r] = (uint32_t)sec_get(words, wpb, 0, v->in_stream_w,
+                                          (uint64_t)r * v->a_cnt_w, v->a_cnt_w);
+            nents += counts[r];
+        }
     }
-    *need = host_in_beats_fmt(v, k, flags, nnz);
+    if (a_ents != NULL)
+        *a_ents = nents;
+    *need = host_in_beats_fmt(v, k, flags, nents);
     if (avail < *need)
         return 1;
     memset(a, 0, (size_t)R * k * sizeof *a);
     uint64_t beat = 0;
     if (flags & HOST_FLAGS_A_COMPRESSED) {
-        int64_t lastk[SG_MAX_ROWS];
-        for (uint32_t r = 0; r < R; r++)
-            lastk[r] = -1;
-        beat = 1;
-        for (uint64_t i = 0; i < nnz; i++) {
-            const uint32_t *bw = words + (size_t)(beat + i / v->a_ents) * wpb;
-            uint64_t ent = get_bits(bw, (uint32_t)(i % v->a_ents) * v->a_ent_w, v->a_ent_w);
-            int32_t x = (int32_t)sg_sext(ent, v->p.data_w);
-            uint64_t kk = (ent >> v->p.data_w) & ((UINT64_C(1) << v->a_k_w) - 1u);
-            uint64_t r = ent >> (v->p.data_w + v->a_k_w);
-            if (x == 0)
-                continue; /* padding */
-            if (r >= R || kk >= k || (int64_t)kk <= lastk[r]) {
-                *afmt = 1;
-                if (r >= R || kk >= k)
-                    continue;
+        const uint32_t EW = v->a_ent_w, DW = v->p.data_w;
+        const sg_stream_fmt_t f = fmt_of(v);
+        uint64_t i = 0;
+        for (uint32_t r = 0; r < R; r++) {
+            if (counts[r] > k)
+                *afmt = 1; /* a row holds at most K entries */
+            int64_t kp = -1;
+            for (uint32_t e = 0; e < counts[r]; e++, i++) {
+                uint64_t ent = sec_get(words, wpb, v->a_hdr_beats, v->a_ebits, i * EW, EW);
+                int64_t kk = kp + 1 + (int64_t)(ent >> DW);
+                int32_t x = (int32_t)sg_sext(ent, DW);
+                if (kk >= (int64_t)k)
+                    *afmt = 1; /* not stored */
+                else if (x != 0)
+                    a[(size_t)r * k + (size_t)kk] = x;
+                kp = kk;
             }
-            lastk[r] = (int64_t)kk;
-            a[(size_t)r * k + kk] = x;
         }
-        beat += (nnz + v->a_ents - 1u) / v->a_ents;
+        /* entries left over: bits after the last entry of the last entry beat */
+        beat = sg_stream_a_beats(&f, nents);
+        for (uint64_t pos = nents * EW; pos < (beat - v->a_hdr_beats) * v->a_ebits; pos++)
+            if (sec_get(words, wpb, v->a_hdr_beats, v->a_ebits, pos, 1))
+                *afmt = 1;
     } else {
         for (uint32_t kk = 0; kk < k; kk++, beat += v->beats_a)
             for (uint32_t r = 0; r < R; r++)

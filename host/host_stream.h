@@ -26,11 +26,13 @@ typedef struct host_variant {
     /* derived: operand stream sections and compressed A (docs/data-formats.md) */
     uint32_t beats_a;         /* dense A section: beats per slice, ceil(rows/elems_per_beat) */
     uint32_t beats_b;         /* B section: beats per slice, ceil(cols/elems_per_beat) */
-    uint32_t a_row_w;         /* compressed entry row field: ceil(log2(rows)), at least 1 */
-    uint32_t a_k_w;           /* compressed entry k field: log2(kmax) */
-    uint32_t a_ent_w;         /* entry bits: a_row_w + a_k_w + data_w */
-    uint32_t a_ents;          /* entries per beat (in_stream_w / a_ent_w on sparse-capable
-                                 variants, else 0 = no compressed format) */
+    /* derived: compressed A, format 2 (sg_stream_fmt_t, docs/data-formats.md) */
+    uint32_t a_cnt_w;         /* a row's entry count: clog2(kmax) + 1 bits */
+    uint32_t a_hdr_beats;     /* header beats of the counts: ceil(rows * a_cnt_w / in_stream_w) */
+    uint32_t a_gap_w;         /* entry gap field */
+    uint32_t a_ent_w;         /* entry bits: a_gap_w + data_w */
+    uint32_t a_ents;          /* entries completed per beat at most (0 = no compressed format) */
+    uint32_t a_ebits;         /* entry bits per entry beat */
     uint32_t a_cap;           /* PARAM4.A_CAP: non-zeros a row of A may have in one job (0: no
                                  limit); host_gemm chooses K chunks that fit */
 } host_variant_t;
@@ -76,10 +78,23 @@ uint64_t host_out_beats(const host_variant_t *v);
 uint64_t host_in_beats(const host_variant_t *v, uint32_t k);
 /* Operand beats of a job with stream flags (HOST_FLAGS_KEEP_B, HOST_FLAGS_A_COMPRESSED):
  * flags 0: K * beats_per_slice (interleaved slices); otherwise the A section (dense:
- * K * beats_a; compressed: 1 + ceil(nnz_a / a_ents)) plus, unless KEEP_B, K * beats_b. */
-uint64_t host_in_beats_fmt(const host_variant_t *v, uint32_t k, uint32_t flags, uint64_t nnz_a);
-/* Non-zeros of the job's A (rows x k), as the compressed format counts them. */
+ * K * beats_a; compressed: sg_stream_a_beats of its a_ents entries, fillers included, as
+ * host_job_a_ents counts them) plus, unless KEEP_B, K * beats_b. */
+uint64_t host_in_beats_fmt(const host_variant_t *v, uint32_t k, uint32_t flags, uint64_t a_ents);
+/* Non-zeros of the job's A (rows x k). */
 uint64_t host_job_nnz_a(const host_variant_t *v, const sg_job_t *j);
+/* Entries of the job's A in the compressed format: its non-zeros plus the zero-valued fillers
+ * that bridge gaps longer than 2^a_gap_w - 1 (host_row_a_ents per row). */
+uint64_t host_job_a_ents(const host_variant_t *v, const sg_job_t *j);
+/* Entries of one row a[0..k-1] (the same rule, the one place it lives). */
+uint32_t host_row_a_ents(const host_variant_t *v, const int32_t *a, uint32_t k);
+
+/* The compressed A section written from its parts (tests build malformed streams with it):
+ * counts[0..rows-1] into the header, then n entries {gap[i], val[i]} (val's low data_w bits)
+ * from entry bit 0, into host_in_beats_fmt(v, k, A_COMPRESSED | KEEP_B, n) beats of words
+ * (zeroed first). The counts are written as given (a_cnt_w bits), not checked. */
+void host_stream_pack_a(const host_variant_t *v, const uint32_t *counts, const uint32_t *gap,
+                        const int32_t *val, uint64_t n, uint32_t *words);
 
 /* Encode the operands of job j (j->k slices; j->mode etc. are not used) into
  * host_in_beats(v, j->k) beats.  words must hold beats*host_in_words_per_beat(v) words, last
@@ -88,7 +103,7 @@ uint64_t host_job_nnz_a(const host_variant_t *v, const sg_job_t *j);
 int host_stream_encode(const host_variant_t *v, const sg_job_t *j, uint32_t *words,
                        uint8_t *last, uint64_t cap_beats, char *err, size_t errlen);
 
-/* The same with stream flags: host_in_beats_fmt(v, j->k, flags, host_job_nnz_a(v, j)) beats.
+/* The same with stream flags: host_in_beats_fmt(v, j->k, flags, host_job_a_ents(v, j)) beats.
  * j->b is not read when flags has KEEP_B. A_COMPRESSED on a variant without the format
  * (a_ents == 0) is HOST_E_ARG. */
 int host_stream_encode_fmt(const host_variant_t *v, const sg_job_t *j, uint32_t flags,
@@ -121,12 +136,14 @@ int host_stream_decode_operands(const host_variant_t *v, uint32_t k, const uint3
 /* Device side of host_stream_encode_fmt: decode the operand stream of a job (K, flags) from
  * `avail` beats into a (rows x k, zeroed first) and, unless KEEP_B, b (k x cols).
  * Returns 0 with *need = the job's beat count once enough beats are there to know it (for
- * compressed A that needs the header beat), or 1 with *need = a lower bound when more beats
- * are needed. *afmt is set when a compressed entry breaks the format (row >= rows, k >= K, or
- * k not above the previous entry of its row; entries with value 0 are padding), as the
- * hardware's ERR.AFMT. TLAST is not checked here. */
+ * compressed A that needs the header beats), or 1 with *need = a lower bound when more beats
+ * are needed. *a_ents (may be NULL) is the compressed section's entry count (the counts'
+ * sum; 0 otherwise). *afmt is set when the compressed section breaks the format, as the
+ * hardware's ERR.AFMT: a row count above K, an entry at k >= K, or non-zero bits after the
+ * last entry of its last beat. The section's length follows the counts as given. TLAST is not
+ * checked here. */
 int host_stream_decode_fmt(const host_variant_t *v, uint32_t k, uint32_t flags,
                            const uint32_t *words, uint64_t avail, int32_t *a, int32_t *b,
-                           uint64_t *need, int *afmt);
+                           uint64_t *need, uint64_t *a_ents, int *afmt);
 
 #endif

@@ -14,8 +14,9 @@
 //
 // LOAD sections (docs/data-formats.md): FLAGS.KEEP_B = 0 and A_COMPRESSED = 0: K interleaved
 // slices (A column k, then B row k); otherwise the A section (dense: K slices of the R
-// elements A[.][k]; compressed: a header beat with the entry count N, then ceil(N/@@E@@) beats
-// of entries) followed, unless KEEP_B, by the B section (K slices of the C elements B[k][.]).
+// elements A[.][k]; compressed: the header beats with the rows' entry counts, then the entry
+// beats, decoded by the adec module, which also says which beat ends the section) followed,
+// unless KEEP_B, by the B section (K slices of the C elements B[k][.]).
 module @@P@@_ctrl (
   input  wire                  clk_i,
   input  wire                  rst_ni,
@@ -37,9 +38,9 @@ module @@P@@_ctrl (
   output wire [@@KW@@-1:0]     ld_k_o,        // slice index k
   output wire                  ld_il_o,       // beat of an interleaved slice
   output wire                  ld_ad_o,       // beat of the dense A section
-  output wire                  ld_ac_o,       // beat of compressed A entries
+  output wire                  ld_ac_o,       // beat of the compressed A section
   output wire                  ld_b_o,        // beat of the B section
-  input  wire [@@NHW@@-1:0]    hdr_n_i,       // compressed A header: entry count N
+  input  wire                  a_end_i,       // this compressed A beat ends the section
   input  wire [@@NBW@@-1:0]    ld_nnzb_i,     // non-zeros of B in this beat
   output wire                  b_valid_o,     // B is resident ...
   output wire [@@KW@@:0]       b_k_o,         // ... loaded with this K
@@ -106,9 +107,8 @@ module @@P@@_ctrl (
 
   localparam [2:0] SEC_IL = 3'd0;  // interleaved slices
   localparam [2:0] SEC_AD = 3'd1;  // dense A section
-  localparam [2:0] SEC_AH = 3'd2;  // compressed A header
-  localparam [2:0] SEC_AC = 3'd3;  // compressed A entries
-  localparam [2:0] SEC_B  = 3'd4;  // B section
+  localparam [2:0] SEC_AC = 3'd2;  // compressed A section (header and entries)
+  localparam [2:0] SEC_B  = 3'd3;  // B section
 
   // ================================================================ LOAD stage
   reg                 l_busy_q, l_busy_d;    // a job is in LOAD
@@ -124,7 +124,6 @@ module @@P@@_ctrl (
   reg  [2:0]          sec_q, sec_d;
   reg  [@@KW@@-1:0]   ld_k_q, ld_k_d;
   reg  [@@BW@@-1:0]   ld_beat_q, ld_beat_d;
-  reg  [@@NHW@@-1:0]  ents_q, ents_d;        // compressed A entries still to come
   reg  [31:0]         l_cyc_q, l_cyc_d;      // the job's CYC_LOAD so far
   reg  [31:0]         l_nnzb_q, l_nnzb_d;    // its NNZ_B so far
   reg                 b_valid_q, b_valid_d;  // B resident ...
@@ -146,17 +145,8 @@ module @@P@@_ctrl (
   end
   wire last_k     = ({1'b0, ld_k_q} == l_km1_q);
   // the beat that ends the current section, and the one that ends the job (TLAST)
-  wire hdr_zero   = (hdr_n_i == {@@NHW@@{1'b0}});
-  wire ents_end   = (ents_q <= @@NHW@@'d@@E@@);
-  reg  sec_last;
-  always @* begin
-    case (sec_q)
-      SEC_AH:  sec_last = hdr_zero;
-      SEC_AC:  sec_last = ents_end;
-      default: sec_last = slice_end && last_k;
-    endcase
-  end
-  wire a_sec      = (sec_q == SEC_AD) || (sec_q == SEC_AH) || (sec_q == SEC_AC);
+  wire sec_last   = (sec_q == SEC_AC) ? a_end_i : (slice_end && last_k);
+  wire a_sec      = (sec_q == SEC_AD) || (sec_q == SEC_AC);
   wire ld_last    = sec_last && !(a_sec && !l_keep_b_q);
 
   // The non-zero count of a B beat (from the stream lanes) is registered before it is added:
@@ -292,7 +282,6 @@ module @@P@@_ctrl (
     sec_d       = sec_q;
     ld_k_d      = ld_k_q;
     ld_beat_d   = ld_beat_q;
-    ents_d      = ents_q;
     l_cyc_d     = l_cyc_q;
     l_nnzb_d    = l_nnzb_q + {{(32-@@NBW@@){1'b0}}, nnzb_q};
     b_valid_d   = b_valid_q;
@@ -311,12 +300,6 @@ module @@P@@_ctrl (
         ld_k_d    = ld_k_q + @@KW@@'d1;
       end else begin
         ld_beat_d = ld_beat_q + @@BW@@'d1;
-      end
-      if (sec_q == SEC_AH) begin
-        ents_d = hdr_n_i;
-        sec_d  = SEC_AC;
-      end else if (sec_q == SEC_AC) begin
-        ents_d = ents_q - @@NHW@@'d@@E@@;
       end
       if (ld_last) begin
         l_full_d = 1'b1;
@@ -473,7 +456,7 @@ module @@P@@_ctrl (
       l_acc_d    = cfg_acc_i;
       l_keep_b_d = cfg_keep_b_i;
       l_trl_d    = cfg_trailer_i;
-      sec_d      = cfg_acomp_i ? SEC_AH : ((cfg_keep_b_i) ? SEC_AD : SEC_IL);
+      sec_d      = cfg_acomp_i ? SEC_AC : ((cfg_keep_b_i) ? SEC_AD : SEC_IL);
       ld_k_d     = {@@KW@@{1'b0}};
       ld_beat_d  = {@@BW@@{1'b0}};
       l_cyc_d    = 32'd0;
@@ -501,7 +484,6 @@ module @@P@@_ctrl (
       sec_q      <= SEC_IL;
       ld_k_q     <= {@@KW@@{1'b0}};
       ld_beat_q  <= {@@BW@@{1'b0}};
-      ents_q     <= {@@NHW@@{1'b0}};
       l_cyc_q    <= 32'd0;
       l_nnzb_q   <= 32'd0;
       b_valid_q  <= 1'b0;
@@ -563,7 +545,6 @@ module @@P@@_ctrl (
       sec_q      <= sec_d;
       ld_k_q     <= ld_k_d;
       ld_beat_q  <= ld_beat_d;
-      ents_q     <= ents_d;
       l_cyc_q    <= l_cyc_d;
       l_nnzb_q   <= l_nnzb_d;
       b_valid_q  <= b_valid_d;

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Compressed-A stream formats on the GraphChallenge layer-1 tiles (issue 8, energy goal):
-beats of the A section per job for today's format and for candidate formats, and the energy
-ratio each would give.  Not part of the build: it evaluates formats before one is built
-(docs/benchmarks.md, "Energy").
+beats of the A section per job for stream format 1 and for the candidate formats, and the
+energy ratio each would give.  Not part of the build: it evaluated the formats before one was
+built (docs/benchmarks.md, "Energy"); stream format 2, built, is the gap format with the
+contract's gap width (sg_stream_fmt: max(1, min(KW, KW // 2 + 1)) = 6 bits at KMAX 1024),
+the counts in their own header beats and the entries packed across the entry beats.
 
 A = W^T of n1024-l1.mtx, 128 tiles of 8 rows, K = 1024, int8, 64-bit input stream.
-Energy: today's SPARSE and DENSE totals of `make bench` (arguments), changing only the A
+Energy: format 1's SPARSE and DENSE totals of `make bench` (arguments), changing only the A
 beats, each priced 64 bits x 20.3 pJ per job over the 1024 jobs (docs/benchmarks.md).
 
 Usage: scripts/afmt_model.py [--data ../shared/data] [--sparse-uj 183.0] [--dense-uj 1471.2]
@@ -16,6 +18,8 @@ import os
 import sys
 
 R, K, W, SW, DW, CW = 8, 1024, 32, 64, 8, 11  # CW: a per-row count 0..K
+KW = 10
+GW2 = max(1, min(KW, KW // 2 + 1))  # stream format 2's gap width (contract/sg_contract.c)
 JOBS, PJ_BIT = 1024, 20.3
 
 
@@ -57,7 +61,7 @@ def gap_entries(row, gw):
 
 def formats():
     return [
-        ("today: 21-bit {row, k, value}, 3 per beat, header beat",
+        ("format 1: 21-bit {row, k, value}, 3 per beat, header beat",
          lambda t: 1 + cdiv(sum(map(len, t)), SW // 21)),
         ("per-row counts + 18-bit {k, value} across beats",
          lambda t: cdiv(R * CW + 18 * sum(map(len, t)), SW)),
@@ -67,7 +71,10 @@ def formats():
          lambda t: cdiv(R * (K // W) + 14 * sum(map(len, t)), SW)),
     ] + [("per-row counts + %d-bit {gap %d bits, value} across beats" % (g + DW, g),
           (lambda gw: lambda t: cdiv(R * CW + (gw + DW) * sum(gap_entries(r, gw) for r in t), SW))(g))
-         for g in (5, 6, 7)]
+         for g in (5, 6, 7)] + [
+        ("format 2 (built): counts in %d header beats + %d-bit {gap, value} entries across beats"
+         % (cdiv(R * CW, SW), GW2 + DW),
+         lambda t: cdiv(R * CW, SW) + cdiv((GW2 + DW) * sum(gap_entries(r, GW2) for r in t), SW))]
 
 
 def main():

@@ -59,8 +59,9 @@ static int start(golddev_t *g)
     g->job_flags = sg_regfile_word(rf, SG_REG_FLAGS);
     if (!(g->job_flags & HOST_FLAGS_KEEP_B))
         g->b_valid = 0; /* B is being replaced */
-    /* the most beats this job can have (compressed A: every element a non-zero) */
-    g->in_cap = host_in_beats_fmt(v, g->job_k, g->job_flags, (uint64_t)v->p.rows * g->job_k);
+    /* the most beats this job can have (compressed A: every row count at its field's maximum) */
+    g->in_cap = host_in_beats_fmt(v, g->job_k, g->job_flags,
+                                  (uint64_t)v->p.rows * ((UINT64_C(1) << v->a_cnt_w) - 1u));
     g->in_words = calloc((size_t)g->in_cap * host_in_words_per_beat(v), sizeof *g->in_words);
     g->in_last = calloc((size_t)g->in_cap, 1);
     g->a = calloc((size_t)v->p.rows * g->job_k, sizeof *g->a);
@@ -103,10 +104,10 @@ static int compute(golddev_t *g)
     for (uint64_t i = 0; i < g->in_beats; i++)
         if ((g->in_last[i] != 0) != (i + 1 == g->in_beats))
             g->rf.f[SG_FLD_ERR_TLAST] = 1;
-    uint64_t need = 0;
+    uint64_t need = 0, a_ents = 0;
     int afmt = 0;
     if (host_stream_decode_fmt(v, K, g->job_flags, g->in_words, g->in_beats, g->a, g->b, &need,
-                               &afmt) != 0)
+                               &a_ents, &afmt) != 0)
         return -1;
     /* the rows' list capacity: a row keeps its first A_CAP non-zeros (as the RTL's rows do) */
     if (afmt || sg_a_cap_apply(&v->p, v->a_cap, K, g->a) != 0)
@@ -124,8 +125,8 @@ static int compute(golddev_t *g)
     memset(&cnt, 0, sizeof cnt);
     if (gold_run(&v->p, &job, g->acc, &cnt.arch) != 0)
         return -1;
-    host_cycles_job_t cj = {K, g->job_flags, cnt.arch.mode_used, cnt.arch.max_row_nnz,
-                            cnt.arch.nnz_a, cnt.arch.issue_cycles};
+    host_cycles_job_t cj = {K, g->job_flags, cnt.arch.mode_used, cnt.arch.max_row_nnz, a_ents,
+                            cnt.arch.issue_cycles};
     host_cycles_t cy;
     host_cycles_job(v, &cj, &cy);
     cnt.cyc_load = (uint32_t)cy.load;
@@ -199,7 +200,7 @@ static int gd_send(void *ctx, const uint32_t *words, uint32_t wpb, uint32_t nbea
     uint64_t need = 0;
     int afmt = 0;
     int drc = host_stream_decode_fmt(&g->v, g->job_k, g->job_flags, g->in_words, g->in_got, g->a,
-                                     g->b, &need, &afmt);
+                                     g->b, &need, NULL, &afmt);
     if (drc < 0)
         return -3;
     if (g->in_got > need)

@@ -697,7 +697,7 @@ static int run_on_job(void *user, const host_job_info_t *in) {
   const sg_counters_t *c = &in->cnt->arch;
   host_energy_t e;
   host_energy_in_t ein = {in->job->k, in->flags, c->macs_issued, c->macs_gated, c->nnz_a,
-                          host_in_beats_fmt(x->v, in->job->k, in->flags, c->nnz_a),
+                          host_in_beats_fmt(x->v, in->job->k, in->flags, host_job_a_ents(x->v, in->job)),
                           host_out_beats(x->v) + host_trailer_beats(x->v), 0, 0};
   sg_window_events(&x->v->p, in->job->k, c->mode_used, in->job->a, &ein.win_fetches, &ein.win_captures);
   host_energy_job(x->v, &host_energy_horowitz45, &ein, &e);

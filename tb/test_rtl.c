@@ -59,7 +59,7 @@ static const sg_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG
   X(reset_in_compute) X(reset_in_drain) X(keep_b) X(a_compressed) X(a_dense_section)     \
   X(err_resident) X(err_afmt) X(cycles_exact) X(overlapped_job) X(trailer_job)              \
   X(abort_overlapped) X(reset_overlapped) X(mode_rejected_kept) X(a_at_cap) X(a_over_cap)     \
-  X(gemm_cap_chunked)
+  X(gemm_cap_chunked) X(a_fillers) X(a_entry_across_beats) X(a_last_beat_partial) X(a_no_entries)
 enum {
 #define X(b) COV_##b,
   RTL_COV_BINS(X)
@@ -270,6 +270,13 @@ static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *lab
   rtl_cov[COV_keep_b] += (flags & HOST_FLAGS_KEEP_B) != 0;
   rtl_cov[COV_a_compressed] += (flags & HOST_FLAGS_A_COMPRESSED) != 0;
   rtl_cov[COV_a_dense_section] += (flags & HOST_FLAGS_STREAM) == HOST_FLAGS_KEEP_B;
+  if (flags & HOST_FLAGS_A_COMPRESSED) { /* stream format 2's corners */
+    const uint64_t ents = host_job_a_ents(&s->v, job), bits = ents * SG_A_ENT_W;
+    rtl_cov[COV_a_fillers] += ents > gc.nnz_a;
+    rtl_cov[COV_a_entry_across_beats] += SG_A_ENT_BITS % SG_A_ENT_W != 0 && bits > SG_A_ENT_BITS;
+    rtl_cov[COV_a_last_beat_partial] += bits % SG_A_ENT_BITS != 0;
+    rtl_cov[COV_a_no_entries] += ents == 0;
+  }
   int rc = host_run_job_fmt(&s->dev, &s->v, job, flags, dev_c, &hc, err, sizeof err);
   if (rc != 0) {
     fprintf(stderr, "FAIL %s: device run failed (flags 0x%x): %s\n", label, flags, err);
@@ -302,7 +309,7 @@ static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *lab
      one cycle per beat; COMPUTE at least the slowest row's tokens */
   uint32_t tokens = gc.mode_used == SG_MODE_SPARSE ? gc.max_row_nnz : job->k;
   if (hc.cyc_total != hc.cyc_load + hc.cyc_compute + hc.cyc_drain ||
-      hc.cyc_load < (uint32_t)host_in_beats_fmt(&s->v, job->k, flags, gc.nnz_a) ||
+      hc.cyc_load < (uint32_t)host_in_beats_fmt(&s->v, job->k, flags, host_job_a_ents(&s->v, job)) ||
       hc.cyc_drain < (uint32_t)host_out_beats(&s->v) ||
       hc.cyc_compute < tokens) {
     fprintf(stderr, "FAIL %s: cycle counters total %u load %u compute %u drain %u inconsistent\n",
@@ -311,7 +318,8 @@ static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *lab
   }
   /* without back-pressure the one cycle model gives every phase exactly */
   if (s->exact) {
-    host_cycles_job_t cj = {job->k, flags, gc.mode_used, gc.max_row_nnz, gc.nnz_a, gc.issue_cycles};
+    host_cycles_job_t cj = {job->k, flags, gc.mode_used, gc.max_row_nnz, host_job_a_ents(&s->v, job),
+                            gc.issue_cycles};
     host_cycles_t cy;
     host_cycles_job(&s->v, &cj, &cy);
     if (hc.cyc_load != cy.load || hc.cyc_compute != cy.compute || hc.cyc_drain != cy.drain ||
@@ -354,8 +362,6 @@ static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, c
  * A with and without a B section when the variant has the compressed format. */
 static const uint32_t rtl_fmts[] = {HOST_FLAGS_A_COMPRESSED, HOST_FLAGS_KEEP_B,
                                     HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED, 0};
-/* entries per beat of the compressed format, 1 where there is none (code paths not taken) */
-#define RTL_EPB (SG_A_ENTS_PER_BEAT ? SG_A_ENTS_PER_BEAT : 1u)
 static int rtl_fmt_ok(uint32_t flags) {
   return !(flags & HOST_FLAGS_A_COMPRESSED) || SG_A_ENTS_PER_BEAT > 0;
 }
@@ -855,54 +861,62 @@ START_TEST(test_stream_errors) {
     rtl_expect_err(&s, SG_ERR(RESIDENT), "KEEP_B with another K than the resident B");
   }
   bad += rtl_check_job_fmt(&s, "stream_errors", "job keeping B", &job, HOST_FLAGS_KEEP_B);
-  /* malformed compressed entries: each flags ERR.AFMT at the end of the job */
+  /* malformed compressed sections (format 2, packed from their parts): each flags ERR.AFMT,
+     and the golden device's decoder (host_stream_decode_fmt) flags it too */
   if (SG_A_ENTS_PER_BEAT > 0) {
+    const uint32_t G = 1u << SG_A_GAP_W;
     for (int kind = 0; kind < 3; kind++) {
-      uint32_t rw = 0;
-      while ((1u << rw) < SG_ROWS) rw++;
-      if (rw == 0) rw = 1;
-      if (kind == 2 && (1u << rw) == SG_ROWS) continue; /* every row field names a row */
-      uint32_t kw = SG_A_ENT_W - rw - SG_DATA_W;
-      if (kind == 0 && (1u << kw) == k) continue;    /* no k field value past K */
+      uint32_t cnt[SG_ROWS], gap[SG_KMAX + 1];
+      int32_t val[SG_KMAX + 1];
+      uint32_t n = 0;
+      memset(cnt, 0, sizeof cnt);
+      if (kind == 0) { /* fillers of the longest gap in the last row until k >= K, the last non-zero */
+        n = k / G + 1;
+        for (uint32_t i = 0; i < n; i++) gap[i] = G - 1, val[i] = i + 1 == n ? 1 : 0;
+      } else if (kind == 1) { /* a count above K: K + 1 entries of gap 0 */
+        n = k + 1;
+        for (uint32_t i = 0; i < n; i++) gap[i] = 0, val[i] = 1;
+      } else { /* one entry, then a non-zero bit after it in its beat */
+        if (SG_A_ENT_BITS == SG_A_ENT_W) continue; /* an entry fills its beat: no bits after it */
+        n = 1;
+        gap[0] = 0, val[0] = 1;
+      }
+      cnt[kind == 0 ? SG_ROWS - 1 : 0] = n;
+      uint64_t nb = host_in_beats_fmt(&s.v, k, HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED, n);
       uint32_t wpb = host_in_words_per_beat(&s.v);
-      uint32_t *words = calloc(4 * (size_t)wpb, sizeof(uint32_t));
-      /* header N = 2, then two entries of row 0 */
-      uint64_t e0, e1;
-      if (kind == 0) { /* k >= K */
-        e0 = 1u | (uint64_t)k << SG_DATA_W;
-        e1 = 0;
-      } else if (kind == 1) { /* k not increasing */
-        e0 = 1u | (uint64_t)1 << SG_DATA_W;
-        e1 = 1u;
-      } else { /* row past R - 1 */
-        e0 = 1u | (uint64_t)SG_ROWS << (SG_DATA_W + kw);
-        e1 = 0;
+      uint32_t *words = calloc((size_t)nb * wpb, sizeof(uint32_t));
+      uint8_t *lst = calloc((size_t)nb, 1);
+      host_stream_pack_a(&s.v, cnt, gap, val, n, words);
+      if (kind == 2) {
+        uint32_t bit = SG_A_ENT_BITS - 1; /* the last entry bit of the last beat */
+        words[(nb - 1) * wpb + bit / 32] |= 1u << (bit % 32);
       }
-      words[0] = 2;
-      uint64_t ents[2] = {e0, e1};
-      for (int e = 0; e < 2; e++) {
-        uint32_t beat = 1 + e / RTL_EPB, pos = (e % RTL_EPB) * SG_A_ENT_W;
-        for (uint32_t bit = 0; bit < SG_A_ENT_W; bit++)
-          if ((ents[e] >> bit) & 1u)
-            words[beat * wpb + (pos + bit) / 32] |= 1u << ((pos + bit) % 32);
-      }
-      uint32_t nb = 1 + (2 + RTL_EPB - 1) / RTL_EPB;
-      uint8_t lst[3] = {0, 0, 0};
       lst[nb - 1] = 1;
+      {
+        int32_t *da = calloc((size_t)SG_ROWS * k, sizeof(int32_t)), *db = calloc((size_t)k * SG_COLS, sizeof(int32_t));
+        uint64_t need = 0;
+        int afmt = 0;
+        ck_assert_int_eq(host_stream_decode_fmt(&s.v, k, HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED, words, nb, da, db,
+                                                &need, NULL, &afmt), 0);
+        ck_assert_msg(afmt == 1 && need == nb, "golden decoder: malformed section %d not flagged", kind);
+        free(da);
+        free(db);
+      }
       ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
       ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_MODE, 0, 0xF), 0);
       ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED, 0xF), 0);
       ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_CTRL, SG_FMASK(CTRL, START), 0xF), 0);
-      ck_assert_int_eq(tb_axis_send(tb, words, wpb, nb, lst), 0);
+      ck_assert_int_eq(tb_axis_send(tb, words, wpb, (uint32_t)nb, lst), 0);
       uint32_t owpb = host_out_words_per_beat(&s.v);
       uint32_t *res = calloc((size_t)SG_ROWS * SG_COLS * owpb, sizeof(uint32_t));
       uint8_t *rl = calloc((size_t)SG_ROWS * SG_COLS, 1);
       ck_assert_int_eq(tb_axis_recv(tb, res, owpb, (uint32_t)host_out_beats(&s.v), rl), 0);
       tb_idle(tb, 2);
-      static const char *const what[3] = {"compressed entry with k >= K", "compressed entries out of k order",
-                                          "compressed entry of a row past R-1"};
+      static const char *const what[3] = {"compressed entry with k >= K", "compressed row count above K",
+                                          "non-zero bits after the last compressed entry"};
       rtl_expect_err(&s, SG_ERR(AFMT), what[kind]);
       free(words);
+      free(lst);
       free(res);
       free(rl);
     }
