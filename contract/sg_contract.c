@@ -23,7 +23,14 @@ uint32_t sg_check_params(const sg_params_t *p)
         e |= SG_PERR_KMAX;
     if ((uint64_t)p->rows * p->cols * p->kmax >= (UINT64_C(1) << 32))
         e |= SG_PERR_SIZE;
+    if (p->out_w < SG_out_w_MIN || p->out_w > p->acc_w)
+        e |= SG_PERR_OUT_W;
     return e;
+}
+
+uint32_t sg_out_w_default(uint32_t acc_w)
+{
+    return acc_w < SG_out_w_DEFAULT ? acc_w : SG_out_w_DEFAULT;
 }
 
 /* ------------------------------------------------------------------ modes */
@@ -202,6 +209,7 @@ void sg_regfile_init(sg_regfile_t *rf, const sg_params_t *p, const sg_ident_t *i
     rf->f[SG_FLD_PARAM3_OUT_STREAM_W] = id->out_stream_w;
     rf->f[SG_FLD_PARAM3_IN_LANE_W] = id->in_lane_w;
     rf->f[SG_FLD_PARAM3_ELEMS_PER_BEAT] = id->elems_per_beat;
+    rf->f[SG_FLD_PARAM4_OUT_W] = p->out_w;
 }
 
 static uint32_t err_word(const sg_regfile_t *rf)
@@ -440,6 +448,17 @@ uint32_t sg_check_job(const sg_params_t *p, const sg_job_t *j)
     return e;
 }
 
+uint32_t sg_check_out_stage(const sg_params_t *p, const sg_out_stage_t *o)
+{
+    if (sg_check_params(p) != 0 || o == NULL)
+        return SG_ERR_PARAMS;
+    sg_regfile_t rf;
+    memset(&rf, 0, sizeof rf);
+    rf.p = *p;
+    return check_value(&rf, SG_FLD_OUT_SHIFT_SHIFT, SG_WHEN_WRITE, o->shift) |
+           check_value(&rf, SG_FLD_OUT_CLAMP_CLAMP, SG_WHEN_WRITE, o->clamp);
+}
+
 /* ------------------------------------------------------------------ arithmetic */
 uint64_t sg_trunc(uint64_t v, uint32_t width)
 {
@@ -502,6 +521,9 @@ void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stre
     f->out_lane_w = 8u * ceil_div(p->acc_w, 8u);
     f->results_per_beat = out_stream_w >= f->out_lane_w ? out_stream_w / f->out_lane_w : 1u;
     f->out_beats = ceil_div(p->rows * p->cols, f->results_per_beat);
+    f->os_lane_w = 8u * ceil_div(p->out_w ? p->out_w : p->acc_w, 8u);
+    f->os_per_beat = out_stream_w >= f->os_lane_w ? out_stream_w / f->os_lane_w : 1u;
+    f->os_beats = ceil_div(p->rows * p->cols, f->os_per_beat);
 }
 
 /* ------------------------------------------------------------------ cycle model */

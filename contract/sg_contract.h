@@ -23,7 +23,9 @@
     X(window, "window", 16, 2, 64, "sparse feeder window along K (power of two)")              \
     X(stream_w, "stream-width", 64, 8, 1024, "operand stream TDATA width (power of two)")     \
     X(out_stream_w, "out-stream-width", 64, 8, 1024,                                           \
-      "result stream TDATA width (power of two, at least 8*ceil(acc_width/8)): results per beat")
+      "result stream TDATA width (power of two, at least 8*ceil(acc_width/8)): results per beat") \
+    X(out_w, "out-width", 16, 2, 64,                                                           \
+      "output stage result width OUT_W, 2..acc-width (default 16, acc-width if narrower)")
 
 enum {
 #define SG_PARAM_LIM_(f, o, d, lo, hi, h) SG_##f##_DEFAULT = d, SG_##f##_MIN = lo, SG_##f##_MAX = hi,
@@ -38,7 +40,10 @@ enum {
 typedef struct sg_params {
     uint32_t rows, cols, data_w, acc_w, kmax;
     bool sparse_capable;
+    uint32_t out_w; /* OUT_W: result width with FLAGS.OUT_STAGE, 2..acc_w */
 } sg_params_t;
+/* OUT_W when the generator is not given one: 16, or acc_w if that is narrower. */
+uint32_t sg_out_w_default(uint32_t acc_w);
 
 /* sg_check_params() result bits (0 = valid); ranges from SG_PARAM_KEYS. */
 #define SG_PERR_ROWS 0x01u   /* rows out of range */
@@ -48,6 +53,7 @@ typedef struct sg_params {
 #define SG_PERR_KMAX 0x10u   /* kmax out of range (the generator also wants a power of two) */
 #define SG_PERR_SIZE 0x20u   /* rows*cols*kmax >= 2^32 */
 #define SG_PERR_NULL 0x40u   /* p == NULL */
+#define SG_PERR_OUT_W 0x80u  /* out_w not in SG_out_w_MIN..acc_w */
 uint32_t sg_check_params(const sg_params_t *p);
 
 /* ------------------------------------------------------------------ modes and states */
@@ -115,12 +121,30 @@ typedef struct sg_stream_fmt {
     uint32_t out_lane_w;       /* one result: 8*ceil(acc_w/8) */
     uint32_t results_per_beat; /* out_stream_w / out_lane_w (at least 1) */
     uint32_t out_beats;        /* result beats of a job: ceil(rows*cols / results_per_beat) */
+    /* the same with FLAGS.OUT_STAGE (results of OUT_W bits) */
+    uint32_t os_lane_w;        /* one result: 8*ceil(out_w/8) */
+    uint32_t os_per_beat;      /* out_stream_w / os_lane_w (at least results_per_beat) */
+    uint32_t os_beats;         /* result beats of a job: ceil(rows*cols / os_per_beat) */
 } sg_stream_fmt_t;
 /* p as sg_check_params accepts; in_stream_w below one operand lane gives elems_per_beat 0 (and
  * the beat counts as if it were 1), out_stream_w below one result lane results_per_beat 1:
  * callers reject such widths. */
 void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stream_w,
                    sg_stream_fmt_t *f);
+
+/* ------------------------------------------------------------------ output stage */
+/* Settings of the per-job output stage (FLAGS.OUT_STAGE; docs/architecture.md "Arithmetic"):
+ * the registers OUT_BIAS, OUT_SHIFT, OUT_CLAMP and FLAGS.OUT_RELU.  gold_out_stage (golden/)
+ * is the arithmetic. */
+typedef struct sg_out_stage {
+    int32_t bias;   /* OUT_BIAS, in accumulator units */
+    uint32_t shift; /* OUT_SHIFT, 0..acc_w-1: right shift, rounding half up */
+    uint32_t clamp; /* OUT_CLAMP, 0..2^31-1: largest result (also clamped to OUT_W bits) */
+    bool relu;      /* FLAGS.OUT_RELU: negative results become 0 */
+} sg_out_stage_t;
+/* ERR bits the hardware raises for these settings (SG_CHECK rules of OUT_SHIFT, OUT_CLAMP);
+ * SG_ERR_PARAMS for invalid p or NULL o. */
+uint32_t sg_check_out_stage(const sg_params_t *p, const sg_out_stage_t *o);
 
 /* ------------------------------------------------------------------ trailer */
 /* With FLAGS.TRAILER a job's counters follow its results on the result stream

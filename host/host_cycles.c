@@ -5,7 +5,7 @@
 
 static uint64_t out_beats(const host_variant_t *v, uint32_t flags)
 {
-    return host_out_beats(v) + ((flags & HOST_FLAGS_TRAILER) ? host_trailer_beats(v) : 0u);
+    return host_out_beats_os(v, (flags & HOST_FLAGS_OUT_STAGE) != 0) + ((flags & HOST_FLAGS_TRAILER) ? host_trailer_beats(v) : 0u);
 }
 
 static sg_counters_t counters(const host_cycles_job_t *j)

@@ -18,7 +18,8 @@ typedef sg_cycles_t host_cycles_t;
 /* What the model needs of one job: its shape, its stream flags and golden's counters. */
 typedef struct host_cycles_job {
     uint32_t k;
-    uint32_t flags;       /* HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_TRAILER */
+    uint32_t flags;       /* HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_TRAILER |
+                             HOST_FLAGS_OUT_STAGE */
     uint32_t mode_used;   /* SG_MODE_DENSE or SG_MODE_SPARSE */
     uint32_t max_row_nnz; /* MAX_ROW_NNZ */
     uint64_t nnz_a;       /* NNZ_A (sets the compressed A section's length) */

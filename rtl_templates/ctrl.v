@@ -6,7 +6,8 @@
 //                KEEP_B, into the B memories (only while no job computes: B has one copy);
 //   COMPUTE (C): DECIDE (mode used for the tile), the row feeders run, FLUSH;
 //   DRAIN   (D): the results, copied into the PEs' output registers at the end of COMPUTE, go out
-//                on the result stream, followed with FLAGS.TRAILER by the job's counters.
+//                on the result stream (with FLAGS.OUT_STAGE through the output stage, @@OUT_W@@ bits
+//                each), followed with FLAGS.TRAILER by the job's counters.
 // One job per stage: while job n drains, job n+1 computes and job n+2 loads. A job moves on when
 // the next stage is free (a loaded job waits in L, a computed one in C). Every job's counters
 // travel with it stage to stage; when its last beat is accepted they become the counters the
@@ -28,6 +29,11 @@ module @@P@@_ctrl (
   input  wire                  cfg_keep_b_i,  // KEEP_B: no B section, B stays resident
   input  wire                  cfg_acomp_i,   // A_COMPRESSED: A section as entries
   input  wire                  cfg_trailer_i, // TRAILER: the job's counters follow its results
+  input  wire                  cfg_os_i,      // OUT_STAGE: results through the output stage
+  input  wire                  cfg_relu_i,    // OUT_RELU
+  input  wire [31:0]           cfg_bias_i,    // OUT_BIAS
+  input  wire [@@SHW@@-1:0]        cfg_shift_i,   // OUT_SHIFT, 0..@@AW@@-1 (checked by the CSRs)
+  input  wire [31:0]           cfg_clamp_i,   // OUT_CLAMP, 0..2^31-1 (checked by the CSRs)
   // operand stream (data lanes are wired to the rows in the top level)
   input  wire                  s_axis_tvalid_i,
   output wire                  s_axis_tready_o,
@@ -61,7 +67,8 @@ module @@P@@_ctrl (
   input  wire [@@KW@@:0]       arr_max_row_nnz_i,
   input  wire [31:0]           arr_nnz_a_i,
   input  wire [@@RNW@@-1:0]    arr_row_nnz_i,
-  // result stream: @@L@@ result lane(s) per beat, lane l reads row/col at [l*RRW], [l*CCW]
+  // result stream: @@NL@@ read lane(s), lane l reads row/col at [l*RRW], [l*CCW]; a beat carries
+  // @@L@@ result(s) of @@OW@@ bits, or @@NL@@ of @@ONW@@ bits with FLAGS.OUT_STAGE
   output wire [@@LRRW@@-1:0]   drain_row_o,
   output wire [@@LCCW@@-1:0]   drain_col_o,
   input  wire [@@LAW@@-1:0]    drain_data_i,
@@ -212,6 +219,12 @@ module @@P@@_ctrl (
   reg  [31:0]         d_nnza_q, d_nnza_d;
   reg  [@@KW@@:0]     d_max_q, d_max_d;
   reg  [@@RNW@@-1:0]  d_rnz_q, d_rnz_d;
+  // output stage settings (FLAGS.OUT_STAGE) of the jobs in LOAD, COMPUTE and DRAIN
+  reg                 l_os_q, c_os_q, d_os_q;
+  reg                 l_relu_q, c_relu_q, d_relu_q;
+  reg  [@@SHW@@-1:0]      l_sh_q, c_sh_q, d_sh_q;
+  reg  [@@EW@@-1:0]   l_add_q, c_add_q, d_add_q;
+  reg  [@@HIW@@-1:0]      l_hi_q, c_hi_q, d_hi_q;
 
   // ================================================================ the last completed job
   reg  [1:0]          o_used_q;
@@ -231,7 +244,7 @@ module @@P@@_ctrl (
 
   // ---------------------------------------------------------------- stage hand-offs
   wire dr_fire    = d_busy_q && !d_tr_q && m_axis_tready_i;
-  wire dr_last    = (dr_beat_q == @@OBW@@'d@@OB_M1@@);
+  wire dr_last    = d_os_q ? (dr_beat_q == @@OBW@@'d@@OSB_M1@@) : (dr_beat_q == @@OBW@@'d@@OB_M1@@);
   wire tr_fire    = d_busy_q && d_tr_q && m_axis_tready_i;
   wire tr_last    = (tr_beat_q == @@TBW@@'d@@TB_M1@@);
   wire d_end      = (dr_fire && dr_last && !d_trl_q) || (tr_fire && tr_last);
@@ -598,22 +611,81 @@ module @@P@@_ctrl (
     end
   end
 
+  // ---------------------------------------------------------------- output stage settings
+  // FLAGS.OUT_STAGE and its settings travel with the job: taken at START, handed on with it to
+  // COMPUTE and DRAIN. At START the bias and the rounding term are summed (os_add = OUT_BIAS +
+  // 2^(OUT_SHIFT-1), 0 for shift 0) and the upper bound is min(OUT_CLAMP, 2^(OUT_W-1)-1).
+  wire [@@EW@@-1:0]   os_rnd    = (cfg_shift_i == @@SHW@@'d0) ? @@EW@@'d0 :
+                                  (@@EW@@'d1 << (cfg_shift_i - @@SHW@@'d1));
+  wire [@@EW@@-1:0]   os_add_in = {{(@@EW@@-32){cfg_bias_i[31]}}, cfg_bias_i} + os_rnd;
+@@OS_HI_IN@@
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      l_os_q   <= 1'b0;
+      c_os_q   <= 1'b0;
+      d_os_q   <= 1'b0;
+      l_relu_q <= 1'b0;
+      c_relu_q <= 1'b0;
+      d_relu_q <= 1'b0;
+      l_sh_q   <= {@@SHW@@{1'b0}};
+      c_sh_q   <= {@@SHW@@{1'b0}};
+      d_sh_q   <= {@@SHW@@{1'b0}};
+      l_add_q  <= {@@EW@@{1'b0}};
+      c_add_q  <= {@@EW@@{1'b0}};
+      d_add_q  <= {@@EW@@{1'b0}};
+      l_hi_q   <= {@@HIW@@{1'b0}};
+      c_hi_q   <= {@@HIW@@{1'b0}};
+      d_hi_q   <= {@@HIW@@{1'b0}};
+    end else begin
+      if (start_i && !abort_i) begin
+        l_os_q   <= cfg_os_i;
+        l_relu_q <= cfg_relu_i;
+        l_sh_q   <= cfg_shift_i;
+        l_add_q  <= os_add_in;
+        l_hi_q   <= os_hi_in;
+      end
+      if (l2c) begin
+        c_os_q   <= l_os_q;
+        c_relu_q <= l_relu_q;
+        c_sh_q   <= l_sh_q;
+        c_add_q  <= l_add_q;
+        c_hi_q   <= l_hi_q;
+      end
+      if (c2d) begin
+        d_os_q   <= c_os_q;
+        d_relu_q <= c_relu_q;
+        d_sh_q   <= c_sh_q;
+        d_add_q  <= c_add_q;
+        d_hi_q   <= c_hi_q;
+      end
+    end
+  end
+  // clamp bounds of the job in DRAIN, as @@EW@@-bit signed values
+  localparam [@@EW@@-1:0]  OS_MIN = {{(@@EW@@-@@OUT_W@@+1){1'b1}}, {(@@OUT_W@@-1){1'b0}}};  // -2^(OUT_W-1)
+  wire signed [@@EW@@-1:0] os_hi = $signed({{(@@EW@@-@@HIW@@){1'b0}}, d_hi_q});
+  wire signed [@@EW@@-1:0] os_lo = d_relu_q ? $signed({@@EW@@{1'b0}}) : $signed(OS_MIN);
+
   // ---------------------------------------------------------------- result lanes
-  // Lane l carries result beat*@@L@@ + l (row-major). Each lane keeps its own (row, col), set
-  // to (l / C, l % C) when a job enters DRAIN and advanced by @@L@@ results per beat; a lane
-  // past the last result sends 0.
+  // Lane l carries result beat*@@L@@ + l (row-major), or beat*@@NL@@ + l with FLAGS.OUT_STAGE.
+  // Each lane keeps its own (row, col), set to (l / C, l % C) when a job enters DRAIN and
+  // advanced by the results per beat; a lane past the last result sends 0. Lanes @@L@@.. serve
+  // the output stage only.
   wire [@@OSW@@-1:0] res_data;
+  wire [@@OSW@@-1:0] res_wide;
+  wire [@@OSW@@-1:0] res_os;
   genvar gl;
   generate
-    for (gl = 0; gl < @@L@@; gl = gl + 1) begin : gen_lane
+    for (gl = 0; gl < @@NL@@; gl = gl + 1) begin : gen_lane
       localparam integer       INIT_RI = gl / @@C@@;
       localparam integer       INIT_CI = gl % @@C@@;
       localparam [@@RLW@@-1:0] INIT_R = INIT_RI[@@RLW@@-1:0];
       localparam [@@CCW@@-1:0] INIT_C = INIT_CI[@@CCW@@-1:0];
       reg  [@@RLW@@-1:0] r_q;
       reg  [@@CCW@@-1:0] c_q;
-      wire [@@CCW@@:0]   c_sum = {1'b0, c_q} + @@CCW1@@'d@@STEP_C@@;
+      wire [@@CCW@@:0]   c_sum = {1'b0, c_q} + (d_os_q ? @@CCW1@@'d@@STEP_CN@@ : @@CCW1@@'d@@STEP_C@@);
+      wire [@@RLW@@-1:0] r_step = d_os_q ? @@RLW@@'d@@STEP_RN@@ : @@RLW@@'d@@STEP_R@@;
       wire [@@AW@@-1:0]  d     = drain_data_i[gl*@@AW@@ +: @@AW@@];
+      wire               live  = (r_q < @@RLW@@'d@@R@@);
       always @(posedge clk_i) begin
         if (!rst_ni) begin
           r_q <= {@@RLW@@{1'b0}};
@@ -624,19 +696,32 @@ module @@P@@_ctrl (
         end else if (dr_fire && !dr_last) begin
           if (c_sum >= @@CCW1@@'d@@C@@) begin
             c_q <= c_sum[@@CCW@@-1:0] - @@CCW@@'d@@C_MOD@@;
-            r_q <= r_q + @@RLW@@'d@@STEP_R1@@;
+            r_q <= r_q + r_step + @@RLW@@'d1;
           end else begin
             c_q <= c_sum[@@CCW@@-1:0];
-            r_q <= r_q + @@RLW@@'d@@STEP_R@@;
+            r_q <= r_q + r_step;
           end
         end
       end
       assign drain_row_o[gl*@@RRW@@ +: @@RRW@@] = r_q[@@RRW@@-1:0];
       assign drain_col_o[gl*@@CCW@@ +: @@CCW@@] = c_q;
-      assign res_data[gl*@@OW@@ +: @@OW@@] = (r_q < @@RLW@@'d@@R@@) ? @@LANE_EXT@@ : @@OW@@'d0;
+      if (gl < @@L@@) begin : gen_wide
+        assign res_wide[gl*@@OW@@ +: @@OW@@] = live ? @@LANE_EXT@@ : @@OW@@'d0;
+      end
+      // output stage (docs/architecture.md, Arithmetic): the exact sum of the accumulator, the
+      // bias and the rounding term, shifted right arithmetically (floor), then clamped to
+      // [os_lo, os_hi]; the low @@OUT_W@@ bits are the result
+      wire signed [@@EW@@-1:0] os_sum = $signed({{(@@EW@@-@@AW@@){d[@@AW@@-1]}}, d}) + $signed(d_add_q);
+      wire signed [@@EW@@-1:0] os_shr = os_sum >>> d_sh_q;
+      wire                     os_over  = (os_shr > os_hi);
+      wire                     os_under = (os_shr < os_lo);
+      wire [@@OUT_W@@-1:0]     os_res   = os_over ? os_hi[@@OUT_W@@-1:0] :
+                                          os_under ? os_lo[@@OUT_W@@-1:0] : os_shr[@@OUT_W@@-1:0];
+      assign res_os[gl*@@ONW@@ +: @@ONW@@] = live ? @@OS_EXT@@ : @@ONW@@'d0;
     end
   endgenerate
-@@RES_PAD@@
+@@RES_PAD_W@@@@RES_PAD_OS@@
+  assign res_data = d_os_q ? res_os : res_wide;
   // ---------------------------------------------------------------- trailer (FLAGS.TRAILER)
   // The job's counters as 32-bit words, word i at bits [32*i +: 32], @@TB@@ beat(s) of
   // @@OSW@@ bits: @@TR_NAMES@@, ROW_NNZ[0..@@R_M1@@]

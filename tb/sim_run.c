@@ -881,7 +881,7 @@ static int run_mode(const run_opts_t *o, const run_data_t *d, const host_variant
   }
   int rc = 0;
   if (o->trace_path && (!o->job_set || o->job == 0) && dut_trace(tb.dut, o->trace_path)) x->trace_failed = 1;
-  host_gemm_opts_t op = {mode, o->thresh, run_on_job, x, HOST_GEMM_STREAM_FAST};
+  host_gemm_opts_t op = {mode, o->thresh, run_on_job, x, HOST_GEMM_STREAM_FAST, NULL};
   host_dev_t dev = tb_dev(&tb);
   /* jobs overlap: the GEMM's cycles are the device's, from before the first register write to
      the last result beat */
@@ -966,7 +966,7 @@ typedef struct run_totals {
 static int run_modes(const run_opts_t *o, const run_data_t *d, int64_t *C, FILE *jf, run_totals_t *t) {
   host_variant_t v;
   memset(&v, 0, sizeof v);
-  v.p = (sg_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE};
+  v.p = (sg_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE, SG_OUT_W};
   v.window = SG_WINDOW;
   v.in_stream_w = SG_IN_STREAM_W;
   v.out_stream_w = SG_OUT_STREAM_W;

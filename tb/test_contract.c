@@ -118,7 +118,7 @@ static void cycles_is(const char *what, sg_cycles_t y, uint64_t load, uint64_t c
  * checks against the RTL's CYC_* registers on every full-speed job, and a dense-only 2x3. */
 START_TEST(test_cycle_model)
 {
-    const sg_params_t p = {8, 8, 8, 32, 1024, true};
+    const sg_params_t p = {8, 8, 8, 32, 1024, true, 16};
     sg_counters_t c;
     memset(&c, 0, sizeof c);
     c.mode_used = SG_MODE_DENSE;
@@ -130,7 +130,7 @@ START_TEST(test_cycle_model)
     ck_assert_uint_eq(sg_cycle_bound(&p, 1024, 32, 512, &c), 1024 + 56 + 8 + 32);
     c.max_row_nnz = 0;
     cycles_is("SPARSE all-zero K=1", sg_cycle_model(&p, 2, 32, 1, &c, 2), 5, 12, 32);
-    const sg_params_t d = {2, 3, 8, 32, 64, false};
+    const sg_params_t d = {2, 3, 8, 32, 64, false, 16};
     c.mode_used = SG_MODE_DENSE;
     cycles_is("dense-only", sg_cycle_model(&d, 10, 6, 10, &c, 0), 11, 17, 6);
 }
@@ -198,7 +198,7 @@ END_TEST
  * the SG_NEED rules in table order, each on its device condition. */
 START_TEST(test_start_rules)
 {
-    const sg_params_t p = {2, 2, 8, 32, 64, true};
+    const sg_params_t p = {2, 2, 8, 32, 64, true, 16};
     const sg_ident_t id = {0, 4, 16, 8, 2, 32};
     sg_regfile_t rf;
     sg_regfile_init(&rf, &p, &id);
@@ -234,7 +234,7 @@ START_TEST(test_misc_names)
     char buf[64];
     ck_assert_str_eq(sg_err_str(0, buf, sizeof buf), "0");
     ck_assert_str_eq(sg_err_str(SG_ERR(K) | SG_ERR(TLAST), buf, sizeof buf), "K|TLAST");
-    ck_assert_str_eq(sg_err_str(0x145, buf, sizeof buf), "K|MODE|RESIDENT|bit8");
+    ck_assert_str_eq(sg_err_str(0x445, buf, sizeof buf), "K|MODE|RESIDENT|bit10");
     ck_assert_str_eq(host_status_name(HOST_E_JOB), "HOST_E_JOB");
     ck_assert_str_eq(host_status_name(12345), "HOST_E_?");
     ck_assert_str_eq(sg_reg_name(0x044, 4), "ERR");

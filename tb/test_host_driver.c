@@ -466,7 +466,7 @@ START_TEST(test_gemm)
             ck_assert_int_eq(golddev_init(&g, &v, 0x010203, &dev, err, sizeof err), 0);
         cb_state_t st = {&v, 0, 0, 0, -1};
         host_gemm_opts_t opt = {which == 0 ? SG_MODE_AUTO : SG_MODE_SPARSE, 200, on_job, &st,
-                                which == 2 ? HOST_GEMM_STREAM_FAST : 0};
+                                which == 2 ? HOST_GEMM_STREAM_FAST : 0, NULL};
         host_gemm_stats_t gs;
         int rc = host_gemm(&dev, &v, &opt, M, N, K, A, B, C, &gs, err, sizeof err);
         ck_assert_msg(rc == 0, "gemm (%s): %s", which ? "golddev" : "fake", err);
@@ -514,7 +514,7 @@ START_TEST(test_gemm)
 
     /* callback stop, out-of-range element, empty gemm */
     cb_state_t st = {&v, 0, 0, 0, 4};
-    host_gemm_opts_t opt = {SG_MODE_DENSE, 256, on_job, &st, 0};
+    host_gemm_opts_t opt = {SG_MODE_DENSE, 256, on_job, &st, 0, NULL};
     ck_assert_int_eq(host_gemm(&dev, &v, &opt, M, N, K, A, B, C2, NULL, err, sizeof err), HOST_E_CALLBACK);
     ck_assert_msg(strstr(err, "job 4") != NULL, "%s", err);
     A[3 * K + 2] = 128;

@@ -67,7 +67,7 @@ host_variant_t mkvar(uint32_t R, uint32_t C, uint32_t dw, uint32_t aw, uint32_t 
 {
     host_variant_t v;
     memset(&v, 0, sizeof v);
-    v.p = (sg_params_t){R, C, dw, aw, kmax, sparse};
+    v.p = (sg_params_t){R, C, dw, aw, kmax, sparse, sg_out_w_default(aw)};
     v.window = window;
     v.in_stream_w = sw;
     ck_assert_msg(host_variant_derive(&v) == 0, "variant %ux%u dw%u aw%u sw%u invalid", R, C, dw, aw, sw);
@@ -89,16 +89,16 @@ START_TEST(test_variant_derive)
         uint32_t window, sw;
         const char *what;
     } bad[] = {
-        {{0, 3, 8, 32, 16, true}, 4, 32, "rows=0"},
-        {{2, 40, 8, 32, 16, true}, 4, 32, "cols=40"},
-        {{2, 3, 17, 40, 16, true}, 4, 32, "data_w=17"},
-        {{2, 3, 8, 15, 16, true}, 4, 32, "acc_w=15"},
-        {{2, 3, 8, 32, 0, true}, 4, 32, "kmax=0"},
-        {{2, 3, 8, 32, 16, true}, 0, 32, "window=0"},
-        {{2, 3, 8, 32, 16, true}, 256, 32, "window=256"},
-        {{2, 3, 16, 32, 16, true}, 4, 8, "in_stream_w=8"},
-        {{2, 3, 8, 32, 16, true}, 4, 36, "in_stream_w=36"},
-        {{2, 3, 8, 32, 16, true}, 4, 4096, "elements per beat"},
+        {{0, 3, 8, 32, 16, true, 16}, 4, 32, "rows=0"},
+        {{2, 40, 8, 32, 16, true, 16}, 4, 32, "cols=40"},
+        {{2, 3, 17, 40, 16, true, 16}, 4, 32, "data_w=17"},
+        {{2, 3, 8, 15, 16, true, 15}, 4, 32, "acc_w=15"},
+        {{2, 3, 8, 32, 0, true, 16}, 4, 32, "kmax=0"},
+        {{2, 3, 8, 32, 16, true, 16}, 0, 32, "window=0"},
+        {{2, 3, 8, 32, 16, true, 16}, 256, 32, "window=256"},
+        {{2, 3, 16, 32, 16, true, 16}, 4, 8, "in_stream_w=8"},
+        {{2, 3, 8, 32, 16, true, 16}, 4, 36, "in_stream_w=36"},
+        {{2, 3, 8, 32, 16, true, 16}, 4, 4096, "elements per beat"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         host_variant_t b;

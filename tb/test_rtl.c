@@ -44,7 +44,7 @@
 static uint64_t rtl_seed;
 
 static const sg_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX,
-                                          SG_SPARSE_CAPABLE};
+                                          SG_SPARSE_CAPABLE, SG_OUT_W};
 
 /* ------------------------------------------------------------------ functional coverage
  * Bins of the state space above; each test process appends its counts to SG_COV_FILE and
@@ -976,7 +976,7 @@ START_TEST(test_overlapped) {
   int bad = 0;
   for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
     rtl_ovl_t o = {0, 0};
-    host_gemm_opts_t opt = {rtl_modes[mi].mode, rtl_modes[mi].thresh, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST};
+    host_gemm_opts_t opt = {rtl_modes[mi].mode, rtl_modes[mi].thresh, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST, NULL};
     host_gemm_stats_t st;
     char err[384];
     int rc = host_gemm(&s.dev, &s.v, &opt, M, N, K, A, B, C, &st, err, sizeof err);
@@ -1055,7 +1055,7 @@ START_TEST(test_overlap_interrupt) {
   int bad = rtl_check_job(&s, "overlap_interrupt", "job after interruption", &job);
   bad += rtl_check_job_fmt(&s, "overlap_interrupt", "job keeping B after interruption", &job, HOST_FLAGS_KEEP_B);
   rtl_ovl_t o = {0, 0};
-  host_gemm_opts_t opt = {SG_SPARSE_CAPABLE ? SG_MODE_AUTO : SG_MODE_DENSE, 256, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST};
+  host_gemm_opts_t opt = {SG_SPARSE_CAPABLE ? SG_MODE_AUTO : SG_MODE_DENSE, 256, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST, NULL};
   int64_t c[2 * SG_ROWS * SG_COLS];
   int32_t *a2 = calloc((size_t)2 * SG_ROWS * k, sizeof(int32_t));
   ck_assert_msg(a2 != NULL, "out of memory");
