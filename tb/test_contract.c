@@ -96,6 +96,8 @@ START_TEST(test_mode_rejects_golddev)
     int bad = devcheck_mode_rejects(&dev, &v.p, msg, sizeof msg);
     if (bad == 0)
         bad = devcheck_start_needs(&dev, &v, msg, sizeof msg);
+    if (bad == 0)
+        bad = devcheck_out_rejects(&dev, &v.p, msg, sizeof msg);
     golddev_free(&g);
     ck_assert_msg(bad == 0, "golddev (%s): %d failures, first: %s",
                   sparse ? "sparse-capable" : "dense-only", bad, msg);
