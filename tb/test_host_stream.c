@@ -186,6 +186,40 @@ START_TEST(test_stream_literal)
 }
 END_TEST
 
+/* Results with FLAGS.OUT_STAGE: OUT_W-bit values in lanes of 8*ceil(OUT_W/8) bits, written out
+ * by hand (docs/data-formats.md). */
+START_TEST(test_results_out_stage)
+{
+    char err[256];
+    /* 2x3, acc 32, out 16 on a 64-bit result stream: 4 lanes of 16 bits, 2 beats */
+    host_variant_t v = mkvar(2, 3, 8, 32, 16, true, 4, 32);
+    v.out_stream_w = 64;
+    ck_assert_int_eq(host_variant_derive(&v), 0);
+    ck_assert(v.os_lane_w == 16 && v.os_per_beat == 4 && v.results_per_beat == 2);
+    ck_assert_uint_eq(host_out_beats_os(&v, 1), 2);
+    ck_assert_uint_eq(host_out_beats_os(&v, 0), 3);
+    const int64_t c[6] = {-1, 2, 32767, -32768, 5, 0};
+    uint32_t w[4];
+    uint8_t l[2];
+    ck_assert_int_eq(host_stream_encode_results_os(&v, 1, c, w, l, err, sizeof err), 0);
+    ck_assert_msg(w[0] == 0x0002FFFFu && w[1] == 0x80007FFFu && w[2] == 5u && w[3] == 0u && !l[0] && l[1],
+                  "words %08x %08x %08x %08x", w[0], w[1], w[2], w[3]);
+    int64_t d[6];
+    ck_assert_int_eq(host_stream_decode_results_os(&v, 1, w, l, 2, d, err, sizeof err), 0);
+    ck_assert_int_eq(memcmp(c, d, sizeof d), 0);
+    ck_assert_int_eq(host_stream_decode_results_os(&v, 1, w, l, 3, d, err, sizeof err), HOST_E_ARG);
+    /* out 12 in a 16-bit lane: bits 12..15 must copy bit 11 */
+    host_variant_t v12 = mkvar(1, 1, 4, 32, 4, true, 2, 32);
+    v12.p.out_w = 12;
+    ck_assert_int_eq(host_variant_derive(&v12), 0);
+    uint32_t one = 0xF800; /* -2048 */
+    ck_assert_int_eq(host_stream_decode_results_os(&v12, 1, &one, NULL, 1, d, err, sizeof err), 0);
+    ck_assert(d[0] == -2048);
+    one = 0x0800;
+    ck_assert_int_eq(host_stream_decode_results_os(&v12, 1, &one, NULL, 1, d, err, sizeof err), HOST_E_PROTO);
+}
+END_TEST
+
 START_TEST(test_stream_roundtrip)
 {
     static const uint32_t widths[][2] = {{2, 8}, {3, 8}, {8, 8}, {8, 24}, {9, 16}, {12, 48}, {16, 16}, {16, 80}, {5, 40}};
@@ -243,5 +277,6 @@ END_TEST
 Suite *make_host_stream_suite(void)
 {
     TSW_SUITE("host_stream", 30, {test_quant, 0}, {test_variant_derive, 0},
-              {test_stream_literal, 0}, {test_stream_roundtrip, 0});
+              {test_stream_literal, 0}, {test_stream_roundtrip, 0},
+              {test_results_out_stage, 0});
 }
