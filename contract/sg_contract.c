@@ -543,6 +543,11 @@ sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out
     return y;
 }
 
+uint64_t sg_os_drain_cycles(const sg_params_t *p)
+{
+    return (uint64_t)p->rows * p->cols + SG_OS_DRAIN_LATENCY;
+}
+
 uint64_t sg_compute_bound(const sg_params_t *p, uint32_t k, const sg_counters_t *c)
 {
     return tokens(k, c) + p->cols;

@@ -350,6 +350,12 @@ int64_t sg_operand(int32_t x, uint32_t data_w);
 typedef struct sg_cycles {
     uint64_t load, compute, drain, total;
 } sg_cycles_t;
+/* With FLAGS.OUT_STAGE the results leave one per cycle through the output stage's four
+ * registers (read, sum, shift, clamp into the beat being packed): the DRAIN of the results is
+ * sg_os_drain_cycles = R*C + SG_OS_DRAIN_LATENCY cycles instead of their beats; callers pass
+ * it (plus the trailer beats) as out_beats to sg_cycle_model (host_cycles_job does). */
+#define SG_OS_DRAIN_LATENCY 4u
+uint64_t sg_os_drain_cycles(const sg_params_t *p);
 sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out_beats,
                            uint32_t k, const sg_counters_t *c, uint32_t source_gap);
 /* Compute bound of one job: n + C (the slowest row's tokens and the trip along the row; the

@@ -66,7 +66,7 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "DCW", w.dcw);
   tmpl_setu(&hs, "AW", w.aw);
   /* result lanes */
-  const uint32_t L = g->d.f.results_per_beat, NL = w.l, OW = w.ow, OSW = w.osw, CCW = w.ccw;
+  const uint32_t L = w.l, NL = g->d.f.os_per_beat, OW = w.ow, OSW = w.osw, CCW = w.ccw;
   static char pad[128], padn[128];
   tmpl_setu(&hs, "OW", OW);
   tmpl_setu(&hs, "OSW", OSW);
@@ -77,14 +77,16 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "LAW", w.law);
   tmpl_setu(&hs, "OBW", cfg_clog2(g->d.f.out_beats));
   tmpl_setu(&hs, "OB_M1", g->d.f.out_beats - 1);
-  tmpl_setu(&hs, "OSB_M1", g->d.f.os_beats - 1);
-  tmpl_setu(&hs, "RLW", cfg_clog2(R + NL + 1));
+  tmpl_setu(&hs, "RLW", cfg_clog2(R + L + 1));
   tmpl_setu(&hs, "R", R);
   tmpl_setu(&hs, "CCW1", CCW + 1);
   tmpl_setu(&hs, "STEP_C", L % C);
   tmpl_setu(&hs, "STEP_R", L / C);
-  tmpl_setu(&hs, "STEP_CN", NL % C);
-  tmpl_setu(&hs, "STEP_RN", NL / C);
+  tmpl_setu(&hs, "STEP_C1", 1 % C);
+  tmpl_setu(&hs, "STEP_R1N", 1 / C);
+  tmpl_setu(&hs, "RCW", cfg_clog2(R * C + 1));
+  tmpl_setu(&hs, "RC_M1", R * C - 1);
+  tmpl_setu(&hs, "PKW", cfg_clog2(NL + 1));
   tmpl_setu(&hs, "C_MOD", C % (1u << CCW));
   if (OW > c->acc_w)
     snprintf(ext, sizeof ext, "{{%u{d[%u]}}, d}", OW - c->acc_w, c->acc_w - 1);

@@ -33,8 +33,7 @@ void gen_widths(const gen_ctx_t *g, gen_widths_t *w) {
   w->ekw = w->e * w->kw;
   w->edw = w->e * c->data_w;
   w->osw = c->out_stream_w;
-  w->l = g->d.f.os_per_beat; /* read lanes: the results of a beat with FLAGS.OUT_STAGE (at
-                                least results_per_beat) */
+  w->l = g->d.f.results_per_beat;
   w->lrrw = w->l * w->rrw;
   w->lccw = w->l * w->ccw;
   w->law = w->l * c->acc_w;

@@ -81,7 +81,7 @@ int emit_row(gen_ctx_t *g, sb_t *out) {
   }
   emit(&pes, "%s", "");
   emit(&pes, "// result read-back (DRAIN), one multiplexer per result lane");
-  const uint32_t L = g->d.f.os_per_beat; /* read lanes (gen_widths) */
+  const uint32_t L = g->d.f.results_per_beat;
   emit(&pes, "always @* begin");
   pes.indent++;
   for (uint32_t l = 0; l < L; l++) {

@@ -430,7 +430,7 @@ static void top_sums_and_mux(const gen_ctx_t *g, sb_t *o, const top_w_t *w) {
   emit(o, "%s", "");
   emit(o, "// result multiplexer (DRAIN), one per result lane");
   emit(o, "always @* begin");
-  const uint32_t NL = g->d.f.os_per_beat, RRW = w->rrw, AW = w->aw;
+  const uint32_t NL = g->d.f.results_per_beat, RRW = w->rrw, AW = w->aw;
   for (uint32_t l = 0; l < NL; l++) {
     emit(o, "  case (drain_row[%u +: %u])", l * RRW, RRW);
     for (uint32_t r = 0; r < R; r++)
@@ -456,7 +456,7 @@ int emit_top(gen_ctx_t *g, sb_t *o) {
                net_w(&t, "max_row_nnz"), 0, 0, 0};
   for (int i = 0; i < row.n; i++)
     if (strcmp(row.p[i].name, "gated_cnt_o") == 0) w.gcw = row.p[i].width;
-  w.rrw /= g->d.f.os_per_beat; /* drain_row holds one row index per read lane */
+  w.rrw /= g->d.f.results_per_beat; /* drain_row holds one row index per result lane */
   w.nhw = net_w(&t, "hdr_n");
   w.aw = c->acc_w;
 

@@ -17,11 +17,20 @@ static sg_counters_t counters(const host_cycles_job_t *j)
     return c;
 }
 
+/* Cycles of the DRAIN stage: the result beats, or with the output stage one result a cycle
+ * (sg_os_drain_cycles); then the trailer beats. */
+static uint64_t drain_cycles(const host_variant_t *v, uint32_t flags)
+{
+    if (!(flags & HOST_FLAGS_OUT_STAGE))
+        return out_beats(v, flags);
+    return sg_os_drain_cycles(&v->p) + ((flags & HOST_FLAGS_TRAILER) ? host_trailer_beats(v) : 0u);
+}
+
 void host_cycles_job(const host_variant_t *v, const host_cycles_job_t *j, host_cycles_t *c)
 {
     const sg_counters_t cn = counters(j);
     *c = sg_cycle_model(&v->p, host_in_beats_fmt(v, j->k, j->flags, j->nnz_a),
-                        out_beats(v, j->flags), j->k, &cn, HOST_CYCLES_LOAD_LATENCY);
+                        drain_cycles(v, j->flags), j->k, &cn, HOST_CYCLES_LOAD_LATENCY);
 }
 
 uint64_t host_cycles_job_bound(const host_variant_t *v, const host_cycles_job_t *j)

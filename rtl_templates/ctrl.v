@@ -67,7 +67,7 @@ module @@P@@_ctrl (
   input  wire [@@KW@@:0]       arr_max_row_nnz_i,
   input  wire [31:0]           arr_nnz_a_i,
   input  wire [@@RNW@@-1:0]    arr_row_nnz_i,
-  // result stream: @@NL@@ read lane(s), lane l reads row/col at [l*RRW], [l*CCW]; a beat carries
+  // result stream: @@L@@ read lane(s), lane l reads row/col at [l*RRW], [l*CCW]; a beat carries
   // @@L@@ result(s) of @@OW@@ bits, or @@NL@@ of @@ONW@@ bits with FLAGS.OUT_STAGE
   output wire [@@LRRW@@-1:0]   drain_row_o,
   output wire [@@LCCW@@-1:0]   drain_col_o,
@@ -219,12 +219,19 @@ module @@P@@_ctrl (
   reg  [31:0]         d_nnza_q, d_nnza_d;
   reg  [@@KW@@:0]     d_max_q, d_max_d;
   reg  [@@RNW@@-1:0]  d_rnz_q, d_rnz_d;
-  // output stage settings (FLAGS.OUT_STAGE) of the jobs in LOAD, COMPUTE and DRAIN
+  // output stage (FLAGS.OUT_STAGE): the settings of the jobs in LOAD, COMPUTE and DRAIN, and the
+  // result pipeline of the job in DRAIN (below)
   reg                 l_os_q, c_os_q, d_os_q;
   reg                 l_relu_q, c_relu_q, d_relu_q;
   reg  [@@SHW@@-1:0]      l_sh_q, c_sh_q, d_sh_q;
   reg  [@@EW@@-1:0]   l_add_q, c_add_q, d_add_q;
   reg  [@@HIW@@-1:0]      l_hi_q, c_hi_q, d_hi_q;
+  reg  [@@RCW@@-1:0]      os_rd_q;                    // results read so far, 0..R*C
+  reg                 os_v1_q, os_v2_q, os_v3_q;  // pipeline stage holds a result
+  reg                 os_l1_q, os_l2_q, os_l3_q;  // ... the job's last one
+  reg  [@@PKW@@-1:0]      os_pn_q;                    // results in the beat being packed
+  reg                 os_pl_q;                    // ... which holds the last result
+  wire                os_full = (os_pn_q == @@PKW@@'d@@NL@@) || os_pl_q;  // the beat is complete
 
   // ================================================================ the last completed job
   reg  [1:0]          o_used_q;
@@ -243,8 +250,8 @@ module @@P@@_ctrl (
   wire [31:0] c_cyc_nxt = c_cyc_q + 32'd1;
 
   // ---------------------------------------------------------------- stage hand-offs
-  wire dr_fire    = d_busy_q && !d_tr_q && m_axis_tready_i;
-  wire dr_last    = d_os_q ? (dr_beat_q == @@OBW@@'d@@OSB_M1@@) : (dr_beat_q == @@OBW@@'d@@OB_M1@@);
+  wire dr_fire    = d_busy_q && !d_tr_q && (!d_os_q || os_full) && m_axis_tready_i;
+  wire dr_last    = d_os_q ? os_pl_q : (dr_beat_q == @@OBW@@'d@@OB_M1@@);
   wire tr_fire    = d_busy_q && d_tr_q && m_axis_tready_i;
   wire tr_last    = (tr_beat_q == @@TBW@@'d@@TB_M1@@);
   wire d_end      = (dr_fire && dr_last && !d_trl_q) || (tr_fire && tr_last);
@@ -660,32 +667,95 @@ module @@P@@_ctrl (
       end
     end
   end
-  // clamp bounds of the job in DRAIN, as @@EW@@-bit signed values
-  localparam [@@EW@@-1:0]  OS_MIN = {{(@@EW@@-@@OUT_W@@+1){1'b1}}, {(@@OUT_W@@-1){1'b0}}};  // -2^(OUT_W-1)
-  wire signed [@@EW@@-1:0] os_hi = $signed({{(@@EW@@-@@HIW@@){1'b0}}, d_hi_q});
-  wire signed [@@EW@@-1:0] os_lo = d_relu_q ? $signed({@@EW@@{1'b0}}) : $signed(OS_MIN);
 
-  // ---------------------------------------------------------------- result lanes
-  // Lane l carries result beat*@@L@@ + l (row-major), or beat*@@NL@@ + l with FLAGS.OUT_STAGE.
-  // Each lane keeps its own (row, col), set to (l / C, l % C) when a job enters DRAIN and
-  // advanced by the results per beat; a lane past the last result sends 0. Lanes @@L@@.. serve
-  // the output stage only.
-  wire [@@OSW@@-1:0] res_data;
-  wire [@@OSW@@-1:0] res_wide;
+  // ---------------------------------------------------------------- output stage pipeline
+  // A job with FLAGS.OUT_STAGE drains one result per cycle through four registers: the read
+  // (result lane 0's multiplexer) -> os_acc_q; + OUT_BIAS + rounding term -> os_sum_q; the
+  // arithmetic right shift (floor) -> os_shr_q; the clamps into the beat being packed (@@NL@@
+  // results of @@ONW@@ bits). The pipeline moves on unless a complete beat waits for TREADY
+  // (os_adv). DRAIN takes R*C + 4 cycles plus the trailer (contract: SG_OS_DRAIN_LATENCY).
+  localparam [@@EW@@-1:0]  OS_MIN = {{(@@EW@@-@@OUT_W@@+1){1'b1}}, {(@@OUT_W@@-1){1'b0}}};  // -2^(OUT_W-1)
+  wire               os_on  = d_busy_q && d_os_q && !d_tr_q;
+  wire               os_adv = !os_full || dr_fire;
+  wire               os_rd  = os_on && os_adv && (os_rd_q != @@RCW@@'d@@RC@@);
+  wire [@@PKW@@-1:0]     os_slot = dr_fire ? {@@PKW@@{1'b0}} : os_pn_q;
+  reg  [@@AW@@-1:0]  os_acc_q;
+  reg  [@@EW@@-1:0]  os_sum_q, os_shr_q;
+  wire signed [@@EW@@-1:0] os_hi  = $signed({{(@@EW@@-@@HIW@@){1'b0}}, d_hi_q});
+  wire signed [@@EW@@-1:0] os_lo  = d_relu_q ? $signed({@@EW@@{1'b0}}) : $signed(OS_MIN);
+  wire signed [@@EW@@-1:0] os_q   = $signed(os_shr_q);
+  wire                     os_over  = (os_q > os_hi);
+  wire                     os_under = (os_q < os_lo);
+  wire [@@OUT_W@@-1:0]     os_res   = os_over ? os_hi[@@OUT_W@@-1:0] :
+                                      os_under ? os_lo[@@OUT_W@@-1:0] : os_q[@@OUT_W@@-1:0];
+  wire [@@ONW@@-1:0]       os_lane  = @@OS_EXT@@;
+  always @(posedge clk_i) begin
+    if (!rst_ni || c2d || abort_i) begin
+      os_rd_q <= {@@RCW@@{1'b0}};
+      os_v1_q <= 1'b0;
+      os_v2_q <= 1'b0;
+      os_v3_q <= 1'b0;
+      os_l1_q <= 1'b0;
+      os_l2_q <= 1'b0;
+      os_l3_q <= 1'b0;
+      os_pn_q <= {@@PKW@@{1'b0}};
+      os_pl_q <= 1'b0;
+    end else if (os_adv) begin
+      os_v1_q <= os_rd;
+      os_l1_q <= os_rd && (os_rd_q == @@RCW@@'d@@RC_M1@@);
+      if (os_rd) os_rd_q <= os_rd_q + @@RCW@@'d1;
+      os_v2_q <= os_v1_q;
+      os_l2_q <= os_l1_q;
+      os_v3_q <= os_v2_q;
+      os_l3_q <= os_l2_q;
+      os_pn_q <= os_slot + {{(@@PKW@@-1){1'b0}}, os_v3_q};
+      os_pl_q <= (!dr_fire && os_pl_q) || (os_v3_q && os_l3_q);
+    end
+  end
+  always @(posedge clk_i) begin
+    if (os_adv) begin
+      os_acc_q <= drain_data_i[@@AW@@-1:0];
+      os_sum_q <= {{(@@EW@@-@@AW@@){os_acc_q[@@AW@@-1]}}, os_acc_q} + d_add_q;
+      os_shr_q <= $signed(os_sum_q) >>> d_sh_q;
+    end
+  end
   wire [@@OSW@@-1:0] res_os;
+  genvar gp;
+  generate
+    for (gp = 0; gp < @@NL@@; gp = gp + 1) begin : gen_pack
+      localparam integer   SLOT_I = gp;
+      localparam [@@PKW@@-1:0] SLOT = SLOT_I[@@PKW@@-1:0];
+      reg [@@ONW@@-1:0] pk_q;
+      always @(posedge clk_i) begin
+        if (!rst_ni) begin
+          pk_q <= {@@ONW@@{1'b0}};
+        end else if (os_adv) begin
+          if (os_v3_q && (os_slot == SLOT)) pk_q <= os_lane;
+          else if (os_slot == {@@PKW@@{1'b0}}) pk_q <= {@@ONW@@{1'b0}};  // a new beat: lanes past the last result are 0
+        end
+      end
+      assign res_os[gp*@@ONW@@ +: @@ONW@@] = pk_q;
+    end
+  endgenerate
+@@RES_PAD_OS@@
+  // ---------------------------------------------------------------- result lanes
+  // Lane l carries result beat*@@L@@ + l (row-major). Each lane keeps its own (row, col), set
+  // to (l / C, l % C) when a job enters DRAIN and advanced by @@L@@ results per beat; a lane
+  // past the last result sends 0. With FLAGS.OUT_STAGE lane 0 alone reads, one result a cycle.
+  wire [@@OSW@@-1:0] res_wide;
   genvar gl;
   generate
-    for (gl = 0; gl < @@NL@@; gl = gl + 1) begin : gen_lane
+    for (gl = 0; gl < @@L@@; gl = gl + 1) begin : gen_lane
       localparam integer       INIT_RI = gl / @@C@@;
       localparam integer       INIT_CI = gl % @@C@@;
       localparam [@@RLW@@-1:0] INIT_R = INIT_RI[@@RLW@@-1:0];
       localparam [@@CCW@@-1:0] INIT_C = INIT_CI[@@CCW@@-1:0];
       reg  [@@RLW@@-1:0] r_q;
       reg  [@@CCW@@-1:0] c_q;
-      wire [@@CCW@@:0]   c_sum = {1'b0, c_q} + (d_os_q ? @@CCW1@@'d@@STEP_CN@@ : @@CCW1@@'d@@STEP_C@@);
-      wire [@@RLW@@-1:0] r_step = d_os_q ? @@RLW@@'d@@STEP_RN@@ : @@RLW@@'d@@STEP_R@@;
+      wire               step  = d_os_q ? os_rd : (dr_fire && !dr_last);
+      wire [@@CCW@@:0]   c_sum = {1'b0, c_q} + (d_os_q ? @@CCW1@@'d@@STEP_C1@@ : @@CCW1@@'d@@STEP_C@@);
+      wire [@@RLW@@-1:0] r_step = d_os_q ? @@RLW@@'d@@STEP_R1N@@ : @@RLW@@'d@@STEP_R@@;
       wire [@@AW@@-1:0]  d     = drain_data_i[gl*@@AW@@ +: @@AW@@];
-      wire               live  = (r_q < @@RLW@@'d@@R@@);
       always @(posedge clk_i) begin
         if (!rst_ni) begin
           r_q <= {@@RLW@@{1'b0}};
@@ -693,7 +763,7 @@ module @@P@@_ctrl (
         end else if (c2d) begin
           r_q <= INIT_R;
           c_q <= INIT_C;
-        end else if (dr_fire && !dr_last) begin
+        end else if (step) begin
           if (c_sum >= @@CCW1@@'d@@C@@) begin
             c_q <= c_sum[@@CCW@@-1:0] - @@CCW@@'d@@C_MOD@@;
             r_q <= r_q + r_step + @@RLW@@'d1;
@@ -705,23 +775,11 @@ module @@P@@_ctrl (
       end
       assign drain_row_o[gl*@@RRW@@ +: @@RRW@@] = r_q[@@RRW@@-1:0];
       assign drain_col_o[gl*@@CCW@@ +: @@CCW@@] = c_q;
-      if (gl < @@L@@) begin : gen_wide
-        assign res_wide[gl*@@OW@@ +: @@OW@@] = live ? @@LANE_EXT@@ : @@OW@@'d0;
-      end
-      // output stage (docs/architecture.md, Arithmetic): the exact sum of the accumulator, the
-      // bias and the rounding term, shifted right arithmetically (floor), then clamped to
-      // [os_lo, os_hi]; the low @@OUT_W@@ bits are the result
-      wire signed [@@EW@@-1:0] os_sum = $signed({{(@@EW@@-@@AW@@){d[@@AW@@-1]}}, d}) + $signed(d_add_q);
-      wire signed [@@EW@@-1:0] os_shr = os_sum >>> d_sh_q;
-      wire                     os_over  = (os_shr > os_hi);
-      wire                     os_under = (os_shr < os_lo);
-      wire [@@OUT_W@@-1:0]     os_res   = os_over ? os_hi[@@OUT_W@@-1:0] :
-                                          os_under ? os_lo[@@OUT_W@@-1:0] : os_shr[@@OUT_W@@-1:0];
-      assign res_os[gl*@@ONW@@ +: @@ONW@@] = live ? @@OS_EXT@@ : @@ONW@@'d0;
+      assign res_wide[gl*@@OW@@ +: @@OW@@] = (r_q < @@RLW@@'d@@R@@) ? @@LANE_EXT@@ : @@OW@@'d0;
     end
   endgenerate
-@@RES_PAD_W@@@@RES_PAD_OS@@
-  assign res_data = d_os_q ? res_os : res_wide;
+@@RES_PAD_W@@
+  wire [@@OSW@@-1:0] res_data = d_os_q ? res_os : res_wide;
   // ---------------------------------------------------------------- trailer (FLAGS.TRAILER)
   // The job's counters as 32-bit words, word i at bits [32*i +: 32], @@TB@@ beat(s) of
   // @@OSW@@ bits: @@TR_NAMES@@, ROW_NNZ[0..@@R_M1@@]
@@ -754,7 +812,7 @@ module @@P@@_ctrl (
   assign row_sparse_o    = run_sparse_q;
   assign k_len_o         = c_k_q;
   assign m_axis_tdata_o  = d_tr_q ? tr_data : res_data;
-  assign m_axis_tvalid_o = d_busy_q;
+  assign m_axis_tvalid_o = d_busy_q && (d_tr_q || !d_os_q || os_full);
   assign m_axis_tlast_o  = d_tr_q ? tr_last : (dr_last && !d_trl_q);
   assign busy_o          = l_busy_q || c_busy_q || d_busy_q;
   assign ready_o         = !l_busy_q;
