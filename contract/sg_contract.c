@@ -524,6 +524,10 @@ void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stre
     f->os_lane_w = 8u * ceil_div(p->out_w ? p->out_w : p->acc_w, 8u);
     f->os_per_beat = out_stream_w >= f->os_lane_w ? out_stream_w / f->os_lane_w : 1u;
     f->os_beats = ceil_div(p->rows * p->cols, f->os_per_beat);
+    f->os_group = 1u;
+    for (uint32_t d = 1u; d <= f->results_per_beat && d <= f->os_per_beat; d++)
+        if (f->os_per_beat % d == 0u)
+            f->os_group = d;
 }
 
 /* ------------------------------------------------------------------ cycle model */
@@ -543,9 +547,10 @@ sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out
     return y;
 }
 
-uint64_t sg_os_drain_cycles(const sg_params_t *p)
+uint64_t sg_os_drain_cycles(const sg_params_t *p, uint32_t os_group)
 {
-    return (uint64_t)p->rows * p->cols + SG_OS_DRAIN_LATENCY;
+    const uint64_t g = os_group ? os_group : 1u;
+    return ((uint64_t)p->rows * p->cols + g - 1u) / g + SG_OS_DRAIN_LATENCY;
 }
 
 uint64_t sg_compute_bound(const sg_params_t *p, uint32_t k, const sg_counters_t *c)

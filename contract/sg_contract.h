@@ -125,6 +125,8 @@ typedef struct sg_stream_fmt {
     uint32_t os_lane_w;        /* one result: 8*ceil(out_w/8) */
     uint32_t os_per_beat;      /* out_stream_w / os_lane_w (at least results_per_beat) */
     uint32_t os_beats;         /* result beats of a job: ceil(rows*cols / os_per_beat) */
+    uint32_t os_group;         /* results the output stage takes a cycle: the largest divisor
+                                  of os_per_beat up to results_per_beat (its read lanes) */
 } sg_stream_fmt_t;
 /* p as sg_check_params accepts; in_stream_w below one operand lane gives elems_per_beat 0 (and
  * the beat counts as if it were 1), out_stream_w below one result lane results_per_beat 1:
@@ -350,12 +352,13 @@ int64_t sg_operand(int32_t x, uint32_t data_w);
 typedef struct sg_cycles {
     uint64_t load, compute, drain, total;
 } sg_cycles_t;
-/* With FLAGS.OUT_STAGE the results leave one per cycle through the output stage's four
+/* With FLAGS.OUT_STAGE the results go os_group a cycle through the output stage's four
  * registers (read, sum, shift, clamp into the beat being packed): the DRAIN of the results is
- * sg_os_drain_cycles = R*C + SG_OS_DRAIN_LATENCY cycles instead of their beats; callers pass
- * it (plus the trailer beats) as out_beats to sg_cycle_model (host_cycles_job does). */
+ * sg_os_drain_cycles = ceil(R*C / os_group) + SG_OS_DRAIN_LATENCY cycles instead of their
+ * beats; callers pass it (plus the trailer beats) as out_beats to sg_cycle_model
+ * (host_cycles_job does). */
 #define SG_OS_DRAIN_LATENCY 4u
-uint64_t sg_os_drain_cycles(const sg_params_t *p);
+uint64_t sg_os_drain_cycles(const sg_params_t *p, uint32_t os_group);
 sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out_beats,
                            uint32_t k, const sg_counters_t *c, uint32_t source_gap);
 /* Compute bound of one job: n + C (the slowest row's tokens and the trip along the row; the

@@ -82,10 +82,11 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "CCW1", CCW + 1);
   tmpl_setu(&hs, "STEP_C", L % C);
   tmpl_setu(&hs, "STEP_R", L / C);
-  tmpl_setu(&hs, "STEP_C1", 1 % C);
-  tmpl_setu(&hs, "STEP_R1N", 1 / C);
-  tmpl_setu(&hs, "RCW", cfg_clog2(R * C + 1));
-  tmpl_setu(&hs, "RC_M1", R * C - 1);
+  const uint32_t G = g->d.f.os_group;
+  tmpl_setu(&hs, "G", G);
+  tmpl_setu(&hs, "STEP_CG", G % C);
+  tmpl_setu(&hs, "STEP_RG", G / C);
+  tmpl_setu(&hs, "RCW", cfg_clog2(R * C + 2 * G));
   tmpl_setu(&hs, "PKW", cfg_clog2(NL + 1));
   tmpl_setu(&hs, "C_MOD", C % (1u << CCW));
   if (OW > c->acc_w)

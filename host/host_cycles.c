@@ -23,7 +23,7 @@ static uint64_t drain_cycles(const host_variant_t *v, uint32_t flags)
 {
     if (!(flags & HOST_FLAGS_OUT_STAGE))
         return out_beats(v, flags);
-    return sg_os_drain_cycles(&v->p) + ((flags & HOST_FLAGS_TRAILER) ? host_trailer_beats(v) : 0u);
+    return sg_os_drain_cycles(&v->p, v->os_group) + ((flags & HOST_FLAGS_TRAILER) ? host_trailer_beats(v) : 0u);
 }
 
 void host_cycles_job(const host_variant_t *v, const host_cycles_job_t *j, host_cycles_t *c)

@@ -90,6 +90,7 @@ int host_variant_derive_msg(host_variant_t *v, char *err, size_t errlen)
     v->results_per_beat = f.results_per_beat;
     v->os_lane_w = f.os_lane_w;
     v->os_per_beat = f.os_per_beat;
+    v->os_group = f.os_group;
     v->beats_a = f.beats_a;
     v->beats_b = f.beats_b;
     v->a_row_w = f.a_row_w;
@@ -123,6 +124,7 @@ int host_variant_check(const host_variant_t *v, char *err, size_t errlen)
     CHK_(results_per_beat)
     CHK_(os_lane_w)
     CHK_(os_per_beat)
+    CHK_(os_group)
     CHK_(beats_a)
     CHK_(beats_b)
     CHK_(a_row_w)

@@ -25,6 +25,7 @@ typedef struct host_variant {
     uint32_t results_per_beat; /* derived: out_stream_w / out_lane_w */
     uint32_t os_lane_w;       /* derived: 8*ceil(out_w/8), one result with FLAGS.OUT_STAGE */
     uint32_t os_per_beat;     /* derived: out_stream_w / os_lane_w */
+    uint32_t os_group;        /* derived: results the output stage takes a cycle (sg_stream_fmt) */
     /* derived: operand stream sections and compressed A (docs/data-formats.md) */
     uint32_t beats_a;         /* dense A section: beats per slice, ceil(rows/elems_per_beat) */
     uint32_t beats_b;         /* B section: beats per slice, ceil(cols/elems_per_beat) */

@@ -226,7 +226,7 @@ module @@P@@_ctrl (
   reg  [@@SHW@@-1:0]      l_sh_q, c_sh_q, d_sh_q;
   reg  [@@EW@@-1:0]   l_add_q, c_add_q, d_add_q;
   reg  [@@HIW@@-1:0]      l_hi_q, c_hi_q, d_hi_q;
-  reg  [@@RCW@@-1:0]      os_rd_q;                    // results read so far, 0..R*C
+  reg  [@@RCW@@-1:0]      os_rd_q;                    // results read so far
   reg                 os_v1_q, os_v2_q, os_v3_q;  // pipeline stage holds a result
   reg                 os_l1_q, os_l2_q, os_l3_q;  // ... the job's last one
   reg  [@@PKW@@-1:0]      os_pn_q;                    // results in the beat being packed
@@ -669,26 +669,22 @@ module @@P@@_ctrl (
   end
 
   // ---------------------------------------------------------------- output stage pipeline
-  // A job with FLAGS.OUT_STAGE drains one result per cycle through four registers: the read
-  // (result lane 0's multiplexer) -> os_acc_q; + OUT_BIAS + rounding term -> os_sum_q; the
-  // arithmetic right shift (floor) -> os_shr_q; the clamps into the beat being packed (@@NL@@
-  // results of @@ONW@@ bits). The pipeline moves on unless a complete beat waits for TREADY
-  // (os_adv). DRAIN takes R*C + 4 cycles plus the trailer (contract: SG_OS_DRAIN_LATENCY).
+  // A job with FLAGS.OUT_STAGE drains @@G@@ result(s) a cycle, read by result lanes 0..@@G@@-1
+  // (gen_lane), each through four registers: the read -> os_acc_q; + OUT_BIAS + rounding term
+  // -> os_sum_q; the arithmetic right shift (floor) -> os_shr_q; the clamps into the beat being
+  // packed (@@NL@@ results of @@ONW@@ bits, a group of @@G@@ per cycle). The pipeline moves on
+  // unless a complete beat waits for TREADY (os_adv). DRAIN takes ceil(R*C / @@G@@) + 4 cycles
+  // plus the trailer (contract: sg_os_drain_cycles).
   localparam [@@EW@@-1:0]  OS_MIN = {{(@@EW@@-@@OUT_W@@+1){1'b1}}, {(@@OUT_W@@-1){1'b0}}};  // -2^(OUT_W-1)
   wire               os_on  = d_busy_q && d_os_q && !d_tr_q;
   wire               os_adv = !os_full || dr_fire;
-  wire               os_rd  = os_on && os_adv && (os_rd_q != @@RCW@@'d@@RC@@);
+  wire               os_rd  = os_on && os_adv && (os_rd_q < @@RCW@@'d@@RC@@);
   wire [@@PKW@@-1:0]     os_slot = dr_fire ? {@@PKW@@{1'b0}} : os_pn_q;
-  reg  [@@AW@@-1:0]  os_acc_q;
-  reg  [@@EW@@-1:0]  os_sum_q, os_shr_q;
-  wire signed [@@EW@@-1:0] os_hi  = $signed({{(@@EW@@-@@HIW@@){1'b0}}, d_hi_q});
-  wire signed [@@EW@@-1:0] os_lo  = d_relu_q ? $signed({@@EW@@{1'b0}}) : $signed(OS_MIN);
-  wire signed [@@EW@@-1:0] os_q   = $signed(os_shr_q);
-  wire                     os_over  = (os_q > os_hi);
-  wire                     os_under = (os_q < os_lo);
-  wire [@@OUT_W@@-1:0]     os_res   = os_over ? os_hi[@@OUT_W@@-1:0] :
-                                      os_under ? os_lo[@@OUT_W@@-1:0] : os_q[@@OUT_W@@-1:0];
-  wire [@@ONW@@-1:0]       os_lane  = @@OS_EXT@@;
+  // the clamp bounds as OUT_W-bit results: min(OUT_CLAMP, 2^(OUT_W-1)-1), and 0 or -2^(OUT_W-1)
+  wire [@@OUT_W@@-1:0]     os_hi = {{(@@OUT_W@@-@@HIW@@){1'b0}}, d_hi_q};
+  wire [@@OUT_W@@-1:0]     os_lo = d_relu_q ? {@@OUT_W@@{1'b0}} : OS_MIN[@@OUT_W@@-1:0];
+  wire [@@G@@*@@ONW@@-1:0]   os_lanes;  // the group leaving the pipeline ...
+  wire [@@G@@-1:0]         os_live3;  // ... and which of its lanes hold a result
   always @(posedge clk_i) begin
     if (!rst_ni || c2d || abort_i) begin
       os_rd_q <= {@@RCW@@{1'b0}};
@@ -702,36 +698,32 @@ module @@P@@_ctrl (
       os_pl_q <= 1'b0;
     end else if (os_adv) begin
       os_v1_q <= os_rd;
-      os_l1_q <= os_rd && (os_rd_q == @@RCW@@'d@@RC_M1@@);
-      if (os_rd) os_rd_q <= os_rd_q + @@RCW@@'d1;
+      os_l1_q <= os_rd && (os_rd_q + @@RCW@@'d@@G@@ >= @@RCW@@'d@@RC@@);
+      if (os_rd) os_rd_q <= os_rd_q + @@RCW@@'d@@G@@;
       os_v2_q <= os_v1_q;
       os_l2_q <= os_l1_q;
       os_v3_q <= os_v2_q;
       os_l3_q <= os_l2_q;
-      os_pn_q <= os_slot + {{(@@PKW@@-1){1'b0}}, os_v3_q};
+      os_pn_q <= os_slot + (os_v3_q ? @@PKW@@'d@@G@@ : @@PKW@@'d0);
       os_pl_q <= (!dr_fire && os_pl_q) || (os_v3_q && os_l3_q);
-    end
-  end
-  always @(posedge clk_i) begin
-    if (os_adv) begin
-      os_acc_q <= drain_data_i[@@AW@@-1:0];
-      os_sum_q <= {{(@@EW@@-@@AW@@){os_acc_q[@@AW@@-1]}}, os_acc_q} + d_add_q;
-      os_shr_q <= $signed(os_sum_q) >>> d_sh_q;
     end
   end
   wire [@@OSW@@-1:0] res_os;
   genvar gp;
   generate
     for (gp = 0; gp < @@NL@@; gp = gp + 1) begin : gen_pack
-      localparam integer   SLOT_I = gp;
-      localparam [@@PKW@@-1:0] SLOT = SLOT_I[@@PKW@@-1:0];
+      localparam integer   BASE_I = (gp / @@G@@) * @@G@@;  // first slot of this slot's group
+      localparam integer   LANE   = gp % @@G@@;            // the lane that fills it
+      localparam [@@PKW@@-1:0] BASE = BASE_I[@@PKW@@-1:0];
       reg [@@ONW@@-1:0] pk_q;
       always @(posedge clk_i) begin
         if (!rst_ni) begin
           pk_q <= {@@ONW@@{1'b0}};
         end else if (os_adv) begin
-          if (os_v3_q && (os_slot == SLOT)) pk_q <= os_lane;
-          else if (os_slot == {@@PKW@@{1'b0}}) pk_q <= {@@ONW@@{1'b0}};  // a new beat: lanes past the last result are 0
+          if (os_v3_q && (os_slot == BASE))
+            pk_q <= os_live3[LANE] ? os_lanes[LANE*@@ONW@@ +: @@ONW@@] : {@@ONW@@{1'b0}};
+          else if (os_slot == {@@PKW@@{1'b0}})
+            pk_q <= {@@ONW@@{1'b0}};  // a new beat: lanes past the last result are 0
         end
       end
       assign res_os[gp*@@ONW@@ +: @@ONW@@] = pk_q;
@@ -741,7 +733,8 @@ module @@P@@_ctrl (
   // ---------------------------------------------------------------- result lanes
   // Lane l carries result beat*@@L@@ + l (row-major). Each lane keeps its own (row, col), set
   // to (l / C, l % C) when a job enters DRAIN and advanced by @@L@@ results per beat; a lane
-  // past the last result sends 0. With FLAGS.OUT_STAGE lane 0 alone reads, one result a cycle.
+  // past the last result sends 0. With FLAGS.OUT_STAGE lanes 0..@@G@@-1 read, @@G@@ results a
+  // cycle, into the output stage pipeline.
   wire [@@OSW@@-1:0] res_wide;
   genvar gl;
   generate
@@ -753,9 +746,10 @@ module @@P@@_ctrl (
       reg  [@@RLW@@-1:0] r_q;
       reg  [@@CCW@@-1:0] c_q;
       wire               step  = d_os_q ? os_rd : (dr_fire && !dr_last);
-      wire [@@CCW@@:0]   c_sum = {1'b0, c_q} + (d_os_q ? @@CCW1@@'d@@STEP_C1@@ : @@CCW1@@'d@@STEP_C@@);
-      wire [@@RLW@@-1:0] r_step = d_os_q ? @@RLW@@'d@@STEP_R1N@@ : @@RLW@@'d@@STEP_R@@;
+      wire [@@CCW@@:0]   c_sum = {1'b0, c_q} + (d_os_q ? @@CCW1@@'d@@STEP_CG@@ : @@CCW1@@'d@@STEP_C@@);
+      wire [@@RLW@@-1:0] r_step = d_os_q ? @@RLW@@'d@@STEP_RG@@ : @@RLW@@'d@@STEP_R@@;
       wire [@@AW@@-1:0]  d     = drain_data_i[gl*@@AW@@ +: @@AW@@];
+      wire               live  = (r_q < @@RLW@@'d@@R@@);
       always @(posedge clk_i) begin
         if (!rst_ni) begin
           r_q <= {@@RLW@@{1'b0}};
@@ -775,7 +769,40 @@ module @@P@@_ctrl (
       end
       assign drain_row_o[gl*@@RRW@@ +: @@RRW@@] = r_q[@@RRW@@-1:0];
       assign drain_col_o[gl*@@CCW@@ +: @@CCW@@] = c_q;
-      assign res_wide[gl*@@OW@@ +: @@OW@@] = (r_q < @@RLW@@'d@@R@@) ? @@LANE_EXT@@ : @@OW@@'d0;
+      assign res_wide[gl*@@OW@@ +: @@OW@@] = live ? @@LANE_EXT@@ : @@OW@@'d0;
+      if (gl < @@G@@) begin : gen_os
+        // this lane's output stage pipeline (docs/architecture.md, "Output stage")
+        reg                lv1_q, lv2_q, lv3_q;  // the stage holds a result of this lane
+        reg  [@@AW@@-1:0]  acc_q;
+        reg  [@@EW@@-1:0]  sum_q, shr_q;
+        always @(posedge clk_i) begin
+          if (!rst_ni) begin
+            lv1_q <= 1'b0;
+            lv2_q <= 1'b0;
+            lv3_q <= 1'b0;
+          end else if (os_adv) begin
+            lv1_q <= os_rd && live;
+            lv2_q <= lv1_q;
+            lv3_q <= lv2_q;
+          end
+        end
+        always @(posedge clk_i) begin
+          if (os_adv) begin
+            acc_q <= d;
+            sum_q <= {{(@@EW@@-@@AW@@){acc_q[@@AW@@-1]}}, acc_q} + d_add_q;
+            shr_q <= $signed(sum_q) >>> d_sh_q;
+          end
+        end
+        // q > hi (hi >= 0, @@HIW@@ bits): q is not negative and has a bit set above them, or its
+        // low bits exceed hi; q < lo: with ReLU any negative q, else a negative q whose bits
+        // from OUT_W-1 up are not all set (q < -2^(OUT_W-1))
+        wire                     over  = !shr_q[@@EW@@-1] &&
+                                         ((|shr_q[@@EW@@-2:@@HIW@@]) || (shr_q[@@HIW@@-1:0] > d_hi_q));
+        wire                     under = shr_q[@@EW@@-1] && (d_relu_q || !(&shr_q[@@EW@@-1:@@OUT_W@@-1]));
+        wire [@@OUT_W@@-1:0]     os_res = over ? os_hi : under ? os_lo : shr_q[@@OUT_W@@-1:0];
+        assign os_lanes[gl*@@ONW@@ +: @@ONW@@] = @@OS_EXT@@;
+        assign os_live3[gl] = lv3_q;
+      end
     end
   endgenerate
 @@RES_PAD_W@@
