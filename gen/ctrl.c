@@ -108,6 +108,7 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "EW", EW);
   tmpl_setu(&hs, "HIW", HIW);
   tmpl_setu(&hs, "SHW", SG_OUT_SHIFT_SHIFT_WIDTH);
+  tmpl_setu(&hs, "SHE", cfg_clog2(c->acc_w)); /* OUT_SHIFT <= ACC_W - 1 (its SG_CHECK) */
   if (ONW > OUTW)
     snprintf(osext, sizeof osext, "{{%u{os_res[%u]}}, os_res}", ONW - OUTW, OUTW - 1);
   else

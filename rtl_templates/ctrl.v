@@ -223,7 +223,7 @@ module @@P@@_ctrl (
   // result pipeline of the job in DRAIN (below)
   reg                 l_os_q, c_os_q, d_os_q;
   reg                 l_relu_q, c_relu_q, d_relu_q;
-  reg  [@@SHW@@-1:0]      l_sh_q, c_sh_q, d_sh_q;
+  reg  [@@SHE@@-1:0]      l_sh_q, c_sh_q, d_sh_q;   // OUT_SHIFT < ACC_W: its low bits
   reg  [@@EW@@-1:0]   l_add_q, c_add_q, d_add_q;
   reg  [@@HIW@@-1:0]      l_hi_q, c_hi_q, d_hi_q;
   reg  [@@RCW@@-1:0]      os_rd_q;                    // results read so far
@@ -634,9 +634,9 @@ module @@P@@_ctrl (
       l_relu_q <= 1'b0;
       c_relu_q <= 1'b0;
       d_relu_q <= 1'b0;
-      l_sh_q   <= {@@SHW@@{1'b0}};
-      c_sh_q   <= {@@SHW@@{1'b0}};
-      d_sh_q   <= {@@SHW@@{1'b0}};
+      l_sh_q   <= {@@SHE@@{1'b0}};
+      c_sh_q   <= {@@SHE@@{1'b0}};
+      d_sh_q   <= {@@SHE@@{1'b0}};
       l_add_q  <= {@@EW@@{1'b0}};
       c_add_q  <= {@@EW@@{1'b0}};
       d_add_q  <= {@@EW@@{1'b0}};
@@ -647,7 +647,7 @@ module @@P@@_ctrl (
       if (start_i && !abort_i) begin
         l_os_q   <= cfg_os_i;
         l_relu_q <= cfg_relu_i;
-        l_sh_q   <= cfg_shift_i;
+        l_sh_q   <= cfg_shift_i[@@SHE@@-1:0];
         l_add_q  <= os_add_in;
         l_hi_q   <= os_hi_in;
       end
