@@ -23,7 +23,14 @@ uint32_t sg_check_params(const sg_params_t *p)
         e |= SG_PERR_KMAX;
     if ((uint64_t)p->rows * p->cols * p->kmax >= (UINT64_C(1) << 32))
         e |= SG_PERR_SIZE;
+    if (p->out_w < SG_out_w_MIN || p->out_w > p->acc_w)
+        e |= SG_PERR_OUT_W;
     return e;
+}
+
+uint32_t sg_out_w_default(uint32_t acc_w)
+{
+    return acc_w < SG_out_w_DEFAULT ? acc_w : SG_out_w_DEFAULT;
 }
 
 /* ------------------------------------------------------------------ modes */
@@ -204,6 +211,7 @@ void sg_regfile_init(sg_regfile_t *rf, const sg_params_t *p, const sg_ident_t *i
     rf->f[SG_FLD_PARAM3_IN_LANE_W] = id->in_lane_w;
     rf->f[SG_FLD_PARAM3_ELEMS_PER_BEAT] = id->elems_per_beat;
     rf->f[SG_FLD_PARAM4_A_CAP] = id->a_cap;
+    rf->f[SG_FLD_PARAM5_OUT_W] = p->out_w;
 }
 
 static uint32_t err_word(const sg_regfile_t *rf)
@@ -442,6 +450,17 @@ uint32_t sg_check_job(const sg_params_t *p, const sg_job_t *j)
     return e;
 }
 
+uint32_t sg_check_out_stage(const sg_params_t *p, const sg_out_stage_t *o)
+{
+    if (sg_check_params(p) != 0 || o == NULL)
+        return SG_ERR_PARAMS;
+    sg_regfile_t rf;
+    memset(&rf, 0, sizeof rf);
+    rf.p = *p;
+    return check_value(&rf, SG_FLD_OUT_SHIFT_SHIFT, SG_WHEN_WRITE, o->shift) |
+           check_value(&rf, SG_FLD_OUT_CLAMP_CLAMP, SG_WHEN_WRITE, o->clamp);
+}
+
 /* ------------------------------------------------------------------ arithmetic */
 uint64_t sg_trunc(uint64_t v, uint32_t width)
 {
@@ -520,6 +539,13 @@ void sg_stream_fmt(const sg_params_t *p, uint32_t in_stream_w, uint32_t out_stre
     f->out_lane_w = 8u * ceil_div(p->acc_w, 8u);
     f->results_per_beat = out_stream_w >= f->out_lane_w ? out_stream_w / f->out_lane_w : 1u;
     f->out_beats = ceil_div(p->rows * p->cols, f->results_per_beat);
+    f->os_lane_w = 8u * ceil_div(p->out_w ? p->out_w : p->acc_w, 8u);
+    f->os_per_beat = out_stream_w >= f->os_lane_w ? out_stream_w / f->os_lane_w : 1u;
+    f->os_beats = ceil_div(p->rows * p->cols, f->os_per_beat);
+    f->os_group = 1u;
+    for (uint32_t d = 1u; d <= f->results_per_beat && d <= f->os_per_beat; d++)
+        if (f->os_per_beat % d == 0u)
+            f->os_group = d;
 }
 
 /* ------------------------------------------------------------------ operand storage */
@@ -749,6 +775,12 @@ sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out
     y.drain = out_beats;
     y.total = y.load + y.compute + y.drain;
     return y;
+}
+
+uint64_t sg_os_drain_cycles(const sg_params_t *p, uint32_t os_group)
+{
+    const uint64_t g = os_group ? os_group : 1u;
+    return ((uint64_t)p->rows * p->cols + g - 1u) / g + SG_OS_DRAIN_LATENCY;
 }
 
 uint64_t sg_compute_bound(const sg_params_t *p, uint32_t k, const sg_counters_t *c)

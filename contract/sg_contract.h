@@ -27,7 +27,9 @@
       "A list entries per row (power of two, <= KMAX); 0: the largest <= KMAX/2 within the rule") \
     X(stream_w, "stream-width", 64, 8, 1024, "operand stream TDATA width (power of two)")     \
     X(out_stream_w, "out-stream-width", 64, 8, 1024,                                           \
-      "result stream TDATA width (power of two, at least 8*ceil(acc_width/8)): results per beat")
+      "result stream TDATA width (power of two, at least 8*ceil(acc_width/8)): results per beat") \
+    X(out_w, "out-width", 16, 2, 64,                                                           \
+      "output stage result width OUT_W, 2..acc-width (default 16, acc-width if narrower)")
 
 enum {
 #define SG_PARAM_LIM_(f, o, d, lo, hi, h) SG_##f##_DEFAULT = d, SG_##f##_MIN = lo, SG_##f##_MAX = hi,
@@ -43,7 +45,10 @@ typedef struct sg_params {
     uint32_t rows, cols, data_w, acc_w, kmax;
     bool sparse_capable;
     uint32_t window, wdepth; /* B window (rows of B per fetch) and window slots per row */
+    uint32_t out_w; /* OUT_W: result width with FLAGS.OUT_STAGE, 2..acc_w */
 } sg_params_t;
+/* OUT_W when the generator is not given one: 16, or acc_w if that is narrower. */
+uint32_t sg_out_w_default(uint32_t acc_w);
 
 /* sg_check_params() result bits (0 = valid); ranges from SG_PARAM_KEYS. */
 #define SG_PERR_ROWS 0x01u   /* rows out of range */
@@ -53,6 +58,7 @@ typedef struct sg_params {
 #define SG_PERR_KMAX 0x10u   /* kmax out of range (the generator also wants a power of two) */
 #define SG_PERR_SIZE 0x20u   /* rows*cols*kmax >= 2^32 */
 #define SG_PERR_NULL 0x40u   /* p == NULL */
+#define SG_PERR_OUT_W 0x80u  /* out_w not in SG_out_w_MIN..acc_w */
 uint32_t sg_check_params(const sg_params_t *p);
 
 /* ------------------------------------------------------------------ modes and states */
@@ -129,6 +135,12 @@ typedef struct sg_stream_fmt {
     uint32_t out_lane_w;       /* one result: 8*ceil(acc_w/8) */
     uint32_t results_per_beat; /* out_stream_w / out_lane_w (at least 1) */
     uint32_t out_beats;        /* result beats of a job: ceil(rows*cols / results_per_beat) */
+    /* the same with FLAGS.OUT_STAGE (results of OUT_W bits) */
+    uint32_t os_lane_w;        /* one result: 8*ceil(out_w/8) */
+    uint32_t os_per_beat;      /* out_stream_w / os_lane_w (at least results_per_beat) */
+    uint32_t os_beats;         /* result beats of a job: ceil(rows*cols / os_per_beat) */
+    uint32_t os_group;         /* results the output stage takes a cycle: the largest divisor
+                                  of os_per_beat up to results_per_beat (its read lanes) */
 } sg_stream_fmt_t;
 /* p as sg_check_params accepts; in_stream_w below one operand lane gives elems_per_beat 0 (and
  * the beat counts as if it were 1), out_stream_w below one result lane results_per_beat 1:
@@ -168,6 +180,20 @@ uint32_t sg_a_cap_apply(const sg_params_t *p, uint32_t a_cap, uint32_t k, int32_
  * rows) has at most a_cap non-zeros (a_cap 0: no limit); at least 1. */
 uint32_t sg_a_cap_chunk(const sg_params_t *p, uint32_t a_cap, uint32_t rows, uint32_t k,
                         const int32_t *a, uint32_t k0);
+
+/* ------------------------------------------------------------------ output stage */
+/* Settings of the per-job output stage (FLAGS.OUT_STAGE; docs/architecture.md "Arithmetic"):
+ * the registers OUT_BIAS, OUT_SHIFT, OUT_CLAMP and FLAGS.OUT_RELU.  gold_out_stage (golden/)
+ * is the arithmetic. */
+typedef struct sg_out_stage {
+    int32_t bias;   /* OUT_BIAS, in accumulator units */
+    uint32_t shift; /* OUT_SHIFT, 0..acc_w-1: right shift, rounding half up */
+    uint32_t clamp; /* OUT_CLAMP, 0..2^31-1: largest result (also clamped to OUT_W bits) */
+    bool relu;      /* FLAGS.OUT_RELU: negative results become 0 */
+} sg_out_stage_t;
+/* ERR bits the hardware raises for these settings (SG_CHECK rules of OUT_SHIFT, OUT_CLAMP);
+ * SG_ERR_PARAMS for invalid p or NULL o. */
+uint32_t sg_check_out_stage(const sg_params_t *p, const sg_out_stage_t *o);
 
 /* ------------------------------------------------------------------ trailer */
 /* With FLAGS.TRAILER a job's counters follow its results on the result stream
@@ -381,6 +407,13 @@ int64_t sg_operand(int32_t x, uint32_t data_w);
 typedef struct sg_cycles {
     uint64_t load, compute, drain, total;
 } sg_cycles_t;
+/* With FLAGS.OUT_STAGE the results go os_group a cycle through the output stage's four
+ * registers (read, sum, shift, clamp into the beat being packed): the DRAIN of the results is
+ * sg_os_drain_cycles = ceil(R*C / os_group) + SG_OS_DRAIN_LATENCY cycles instead of their
+ * beats; callers pass it (plus the trailer beats) as out_beats to sg_cycle_model
+ * (host_cycles_job does). */
+#define SG_OS_DRAIN_LATENCY 4u
+uint64_t sg_os_drain_cycles(const sg_params_t *p, uint32_t os_group);
 sg_cycles_t sg_cycle_model(const sg_params_t *p, uint64_t in_beats, uint64_t out_beats,
                            uint32_t k, const sg_counters_t *c, uint32_t source_gap);
 /* Issue cycles of one job (docs/architecture.md, "One copy of B"): the rows' run, cycle by

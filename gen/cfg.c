@@ -322,6 +322,13 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
          "(8*ceil(acc-width/8); allowed up to 1024)\n",
          o, (unsigned)c->out_stream_w, (unsigned)olane);
   }
+  if (IN_RANGE(acc_w, 4, 64) && IN_RANGE(out_w, 2, 64) && c->out_w > c->acc_w) {
+    origin_text(&c->out_w_from, "--out-width", o, sizeof o);
+    origin_text(&c->acc_w_from, "--acc-width", o2, sizeof o2);
+    VIOL("%s: out-width = %u must be at most acc-width = %u (rule out-width <= acc-width, "
+         "acc-width = %u from %s; allowed 2..%u)\n",
+         o, (unsigned)c->out_w, (unsigned)c->acc_w, (unsigned)c->acc_w, o2, (unsigned)c->acc_w);
+  }
   uint32_t lane = 8 * ((c->data_w + 7) / 8);
   if (IN_RANGE(data_w, 2, 16) && IN_RANGE(stream_w, 8, 1024) && c->stream_w < lane) {
     origin_text(&c->stream_w_from, "--stream-width", o, sizeof o);
@@ -391,13 +398,17 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
   return nviol;
 }
 
+void cfg_finish(cfg_t *c) {
+  if (c->out_w_from.src == CFG_SRC_DEFAULT) c->out_w = sg_out_w_default(c->acc_w);
+}
+
 void cfg_derive(const cfg_t *c, cfg_derived_t *d) {
   d->kw = cfg_log2(c->kmax);
   d->wb = cfg_log2(c->window);
   d->nwin = c->kmax / c->window;
   /* the stream format: the contract's rules (sg_stream_fmt), shared with host/ */
   const sg_params_t p = {c->rows, c->cols, c->data_w, c->acc_w, c->kmax,
-                         c->sparsity == SG_SPARSITY_WEIGHT, c->window, c->wdepth};
+                         c->sparsity == SG_SPARSITY_WEIGHT, c->window, c->wdepth, c->out_w};
   d->p = p;
   sg_stream_fmt(&p, c->stream_w, c->out_stream_w, &d->f);
   d->a_banks = d->f.a_ents ? d->f.a_ents : 1;

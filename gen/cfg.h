@@ -73,6 +73,9 @@ int cfg_set(cfg_t *c, const char *key, const char *value, int src, const char *w
  * CFG_LINE_MAX characters is an error naming the file (and line). */
 #define CFG_LINE_MAX 1000
 int cfg_load_file(cfg_t *c, const char *path, char *err, size_t errlen);
+/* After every source is applied: keys whose default depends on other keys (out_w:
+ * sg_out_w_default(acc_w) unless set). */
+void cfg_finish(cfg_t *c);
 /* Checks every rule; writes one line per violation into msgs. Returns the number of violations. */
 int cfg_validate(const cfg_t *c, char *msgs, size_t msglen);
 void cfg_derive(const cfg_t *c, cfg_derived_t *d);

@@ -20,7 +20,7 @@ static const char *lower(const char *s, char *buf, size_t n) {
 void gen_regfile(const gen_ctx_t *g, sg_regfile_t *rf) {
   const cfg_t *c = g->cfg;
   const sg_params_t p = {c->rows, c->cols, c->data_w, c->acc_w, c->kmax,
-                         c->sparsity == SG_SPARSITY_WEIGHT, c->window, c->wdepth};
+                         c->sparsity == SG_SPARSITY_WEIGHT, c->window, c->wdepth, c->out_w};
   const sg_ident_t id = {SG_FPUT(VERSION, MAJOR, SG_VERSION_MAJOR) |
                              SG_FPUT(VERSION, MINOR, SG_VERSION_MINOR) |
                              SG_FPUT(VERSION, PATCH, SG_VERSION_PATCH),
@@ -377,6 +377,7 @@ int emit_csr(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "STATE_MSB", SG_STATUS_STATE_WIDTH - 1);
   tmpl_setu(&hs, "MODE_USED_MSB", SG_STATUS_MODE_USED_WIDTH - 1);
   tmpl_setu(&hs, "KW", g->d.kw);
+  tmpl_setu(&hs, "SHW", SG_OUT_SHIFT_SHIFT_WIDTH);
   tmpl_setu(&hs, "NW", nw);
   tmpl_setu(&hs, "RNW", c->rows * nw);
   int ret = oom ? -1 : emit_from_template(g, out, "csr.v", &hs);

@@ -65,11 +65,12 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "DCW", w.dcw);
   tmpl_setu(&hs, "AW", w.aw);
   /* result lanes */
-  const uint32_t L = w.l, OW = w.ow, OSW = w.osw, CCW = w.ccw;
-  static char pad[128];
+  const uint32_t L = w.l, NL = g->d.f.os_per_beat, OW = w.ow, OSW = w.osw, CCW = w.ccw;
+  static char pad[128], padn[128];
   tmpl_setu(&hs, "OW", OW);
   tmpl_setu(&hs, "OSW", OSW);
   tmpl_setu(&hs, "L", L);
+  tmpl_setu(&hs, "NL", NL);
   tmpl_setu(&hs, "LRRW", w.lrrw);
   tmpl_setu(&hs, "LCCW", w.lccw);
   tmpl_setu(&hs, "LAW", w.law);
@@ -80,7 +81,12 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "CCW1", CCW + 1);
   tmpl_setu(&hs, "STEP_C", L % C);
   tmpl_setu(&hs, "STEP_R", L / C);
-  tmpl_setu(&hs, "STEP_R1", L / C + 1);
+  const uint32_t G = g->d.f.os_group;
+  tmpl_setu(&hs, "G", G);
+  tmpl_setu(&hs, "STEP_CG", G % C);
+  tmpl_setu(&hs, "STEP_RG", G / C);
+  tmpl_setu(&hs, "RCW", cfg_clog2(R * C + 2 * G));
+  tmpl_setu(&hs, "PKW", cfg_clog2(NL + 1));
   tmpl_setu(&hs, "C_MOD", C % (1u << CCW));
   if (OW > c->acc_w)
     snprintf(ext, sizeof ext, "{{%u{d[%u]}}, d}", OW - c->acc_w, c->acc_w - 1);
@@ -88,10 +94,38 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
     snprintf(ext, sizeof ext, "d");
   tmpl_set(&hs, "LANE_EXT", ext);
   if (OSW > L * OW)
-    snprintf(pad, sizeof pad, "  assign res_data[%u:%u] = %u'd0;\n", OSW - 1, L * OW, OSW - L * OW);
+    snprintf(pad, sizeof pad, "  assign res_wide[%u:%u] = %u'd0;\n", OSW - 1, L * OW, OSW - L * OW);
   else
     pad[0] = '\0';
-  tmpl_set(&hs, "RES_PAD", pad);
+  tmpl_set(&hs, "RES_PAD_W", pad);
+  /* output stage (FLAGS.OUT_STAGE): OUT_W-bit results in lanes of ONW bits */
+  const uint32_t OUTW = c->out_w, ONW = g->d.f.os_lane_w, EW = (c->acc_w > 32 ? c->acc_w : 32) + 2;
+  const uint32_t HIW = OUTW - 1 < 31 ? OUTW - 1 : 31;
+  static char osext[96], oshi[256];
+  tmpl_setu(&hs, "OUT_W", OUTW);
+  tmpl_setu(&hs, "ONW", ONW);
+  tmpl_setu(&hs, "EW", EW);
+  tmpl_setu(&hs, "HIW", HIW);
+  tmpl_setu(&hs, "SHW", SG_OUT_SHIFT_SHIFT_WIDTH);
+  tmpl_setu(&hs, "SHE", cfg_clog2(c->acc_w)); /* OUT_SHIFT <= ACC_W - 1 (its SG_CHECK) */
+  if (ONW > OUTW)
+    snprintf(osext, sizeof osext, "{{%u{os_res[%u]}}, os_res}", ONW - OUTW, OUTW - 1);
+  else
+    snprintf(osext, sizeof osext, "os_res");
+  tmpl_set(&hs, "OS_EXT", osext);
+  /* upper bound min(OUT_CLAMP, 2^(OUT_W-1)-1); OUT_CLAMP < 2^31 (its SG_CHECK) */
+  if (HIW == 31)
+    snprintf(oshi, sizeof oshi, "  wire [30:0]        os_hi_in  = cfg_clamp_i[31] ? {31{1'b1}} : cfg_clamp_i[30:0];");
+  else
+    snprintf(oshi, sizeof oshi,
+             "  wire [%u:0]        os_hi_in  = (cfg_clamp_i > 32'd%u) ? {%u{1'b1}} : cfg_clamp_i[%u:0];",
+             HIW - 1, (1u << HIW) - 1u, HIW, HIW - 1);
+  tmpl_set(&hs, "OS_HI_IN", oshi);
+  if (OSW > NL * ONW)
+    snprintf(padn, sizeof padn, "  assign res_os[%u:%u] = %u'd0;\n", OSW - 1, NL * ONW, OSW - NL * ONW);
+  else
+    padn[0] = '\0';
+  tmpl_set(&hs, "RES_PAD_OS", padn);
   /* trailer: SG_TRAILER_FIXED_WORDS + R 32-bit words in ceil(32*words/OSW) beats
      (host_trailer_beats) */
   const uint32_t NW = w.nw, TWB = 32 * (SG_TRAILER_FIXED_WORDS + R), TB = (TWB + OSW - 1) / OSW;

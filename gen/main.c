@@ -184,6 +184,7 @@ static int main_resolve(const main_opts_t *o, cfg_t *cfg) {
     fprintf(stderr, "sparsegen: error: %s\nsparsegen: nothing written\n", err);
     return -1;
   }
+  cfg_finish(cfg);
   char msgs[4096];
   int nv = cfg_validate(cfg, msgs, sizeof msgs);
   if (nv) {

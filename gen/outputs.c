@@ -37,6 +37,11 @@ int emit_params_h(gen_ctx_t *g, sb_t *o) {
   emit(o, "#define SG_OUT_STREAM_W %uu", c->out_stream_w);
   emit(o, "#define SG_OUT_LANE_W %uu", g->d.f.out_lane_w);
   emit(o, "#define SG_RESULTS_PER_BEAT %uu", g->d.f.results_per_beat);
+  /* output stage (FLAGS.OUT_STAGE): OUT_W-bit results */
+  emit(o, "#define SG_OUT_W %uu", c->out_w);
+  emit(o, "#define SG_OS_LANE_W %uu", g->d.f.os_lane_w);
+  emit(o, "#define SG_OS_PER_BEAT %uu", g->d.f.os_per_beat);
+  emit(o, "#define SG_OS_GROUP %uu", g->d.f.os_group);
   /* operand stream sections and compressed A (docs/data-formats.md, SG_STREAM_FORMAT) */
   emit(o, "#define SG_STREAM_FORMAT_VERSION %uu", SG_STREAM_FORMAT);
   emit(o, "#define SG_BEATS_A %uu", g->d.f.beats_a);
@@ -90,11 +95,12 @@ int emit_manifest(gen_ctx_t *g, sb_t *o, const char *const *files, int nfiles) {
             "  \"derived\": {\"in_lane_w\": %u, \"elems_per_beat\": %u, \"beats_per_slice\": %u, "
             "\"out_stream_w\": %u, \"kw\": %u, \"stream_format_version\": %u, \"beats_a\": %u, "
             "\"beats_b\": %u, \"a_cnt_w\": %u, \"a_hdr_beats\": %u, \"a_gap_w\": %u, \"a_ent_w\": %u, "
-            "\"a_ents_per_beat\": %u, \"a_ent_bits\": %u, \"out_lane_w\": %u, \"results_per_beat\": %u},\n",
+            "\"a_ents_per_beat\": %u, \"a_ent_bits\": %u, \"out_lane_w\": %u, \"results_per_beat\": %u, "
+            "\"os_lane_w\": %u, \"os_per_beat\": %u, \"os_group\": %u},\n",
             g->d.f.in_lane_w, g->d.f.elems_per_beat, g->d.f.beats_per_slice, c->out_stream_w, g->d.kw,
             SG_STREAM_FORMAT, g->d.f.beats_a, g->d.f.beats_b, g->d.f.a_cnt_w, g->d.f.a_hdr_beats,
             g->d.f.a_gap_w, g->d.f.a_ent_w, g->d.f.a_ents, g->d.f.a_ebits, g->d.f.out_lane_w,
-            g->d.f.results_per_beat);
+            g->d.f.results_per_beat, g->d.f.os_lane_w, g->d.f.os_per_beat, g->d.f.os_group);
   sb_puts(o, "  \"ports\": [\n");
   gen_port_t ports[40];
   int n = gen_top_ports(g, ports, 40);

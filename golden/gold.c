@@ -88,3 +88,43 @@ uint32_t gold_run(const sg_params_t *p, const sg_job_t *j, int64_t *c, sg_counte
     *cnt = n;
     return 0;
 }
+
+/* Wide enough for any acc_w-bit accumulator plus a 32-bit bias and the rounding term. */
+__extension__ typedef __int128 gold_wide_t;
+
+/* floor(n / 2^s) written as a division, so the rounding direction is visible. */
+static gold_wide_t gold_floor_div_pow2(gold_wide_t n, uint32_t s)
+{
+    const gold_wide_t d = (gold_wide_t)1 << s;
+    gold_wide_t q = n / d; /* C division truncates toward zero */
+    if (n % d != 0 && n < 0)
+        q -= 1; /* ... so step down for negative n with a remainder */
+    return q;
+}
+
+int64_t gold_out_stage(const sg_params_t *p, const sg_out_stage_t *o, int64_t acc)
+{
+    const gold_wide_t out_max = ((gold_wide_t)1 << (p->out_w - 1)) - 1;
+    const gold_wide_t out_min = -((gold_wide_t)1 << (p->out_w - 1));
+
+    gold_wide_t s = (gold_wide_t)acc + (gold_wide_t)o->bias;
+    if (o->shift > 0)
+        s += (gold_wide_t)1 << (o->shift - 1); /* half an output unit: ties round up */
+    gold_wide_t q = gold_floor_div_pow2(s, o->shift);
+
+    if (o->relu && q < 0)
+        q = 0;
+    gold_wide_t hi = (gold_wide_t)o->clamp < out_max ? (gold_wide_t)o->clamp : out_max;
+    if (q > hi)
+        q = hi;
+    if (q < out_min)
+        q = out_min;
+    return (int64_t)q; /* |q| < 2^63: out_w <= 64 and q is within the out_w range */
+}
+
+void gold_results(const sg_params_t *p, const sg_out_stage_t *o, const int64_t *acc, int64_t *y)
+{
+    const size_t n = (size_t)p->rows * p->cols;
+    for (size_t i = 0; i < n; i++)
+        y[i] = o == NULL ? acc[i] : gold_out_stage(p, o, acc[i]);
+}

@@ -23,4 +23,18 @@ uint32_t gold_decide(uint32_t mode, uint32_t thresh, uint32_t k, uint32_t max_ro
  * NULL; on error c and cnt are untouched. */
 uint32_t gold_run(const sg_params_t *p, const sg_job_t *j, int64_t *c, sg_counters_t *cnt);
 
+/* The output stage (FLAGS.OUT_STAGE, docs/architecture.md "Arithmetic") applied to one
+ * accumulator value acc (its acc_w-bit value, sign-extended), computed without overflow:
+ *   s = acc + bias                                  (exact)
+ *   q = floor((s + 2^(shift-1)) / 2^shift)          (shift > 0: round half up; shift 0: q = s)
+ *   q = max(q, 0) with relu
+ *   q = min(q, clamp, 2^(out_w-1) - 1), q = max(q, -2^(out_w-1))
+ * The result fits out_w bits signed.  o must pass sg_check_out_stage (shift < acc_w). */
+int64_t gold_out_stage(const sg_params_t *p, const sg_out_stage_t *o, int64_t acc);
+
+/* The results a job sends on the result stream, from its accumulators acc (rows*cols, as
+ * gold_run leaves c): with o == NULL (FLAGS.OUT_STAGE clear) acc as is, else
+ * gold_out_stage of each.  acc and y may be the same array. */
+void gold_results(const sg_params_t *p, const sg_out_stage_t *o, const int64_t *acc, int64_t *y);
+
 #endif /* SPARSEGEN_GOLD_H */

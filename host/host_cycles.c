@@ -5,7 +5,7 @@
 
 static uint64_t out_beats(const host_variant_t *v, uint32_t flags)
 {
-    return host_out_beats(v) + ((flags & HOST_FLAGS_TRAILER) ? host_trailer_beats(v) : 0u);
+    return host_out_beats_os(v, (flags & HOST_FLAGS_OUT_STAGE) != 0) + ((flags & HOST_FLAGS_TRAILER) ? host_trailer_beats(v) : 0u);
 }
 
 static sg_counters_t counters(const host_cycles_job_t *j)
@@ -18,11 +18,20 @@ static sg_counters_t counters(const host_cycles_job_t *j)
     return c;
 }
 
+/* Cycles of the DRAIN stage: the result beats, or with the output stage one result a cycle
+ * (sg_os_drain_cycles); then the trailer beats. */
+static uint64_t drain_cycles(const host_variant_t *v, uint32_t flags)
+{
+    if (!(flags & HOST_FLAGS_OUT_STAGE))
+        return out_beats(v, flags);
+    return sg_os_drain_cycles(&v->p, v->os_group) + ((flags & HOST_FLAGS_TRAILER) ? host_trailer_beats(v) : 0u);
+}
+
 void host_cycles_job(const host_variant_t *v, const host_cycles_job_t *j, host_cycles_t *c)
 {
     const sg_counters_t cn = counters(j);
     *c = sg_cycle_model(&v->p, host_in_beats_fmt(v, j->k, j->flags, j->a_ents),
-                        out_beats(v, j->flags), j->k, &cn, HOST_CYCLES_LOAD_LATENCY);
+                        drain_cycles(v, j->flags), j->k, &cn, HOST_CYCLES_LOAD_LATENCY);
 }
 
 uint64_t host_cycles_job_bound(const host_variant_t *v, const host_cycles_job_t *j)

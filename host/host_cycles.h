@@ -18,7 +18,8 @@ typedef sg_cycles_t host_cycles_t;
 /* What the model needs of one job: its shape, its stream flags and golden's counters. */
 typedef struct host_cycles_job {
     uint32_t k;
-    uint32_t flags;       /* HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_TRAILER */
+    uint32_t flags;       /* HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED | HOST_FLAGS_TRAILER |
+                             HOST_FLAGS_OUT_STAGE */
     uint32_t mode_used;   /* SG_MODE_DENSE or SG_MODE_SPARSE */
     uint32_t max_row_nnz; /* MAX_ROW_NNZ */
     uint64_t a_ents;      /* compressed A entries, fillers included (host_job_a_ents; sets the
@@ -35,7 +36,8 @@ typedef struct host_cycles_job {
 /* Cycles of one job, alone in the pipeline, when the source never pauses and the sink is
  * always ready: sg_cycle_model with in_beats = host_in_beats_fmt (the job's stream flags),
  * out_beats = ceil(R*C / results_per_beat) plus the trailer beats with FLAGS.TRAILER
- * (host_trailer_beats), source_gap = HOST_CYCLES_LOAD_LATENCY. */
+ * (host_trailer_beats), source_gap = HOST_CYCLES_LOAD_LATENCY; with FLAGS.OUT_STAGE the
+ * results' DRAIN is sg_os_drain_cycles (one result a cycle) instead of their beats. */
 void host_cycles_job(const host_variant_t *v, const host_cycles_job_t *j, host_cycles_t *c);
 
 /* Lower bound on the same job alone: sg_cycle_bound (operand beats + compute bound n + C +

@@ -51,7 +51,7 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
 {
     if (!dev_ok(dev) || v == NULL)
         return host_seterr(err, errlen, HOST_E_ARG, "host_probe: bad argument");
-    uint32_t id, p0, p1, p2, p3, p4;
+    uint32_t id, p0, p1, p2, p3, p4, p5;
     int rc;
     if ((rc = rd(dev, SG_ADDR_ID, &id, err, errlen)) != 0)
         return rc;
@@ -64,7 +64,8 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
         (rc = rd(dev, SG_ADDR_PARAM1, &p1, err, errlen)) != 0 ||
         (rc = rd(dev, SG_ADDR_PARAM2, &p2, err, errlen)) != 0 ||
         (rc = rd(dev, SG_ADDR_PARAM3, &p3, err, errlen)) != 0 ||
-        (rc = rd(dev, SG_ADDR_PARAM4, &p4, err, errlen)) != 0)
+        (rc = rd(dev, SG_ADDR_PARAM4, &p4, err, errlen)) != 0 ||
+        (rc = rd(dev, SG_ADDR_PARAM5, &p5, err, errlen)) != 0)
         return rc;
     sg_regfile_t rf;
     memset(&rf, 0, sizeof rf);
@@ -73,6 +74,7 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
     sg_regfile_unpack(&rf, SG_REG_PARAM2, p2);
     sg_regfile_unpack(&rf, SG_REG_PARAM3, p3);
     sg_regfile_unpack(&rf, SG_REG_PARAM4, p4);
+    sg_regfile_unpack(&rf, SG_REG_PARAM5, p5);
     host_variant_t t;
     memset(&t, 0, sizeof t);
     t.p.rows = rf.f[SG_FLD_PARAM0_ROWS];
@@ -80,6 +82,7 @@ int host_probe(const host_dev_t *dev, host_variant_t *v, char *err, size_t errle
     t.p.data_w = rf.f[SG_FLD_PARAM0_DATA_W];
     t.p.acc_w = rf.f[SG_FLD_PARAM0_ACC_W];
     t.p.kmax = rf.f[SG_FLD_PARAM1_KMAX];
+    t.p.out_w = rf.f[SG_FLD_PARAM5_OUT_W];
     t.window = rf.f[SG_FLD_PARAM2_WINDOW];
     t.p.window = t.window;
     t.p.wdepth = rf.f[SG_FLD_PARAM2_WDEPTH];
@@ -150,7 +153,33 @@ int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const sg_jo
                      uint32_t flags, int64_t *c_out, host_counters_t *cnt, char *err,
                      size_t errlen)
 {
-    flags &= HOST_FLAGS_STREAM;
+    return host_run_job_os(dev, v, job, flags, NULL, c_out, cnt, err, errlen);
+}
+
+/* FLAGS bits of the output stage os (NULL: none). */
+static uint32_t os_flags(const sg_out_stage_t *os)
+{
+    if (os == NULL)
+        return 0u;
+    return HOST_FLAGS_OUT_STAGE | (os->relu ? HOST_FLAGS_OUT_RELU : 0u);
+}
+
+/* Writes the output stage registers of os. */
+static int os_write(const host_dev_t *dev, const sg_out_stage_t *os, char *err, size_t errlen)
+{
+    int rc;
+    if ((rc = wr(dev, SG_ADDR_OUT_BIAS, (uint32_t)os->bias, err, errlen)) != 0 ||
+        (rc = wr(dev, SG_ADDR_OUT_SHIFT, os->shift, err, errlen)) != 0 ||
+        (rc = wr(dev, SG_ADDR_OUT_CLAMP, os->clamp, err, errlen)) != 0)
+        return rc;
+    return HOST_OK;
+}
+
+int host_run_job_os(const host_dev_t *dev, const host_variant_t *v, const sg_job_t *job,
+                    uint32_t flags, const sg_out_stage_t *os, int64_t *c_out,
+                    host_counters_t *cnt, char *err, size_t errlen)
+{
+    flags = (flags & HOST_FLAGS_STREAM) | os_flags(os);
     if (!dev_ok(dev) || v == NULL || job == NULL || job->a == NULL ||
         (job->b == NULL && !(flags & HOST_FLAGS_KEEP_B)) || c_out == NULL)
         return host_seterr(err, errlen, HOST_E_ARG, "host_run_job: NULL argument");
@@ -165,6 +194,7 @@ int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const sg_jo
 
     /* configure */
     if ((rc = wr(dev, SG_ADDR_ERR, SG_ERR_ALL, err, errlen)) != 0 ||
+        (os != NULL && (rc = os_write(dev, os, err, errlen)) != 0) ||
         (rc = wr(dev, SG_ADDR_MODE, job->mode, err, errlen)) != 0 ||
         (rc = wr(dev, SG_ADDR_K, job->k, err, errlen)) != 0 ||
         (rc = wr(dev, SG_ADDR_THRESH, job->thresh, err, errlen)) != 0 ||
@@ -195,7 +225,7 @@ int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const sg_jo
     /* operands */
     const uint64_t in_beats = host_in_beats_fmt(v, job->k, flags, host_job_a_ents(v, job));
     const uint32_t iwpb = host_in_words_per_beat(v), owpb = host_out_words_per_beat(v);
-    const uint64_t out_beats = host_out_beats(v);
+    const uint64_t out_beats = host_out_beats_os(v, os != NULL);
     if (in_beats > UINT32_MAX)
         return host_seterr(err, errlen, HOST_E_ARG, "job too large: %llu operand beats",
                            (unsigned long long)in_beats);
@@ -252,7 +282,7 @@ int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const sg_jo
                          sg_err_str(e, bits, sizeof bits));
         goto out;
     }
-    rc = host_stream_decode_results(v, ow, ol, out_beats, res, err, errlen);
+    rc = host_stream_decode_results_os(v, os != NULL, ow, ol, out_beats, res, err, errlen);
     if (rc != 0)
         goto out;
     memcpy(c_out, res, (size_t)v->p.rows * v->p.cols * sizeof *res);
@@ -330,7 +360,8 @@ static int gemm_finish(gemm_state_t *gs, const gemm_job_t *j, char *err, size_t 
 {
     const host_variant_t *v = gs->v;
     const uint32_t R = v->p.rows, Cc = v->p.cols, owpb = host_out_words_per_beat(v);
-    const uint64_t nres = host_out_beats(v), nout = nres + host_trailer_beats(v);
+    const int os = (j->flags & HOST_FLAGS_OUT_STAGE) != 0;
+    const uint64_t nres = host_out_beats_os(v, os), nout = nres + host_trailer_beats(v);
     char sub[256];
     for (uint64_t i = 0; i < nout; i++)
         if ((gs->rl[i] != 0) != (i + 1 == nout))
@@ -340,7 +371,7 @@ static int gemm_finish(gemm_state_t *gs, const gemm_job_t *j, char *err, size_t 
                                (unsigned long long)nout);
     host_counters_t cnt;
     memset(&cnt, 0, sizeof cnt);
-    int rc = host_stream_decode_results(v, gs->rw, NULL, nres, gs->tile, sub, sizeof sub);
+    int rc = host_stream_decode_results_os(v, os, gs->rw, NULL, nres, gs->tile, sub, sizeof sub);
     if (rc == 0)
         rc = host_stream_decode_trailer(v, gs->rw + (size_t)nres * owpb, &cnt.arch, &cnt.cyc_load,
                                         &cnt.cyc_compute, sub, sizeof sub);
@@ -349,7 +380,8 @@ static int gemm_finish(gemm_state_t *gs, const gemm_job_t *j, char *err, size_t 
     cnt.status = SG_FMASK(STATUS, DONE) | SG_FPUT(STATUS, MODE_USED, cnt.arch.mode_used);
     if (gs->opt->on_job != NULL) {
         host_job_info_t info = {j->index, j->m0, j->n0, j->k0, j->mv, j->nv, &j->job, j->flags,
-                                j->k0 > 0 ? gs->prev : NULL, gs->tile, &cnt};
+                                j->k0 > 0 ? gs->prev : NULL, gs->tile, &cnt,
+                                os ? gs->opt->os : NULL};
         if (gs->opt->on_job(gs->opt->user, &info) != 0)
             return host_seterr(err, errlen, HOST_E_CALLBACK,
                                "gemm stopped by the job callback at job %u (m0=%u n0=%u k0=%u)",
@@ -423,7 +455,8 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
     }
     /* registers as last written (UINT32_MAX: not yet) */
     uint32_t w_mode = UINT32_MAX, w_thresh = UINT32_MAX, w_k = UINT32_MAX, w_flags = UINT32_MAX;
-    if ((rc = wr(dev, SG_ADDR_ERR, SG_ERR_ALL, err, errlen)) != 0)
+    if ((rc = wr(dev, SG_ADDR_ERR, SG_ERR_ALL, err, errlen)) != 0 ||
+        (opt->os != NULL && (rc = os_write(dev, opt->os, err, errlen)) != 0))
         goto out;
     int pending = 0;
     uint32_t njob = 0;
@@ -452,7 +485,8 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
             j->job = (sg_job_t){kc, opt->mode, opt->thresh, k0 > 0, j->at, j->bt};
             const uint64_t ents = host_job_a_ents(v, &j->job);
             const uint32_t flags = gemm_flags(v, opt->mode, kc, ents,
-                                              resb_keeps(&resb, n0, k0, kc));
+                                              resb_keeps(&resb, n0, k0, kc)) |
+                                   (k0 + kc == K ? os_flags(opt->os) : 0u);
             j->flags = flags;
             const uint64_t nin = host_in_beats_fmt(v, kc, flags, ents);
             char sub[256];
@@ -486,13 +520,15 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
             }
             /* send this job while the previous one's results come back */
             int drc;
+            const uint64_t nprev = host_out_beats_os(v, (jb[(njob + 1) % 2].flags & HOST_FLAGS_OUT_STAGE) != 0) +
+                                   host_trailer_beats(v);
             if (pending && dev->stream_xfer != NULL) {
                 drc = dev->stream_xfer(dev->ctx, iw, iwpb, (uint32_t)nin, il, gs.rw, owpb,
-                                       (uint32_t)nout, gs.rl);
+                                       (uint32_t)nprev, gs.rl);
             } else {
                 drc = dev->stream_send(dev->ctx, iw, iwpb, (uint32_t)nin, il);
                 if (drc == 0 && pending)
-                    drc = dev->stream_recv(dev->ctx, gs.rw, owpb, (uint32_t)nout, gs.rl);
+                    drc = dev->stream_recv(dev->ctx, gs.rw, owpb, (uint32_t)nprev, gs.rl);
             }
             if (drc != 0) {
                 uint32_t e = 0;
@@ -511,7 +547,9 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
         }
     }
     if (pending) {
-        int drc = dev->stream_recv(dev->ctx, gs.rw, owpb, (uint32_t)nout, gs.rl);
+        const uint64_t nprev = host_out_beats_os(v, (jb[(njob + 1) % 2].flags & HOST_FLAGS_OUT_STAGE) != 0) +
+                               host_trailer_beats(v);
+        int drc = dev->stream_recv(dev->ctx, gs.rw, owpb, (uint32_t)nprev, gs.rl);
         if (drc != 0) {
             rc = host_seterr(err, errlen, drc < 0 ? HOST_E_TIMEOUT : HOST_E_DEV,
                              "gemm job %u: receiving its results failed (%d)", njob - 1, drc);
@@ -557,7 +595,7 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
         return rc;
-    host_gemm_opts_t dflt = {SG_MODE_DENSE, SG_THRESH_MAX, NULL, NULL, 0};
+    host_gemm_opts_t dflt = {SG_MODE_DENSE, SG_THRESH_MAX, NULL, NULL, 0, NULL};
     if (opt == NULL)
         opt = &dflt;
     const uint32_t R = v->p.rows, Cc = v->p.cols, KM = v->p.kmax, W = v->p.data_w;
@@ -618,7 +656,8 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                          : 0u;
                 host_counters_t cnt;
                 char sub[384];
-                rc = host_run_job_fmt(dev, v, &job, flags, tile, &cnt, sub, sizeof sub);
+                const sg_out_stage_t *jos = k0 + kc == K ? opt->os : NULL;
+                rc = host_run_job_os(dev, v, &job, flags, jos, tile, &cnt, sub, sizeof sub);
                 if (rc != 0) {
                     host_seterr(err, errlen, rc, "gemm job %llu (m0=%u n0=%u k0=%u k=%u): %s",
                                 (unsigned long long)st.jobs, m0, n0, k0, kc, sub);
@@ -626,8 +665,9 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                 }
                 resb_note(&resb, flags, n0, k0, kc);
                 if (opt->on_job != NULL) {
-                    host_job_info_t info = {(uint32_t)st.jobs, m0, n0, k0, mv, nv, &job, flags,
-                                            k0 > 0 ? prev : NULL, tile, &cnt};
+                    host_job_info_t info = {(uint32_t)st.jobs, m0, n0, k0, mv, nv, &job,
+                                            flags | os_flags(jos), k0 > 0 ? prev : NULL, tile,
+                                            &cnt, jos};
                     if (opt->on_job(opt->user, &info) != 0) {
                         rc = host_seterr(err, errlen, HOST_E_CALLBACK,
                                          "gemm stopped by the job callback at job %llu "
@@ -637,11 +677,11 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
                     }
                 }
                 memcpy(prev, tile, (size_t)R * Cc * sizeof *tile);
-                host_cycles_job_t cj = {kc, flags, cnt.arch.mode_used, cnt.arch.max_row_nnz,
-                                        ents, cnt.arch.issue_cycles};
+                host_cycles_job_t cj = {kc, flags | os_flags(jos), cnt.arch.mode_used,
+                                        cnt.arch.max_row_nnz, ents, cnt.arch.issue_cycles};
                 st.bound_cycles += host_cycles_job_bound(v, &cj);
                 st.in_beats += host_in_beats_fmt(v, kc, flags, ents);
-                st.out_beats += host_out_beats(v);
+                st.out_beats += host_out_beats_os(v, jos != NULL);
                 st.jobs_keep_b += (flags & HOST_FLAGS_KEEP_B) != 0;
                 st.jobs_a_compressed += (flags & HOST_FLAGS_A_COMPRESSED) != 0;
                 st.jobs++;

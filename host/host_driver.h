@@ -72,6 +72,13 @@ int host_run_job(const host_dev_t *dev, const host_variant_t *v, const sg_job_t 
 int host_run_job_fmt(const host_dev_t *dev, const host_variant_t *v, const sg_job_t *job,
                      uint32_t flags, int64_t *c_out, host_counters_t *cnt, char *err,
                      size_t errlen);
+/* The same with the output stage: os != NULL writes OUT_BIAS, OUT_SHIFT, OUT_CLAMP and sets
+ * FLAGS.OUT_STAGE (and OUT_RELU with os->relu); c_out gets the OUT_W-bit results
+ * (gold_out_stage of the accumulators; the accumulators themselves stay in the device for a
+ * following ACCUMULATE job).  Settings the device rejects (ERR.OUT) are HOST_E_JOB. */
+int host_run_job_os(const host_dev_t *dev, const host_variant_t *v, const sg_job_t *job,
+                    uint32_t flags, const sg_out_stage_t *os, int64_t *c_out,
+                    host_counters_t *cnt, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Tiled GEMM: C[M x N] = A[M x K] * B[K x N] (A, B row-major int32, C row-major int64).
@@ -90,6 +97,8 @@ typedef struct host_job_info {
     const int64_t *c_prev;  /* tile before this job (rows*cols) if job->accumulate, else NULL */
     const int64_t *c_tile;  /* tile after this job (rows*cols) */
     const host_counters_t *cnt;
+    const sg_out_stage_t *os; /* the output stage of this job (c_tile holds its OUT_W-bit
+                                 results), NULL when FLAGS.OUT_STAGE was clear */
 } host_job_info_t;
 
 /* Called after every job; a non-zero return stops the GEMM with HOST_E_CALLBACK. */
@@ -110,6 +119,10 @@ typedef struct host_gemm_opts {
      * the dense baseline: it moves A as stored, zeros included) and the job's compressed A
      * section is shorter than its dense one. */
     uint32_t stream;
+    /* NULL, or the output stage applied to every tile's results: on the tile's last K chunk
+     * (earlier chunks return the raw accumulators, which the device keeps to accumulate), so
+     * C gets the OUT_W-bit results. */
+    const sg_out_stage_t *os;
 } host_gemm_opts_t;
 #define HOST_GEMM_STREAM_FAST 1u
 

@@ -88,6 +88,9 @@ int host_variant_derive_msg(host_variant_t *v, char *err, size_t errlen)
                            v->out_stream_w, v->out_lane_w, v->out_lane_w);
     sg_stream_fmt(p, v->in_stream_w, v->out_stream_w, &f);
     v->results_per_beat = f.results_per_beat;
+    v->os_lane_w = f.os_lane_w;
+    v->os_per_beat = f.os_per_beat;
+    v->os_group = f.os_group;
     v->beats_a = f.beats_a;
     v->beats_b = f.beats_b;
     v->a_cnt_w = f.a_cnt_w;
@@ -121,6 +124,9 @@ int host_variant_check(const host_variant_t *v, char *err, size_t errlen)
     CHK_(beats_per_slice)
     CHK_(out_lane_w)
     CHK_(results_per_beat)
+    CHK_(os_lane_w)
+    CHK_(os_per_beat)
+    CHK_(os_group)
     CHK_(beats_a)
     CHK_(beats_b)
     CHK_(a_cnt_w)
@@ -137,7 +143,13 @@ uint32_t host_in_words_per_beat(const host_variant_t *v) { return ceil_div(v->in
 uint32_t host_out_words_per_beat(const host_variant_t *v) { return ceil_div(v->out_stream_w, 32u); }
 uint64_t host_out_beats(const host_variant_t *v)
 {
-    uint64_t n = (uint64_t)v->p.rows * v->p.cols, rpb = v->results_per_beat ? v->results_per_beat : 1u;
+    return host_out_beats_os(v, 0);
+}
+uint64_t host_out_beats_os(const host_variant_t *v, int os)
+{
+    uint64_t n = (uint64_t)v->p.rows * v->p.cols, rpb = os ? v->os_per_beat : v->results_per_beat;
+    if (rpb == 0)
+        rpb = 1u;
     return (n + rpb - 1u) / rpb;
 }
 uint64_t host_in_beats(const host_variant_t *v, uint32_t k) { return (uint64_t)k * v->beats_per_slice; }
@@ -177,24 +189,32 @@ int host_stream_decode_results(const host_variant_t *v, const uint32_t *words,
                                const uint8_t *last, uint64_t nbeats, int64_t *c, char *err,
                                size_t errlen)
 {
+    return host_stream_decode_results_os(v, 0, words, last, nbeats, c, err, errlen);
+}
+
+int host_stream_decode_results_os(const host_variant_t *v, int os, const uint32_t *words,
+                                  const uint8_t *last, uint64_t nbeats, int64_t *c, char *err,
+                                  size_t errlen)
+{
     if (v == NULL || words == NULL || c == NULL)
         return host_seterr(err, errlen, HOST_E_ARG, "host_stream_decode_results: NULL argument");
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
         return rc;
-    const uint64_t n = (uint64_t)v->p.rows * v->p.cols, nb = host_out_beats(v);
+    const uint64_t n = (uint64_t)v->p.rows * v->p.cols, nb = host_out_beats_os(v, os);
     if (nbeats != nb)
         return host_seterr(err, errlen, HOST_E_ARG,
                            "result stream: %llu beats given, a job has %llu (rows*cols = %llu, %u "
                            "per beat)",
                            (unsigned long long)nbeats, (unsigned long long)nb,
-                           (unsigned long long)n, v->results_per_beat);
+                           (unsigned long long)n, os ? v->os_per_beat : v->results_per_beat);
     if (last != NULL && !last[nb - 1])
         return host_seterr(err, errlen, HOST_E_PROTO,
                            "result stream: TLAST missing on the last beat (%llu)",
                            (unsigned long long)(nb - 1));
-    const uint32_t wpb = host_out_words_per_beat(v), AW = v->p.acc_w, OW = v->out_lane_w;
-    const uint32_t rpb = v->results_per_beat;
+    const uint32_t wpb = host_out_words_per_beat(v), AW = os ? v->p.out_w : v->p.acc_w;
+    const uint32_t OW = os ? v->os_lane_w : v->out_lane_w;
+    const uint32_t rpb = os ? v->os_per_beat : v->results_per_beat;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t raw = get_bits(words + (size_t)(i / rpb) * wpb, (uint32_t)(i % rpb) * OW, OW);
         int64_t val = sg_sext(raw, AW);
@@ -213,16 +233,24 @@ int host_stream_decode_results(const host_variant_t *v, const uint32_t *words,
 int host_stream_encode_results(const host_variant_t *v, const int64_t *c, uint32_t *words,
                                uint8_t *last, char *err, size_t errlen)
 {
+    return host_stream_encode_results_os(v, 0, c, words, last, err, errlen);
+}
+
+int host_stream_encode_results_os(const host_variant_t *v, int os, const int64_t *c,
+                                  uint32_t *words, uint8_t *last, char *err, size_t errlen)
+{
     if (v == NULL || words == NULL || c == NULL || last == NULL)
         return host_seterr(err, errlen, HOST_E_ARG, "host_stream_encode_results: NULL argument");
     int rc = host_variant_check(v, err, errlen);
     if (rc != 0)
         return rc;
-    const uint64_t n = (uint64_t)v->p.rows * v->p.cols, nb = host_out_beats(v);
-    const uint32_t wpb = host_out_words_per_beat(v), rpb = v->results_per_beat, OW = v->out_lane_w;
+    const uint64_t n = (uint64_t)v->p.rows * v->p.cols, nb = host_out_beats_os(v, os);
+    const uint32_t wpb = host_out_words_per_beat(v);
+    const uint32_t rpb = os ? v->os_per_beat : v->results_per_beat;
+    const uint32_t OW = os ? v->os_lane_w : v->out_lane_w, AW = os ? v->p.out_w : v->p.acc_w;
     memset(words, 0, (size_t)nb * wpb * sizeof *words);
     for (uint64_t i = 0; i < n; i++) {
-        uint64_t val = sg_trunc((uint64_t)sg_sext((uint64_t)c[i], v->p.acc_w), OW);
+        uint64_t val = sg_trunc((uint64_t)sg_sext((uint64_t)c[i], AW), OW);
         put_bits(words + (size_t)(i / rpb) * wpb, (uint32_t)(i % rpb) * OW, OW, val);
     }
     for (uint64_t b = 0; b < nb; b++)

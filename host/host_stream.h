@@ -23,6 +23,9 @@ typedef struct host_variant {
                                  result lane, 8*ceil(acc_w/8) (the first format) */
     uint32_t out_lane_w;      /* derived: 8*ceil(acc_w/8), one result */
     uint32_t results_per_beat; /* derived: out_stream_w / out_lane_w */
+    uint32_t os_lane_w;       /* derived: 8*ceil(out_w/8), one result with FLAGS.OUT_STAGE */
+    uint32_t os_per_beat;     /* derived: out_stream_w / os_lane_w */
+    uint32_t os_group;        /* derived: results the output stage takes a cycle (sg_stream_fmt) */
     /* derived: operand stream sections and compressed A (docs/data-formats.md) */
     uint32_t beats_a;         /* dense A section: beats per slice, ceil(rows/elems_per_beat) */
     uint32_t beats_b;         /* B section: beats per slice, ceil(cols/elems_per_beat) */
@@ -45,6 +48,10 @@ typedef struct host_variant {
 #define HOST_FLAGS_STREAM (HOST_FLAGS_KEEP_B | HOST_FLAGS_A_COMPRESSED)
 /* FLAGS.TRAILER: the job's counters follow its results on the result stream (the trailer). */
 #define HOST_FLAGS_TRAILER SG_FMASK(FLAGS, TRAILER)
+/* FLAGS.OUT_STAGE: the job's results are OUT_W-bit, through the output stage (OUT_BIAS,
+ * OUT_SHIFT, OUT_CLAMP, FLAGS.OUT_RELU; gold_out_stage), os_per_beat per beat. */
+#define HOST_FLAGS_OUT_STAGE SG_FMASK(FLAGS, OUT_STAGE)
+#define HOST_FLAGS_OUT_RELU SG_FMASK(FLAGS, OUT_RELU)
 /* Trailer words: SG_TRAILER_WORDS (sg_contract.h), then ROW_NNZ[0..rows-1]; word i at bits
  * [32*i +: 32] of the trailer, cut into beats of out_stream_w bits. */
 uint32_t host_trailer_words(const host_variant_t *v); /* SG_TRAILER_FIXED_WORDS + rows */
@@ -74,6 +81,8 @@ uint32_t host_in_words_per_beat(const host_variant_t *v);  /* ceil(in_stream_w/3
 uint32_t host_out_words_per_beat(const host_variant_t *v); /* ceil(out_stream_w/32) */
 /* Result beats of a job: ceil(rows*cols / results_per_beat). */
 uint64_t host_out_beats(const host_variant_t *v);
+/* The same for a job with FLAGS.OUT_STAGE set (os != 0): ceil(rows*cols / os_per_beat). */
+uint64_t host_out_beats_os(const host_variant_t *v, int os);
 /* Number of operand beats of a job with this K: K * beats_per_slice. */
 uint64_t host_in_beats(const host_variant_t *v, uint32_t k);
 /* Operand beats of a job with stream flags (HOST_FLAGS_KEEP_B, HOST_FLAGS_A_COMPRESSED):
@@ -119,11 +128,18 @@ int host_stream_encode_fmt(const host_variant_t *v, const sg_job_t *j, uint32_t 
 int host_stream_decode_results(const host_variant_t *v, const uint32_t *words,
                                const uint8_t *last, uint64_t nbeats, int64_t *c, char *err,
                                size_t errlen);
+/* The same for a job with FLAGS.OUT_STAGE set (os != 0): results of out_w bits in lanes of
+ * os_lane_w, os_per_beat per beat, host_out_beats_os(v, 1) beats. */
+int host_stream_decode_results_os(const host_variant_t *v, int os, const uint32_t *words,
+                                  const uint8_t *last, uint64_t nbeats, int64_t *c, char *err,
+                                  size_t errlen);
 
 /* Inverse of host_stream_decode_results (for device models): host_out_beats(v) beats, TLAST on
  * the last. */
 int host_stream_encode_results(const host_variant_t *v, const int64_t *c, uint32_t *words,
                                uint8_t *last, char *err, size_t errlen);
+int host_stream_encode_results_os(const host_variant_t *v, int os, const int64_t *c,
+                                  uint32_t *words, uint8_t *last, char *err, size_t errlen);
 
 /* Inverse of host_stream_encode (for device models): decode host_in_beats(v, k) operand beats
  * into a (rows x k) and b (k x cols), each element the lane's low data_w bits sign-extended.

@@ -44,6 +44,11 @@ module @@P@@_csr (
   output wire                cfg_keep_b_o,  // FLAGS.KEEP_B
   output wire                cfg_acomp_o,   // FLAGS.A_COMPRESSED
   output wire                cfg_trailer_o, // FLAGS.TRAILER
+  output wire                cfg_os_o,      // FLAGS.OUT_STAGE
+  output wire                cfg_relu_o,    // FLAGS.OUT_RELU
+  output wire [31:0]         cfg_bias_o,    // OUT_BIAS
+  output wire [@@SHW@@-1:0]  cfg_shift_o,   // OUT_SHIFT
+  output wire [31:0]         cfg_clamp_o,   // OUT_CLAMP
   input  wire                b_valid_i,     // B resident ...
   input  wire [@@KW@@:0]     b_k_i,         // ... loaded with this K
   input  wire                afmt_err_i,    // pulse: a compressed A entry broke the format
@@ -364,6 +369,11 @@ module @@P@@_csr (
   assign cfg_keep_b_o     = keep_b_q;
   assign cfg_acomp_o      = a_compressed_q;
   assign cfg_trailer_o    = trailer_q;
+  assign cfg_os_o         = out_stage_q;
+  assign cfg_relu_o       = out_relu_q;
+  assign cfg_bias_o       = bias_q;
+  assign cfg_shift_o      = shift_q;
+  assign cfg_clamp_o      = clamp_q;
   assign irq_o            = done_q || (err_q != @@ERR_W@@'d0);
 
 endmodule

@@ -6,7 +6,8 @@
 //                KEEP_B, into the B memories (only while no job computes: B has one copy);
 //   COMPUTE (C): DECIDE (mode used for the tile), the row feeders run, FLUSH;
 //   DRAIN   (D): the results, copied into the PEs' output registers at the end of COMPUTE, go out
-//                on the result stream, followed with FLAGS.TRAILER by the job's counters.
+//                on the result stream (with FLAGS.OUT_STAGE through the output stage, @@OUT_W@@ bits
+//                each), followed with FLAGS.TRAILER by the job's counters.
 // One job per stage: while job n drains, job n+1 computes and job n+2 loads. A job moves on when
 // the next stage is free (a loaded job waits in L, a computed one in C). Every job's counters
 // travel with it stage to stage; when its last beat is accepted they become the counters the
@@ -29,6 +30,11 @@ module @@P@@_ctrl (
   input  wire                  cfg_keep_b_i,  // KEEP_B: no B section, B stays resident
   input  wire                  cfg_acomp_i,   // A_COMPRESSED: A section as entries
   input  wire                  cfg_trailer_i, // TRAILER: the job's counters follow its results
+  input  wire                  cfg_os_i,      // OUT_STAGE: results through the output stage
+  input  wire                  cfg_relu_i,    // OUT_RELU
+  input  wire [31:0]           cfg_bias_i,    // OUT_BIAS
+  input  wire [@@SHW@@-1:0]        cfg_shift_i,   // OUT_SHIFT, 0..@@AW@@-1 (checked by the CSRs)
+  input  wire [31:0]           cfg_clamp_i,   // OUT_CLAMP, 0..2^31-1 (checked by the CSRs)
   // operand stream (data lanes are wired to the rows in the top level)
   input  wire                  s_axis_tvalid_i,
   output wire                  s_axis_tready_o,
@@ -62,7 +68,8 @@ module @@P@@_ctrl (
   input  wire [@@KW@@:0]       arr_max_row_nnz_i,
   input  wire [31:0]           arr_nnz_a_i,
   input  wire [@@RNW@@-1:0]    arr_row_nnz_i,
-  // result stream: @@L@@ result lane(s) per beat, lane l reads row/col at [l*RRW], [l*CCW]
+  // result stream: @@L@@ read lane(s), lane l reads row/col at [l*RRW], [l*CCW]; a beat carries
+  // @@L@@ result(s) of @@OW@@ bits, or @@NL@@ of @@ONW@@ bits with FLAGS.OUT_STAGE
   output wire [@@LRRW@@-1:0]   drain_row_o,
   output wire [@@LCCW@@-1:0]   drain_col_o,
   input  wire [@@LAW@@-1:0]    drain_data_i,
@@ -204,6 +211,19 @@ module @@P@@_ctrl (
   reg  [31:0]         d_nnza_q, d_nnza_d;
   reg  [@@KW@@:0]     d_max_q, d_max_d;
   reg  [@@RNW@@-1:0]  d_rnz_q, d_rnz_d;
+  // output stage (FLAGS.OUT_STAGE): the settings of the jobs in LOAD, COMPUTE and DRAIN, and the
+  // result pipeline of the job in DRAIN (below)
+  reg                 l_os_q, c_os_q, d_os_q;
+  reg                 l_relu_q, c_relu_q, d_relu_q;
+  reg  [@@SHE@@-1:0]      l_sh_q, c_sh_q, d_sh_q;   // OUT_SHIFT < ACC_W: its low bits
+  reg  [@@EW@@-1:0]   l_add_q, c_add_q, d_add_q;
+  reg  [@@HIW@@-1:0]      l_hi_q, c_hi_q, d_hi_q;
+  reg  [@@RCW@@-1:0]      os_rd_q;                    // results read so far
+  reg                 os_v1_q, os_v2_q, os_v3_q;  // pipeline stage holds a result
+  reg                 os_l1_q, os_l2_q, os_l3_q;  // ... the job's last one
+  reg  [@@PKW@@-1:0]      os_pn_q;                    // results in the beat being packed
+  reg                 os_pl_q;                    // ... which holds the last result
+  wire                os_full = (os_pn_q == @@PKW@@'d@@NL@@) || os_pl_q;  // the beat is complete
 
   // ================================================================ the last completed job
   reg  [1:0]          o_used_q;
@@ -232,8 +252,8 @@ module @@P@@_ctrl (
   wire [31:0] c_cyc_nxt = c_cyc_q + 32'd1;
 
   // ---------------------------------------------------------------- stage hand-offs
-  wire dr_fire    = d_busy_q && !d_tr_q && m_axis_tready_i;
-  wire dr_last    = (dr_beat_q == @@OBW@@'d@@OB_M1@@);
+  wire dr_fire    = d_busy_q && !d_tr_q && (!d_os_q || os_full) && m_axis_tready_i;
+  wire dr_last    = d_os_q ? os_pl_q : (dr_beat_q == @@OBW@@'d@@OB_M1@@);
   wire tr_fire    = d_busy_q && d_tr_q && m_axis_tready_i;
   wire tr_last    = (tr_beat_q == @@TBW@@'d@@TB_M1@@);
   wire d_end      = (dr_fire && dr_last && !d_trl_q) || (tr_fire && tr_last);
@@ -597,11 +617,124 @@ module @@P@@_ctrl (
     end
   end
 
+  // ---------------------------------------------------------------- output stage settings
+  // FLAGS.OUT_STAGE and its settings travel with the job: taken at START, handed on with it to
+  // COMPUTE and DRAIN. At START the bias and the rounding term are summed (os_add = OUT_BIAS +
+  // 2^(OUT_SHIFT-1), 0 for shift 0) and the upper bound is min(OUT_CLAMP, 2^(OUT_W-1)-1).
+  wire [@@EW@@-1:0]   os_rnd    = (cfg_shift_i == @@SHW@@'d0) ? @@EW@@'d0 :
+                                  (@@EW@@'d1 << (cfg_shift_i - @@SHW@@'d1));
+  wire [@@EW@@-1:0]   os_add_in = {{(@@EW@@-32){cfg_bias_i[31]}}, cfg_bias_i} + os_rnd;
+@@OS_HI_IN@@
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      l_os_q   <= 1'b0;
+      c_os_q   <= 1'b0;
+      d_os_q   <= 1'b0;
+      l_relu_q <= 1'b0;
+      c_relu_q <= 1'b0;
+      d_relu_q <= 1'b0;
+      l_sh_q   <= {@@SHE@@{1'b0}};
+      c_sh_q   <= {@@SHE@@{1'b0}};
+      d_sh_q   <= {@@SHE@@{1'b0}};
+      l_add_q  <= {@@EW@@{1'b0}};
+      c_add_q  <= {@@EW@@{1'b0}};
+      d_add_q  <= {@@EW@@{1'b0}};
+      l_hi_q   <= {@@HIW@@{1'b0}};
+      c_hi_q   <= {@@HIW@@{1'b0}};
+      d_hi_q   <= {@@HIW@@{1'b0}};
+    end else begin
+      if (start_i && !abort_i) begin
+        l_os_q   <= cfg_os_i;
+        l_relu_q <= cfg_relu_i;
+        l_sh_q   <= cfg_shift_i[@@SHE@@-1:0];
+        l_add_q  <= os_add_in;
+        l_hi_q   <= os_hi_in;
+      end
+      if (l2c) begin
+        c_os_q   <= l_os_q;
+        c_relu_q <= l_relu_q;
+        c_sh_q   <= l_sh_q;
+        c_add_q  <= l_add_q;
+        c_hi_q   <= l_hi_q;
+      end
+      if (c2d) begin
+        d_os_q   <= c_os_q;
+        d_relu_q <= c_relu_q;
+        d_sh_q   <= c_sh_q;
+        d_add_q  <= c_add_q;
+        d_hi_q   <= c_hi_q;
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------- output stage pipeline
+  // A job with FLAGS.OUT_STAGE drains @@G@@ result(s) a cycle, read by result lanes 0..@@G@@-1
+  // (gen_lane), each through four registers: the read -> os_acc_q; + OUT_BIAS + rounding term
+  // -> os_sum_q; the arithmetic right shift (floor) -> os_shr_q; the clamps into the beat being
+  // packed (@@NL@@ results of @@ONW@@ bits, a group of @@G@@ per cycle). The pipeline moves on
+  // unless a complete beat waits for TREADY (os_adv). DRAIN takes ceil(R*C / @@G@@) + 4 cycles
+  // plus the trailer (contract: sg_os_drain_cycles).
+  localparam [@@EW@@-1:0]  OS_MIN = {{(@@EW@@-@@OUT_W@@+1){1'b1}}, {(@@OUT_W@@-1){1'b0}}};  // -2^(OUT_W-1)
+  wire               os_on  = d_busy_q && d_os_q && !d_tr_q;
+  wire               os_adv = !os_full || dr_fire;
+  wire               os_rd  = os_on && os_adv && (os_rd_q < @@RCW@@'d@@RC@@);
+  wire [@@PKW@@-1:0]     os_slot = dr_fire ? {@@PKW@@{1'b0}} : os_pn_q;
+  // the clamp bounds as OUT_W-bit results: min(OUT_CLAMP, 2^(OUT_W-1)-1), and 0 or -2^(OUT_W-1)
+  wire [@@OUT_W@@-1:0]     os_hi = {{(@@OUT_W@@-@@HIW@@){1'b0}}, d_hi_q};
+  wire [@@OUT_W@@-1:0]     os_lo = d_relu_q ? {@@OUT_W@@{1'b0}} : OS_MIN[@@OUT_W@@-1:0];
+  wire [@@G@@*@@ONW@@-1:0]   os_lanes;  // the group leaving the pipeline ...
+  wire [@@G@@-1:0]         os_live3;  // ... and which of its lanes hold a result
+  always @(posedge clk_i) begin
+    if (!rst_ni || c2d || abort_i) begin
+      os_rd_q <= {@@RCW@@{1'b0}};
+      os_v1_q <= 1'b0;
+      os_v2_q <= 1'b0;
+      os_v3_q <= 1'b0;
+      os_l1_q <= 1'b0;
+      os_l2_q <= 1'b0;
+      os_l3_q <= 1'b0;
+      os_pn_q <= {@@PKW@@{1'b0}};
+      os_pl_q <= 1'b0;
+    end else if (os_adv) begin
+      os_v1_q <= os_rd;
+      os_l1_q <= os_rd && (os_rd_q + @@RCW@@'d@@G@@ >= @@RCW@@'d@@RC@@);
+      if (os_rd) os_rd_q <= os_rd_q + @@RCW@@'d@@G@@;
+      os_v2_q <= os_v1_q;
+      os_l2_q <= os_l1_q;
+      os_v3_q <= os_v2_q;
+      os_l3_q <= os_l2_q;
+      os_pn_q <= os_slot + (os_v3_q ? @@PKW@@'d@@G@@ : @@PKW@@'d0);
+      os_pl_q <= (!dr_fire && os_pl_q) || (os_v3_q && os_l3_q);
+    end
+  end
+  wire [@@OSW@@-1:0] res_os;
+  genvar gp;
+  generate
+    for (gp = 0; gp < @@NL@@; gp = gp + 1) begin : gen_pack
+      localparam integer   BASE_I = (gp / @@G@@) * @@G@@;  // first slot of this slot's group
+      localparam integer   LANE   = gp % @@G@@;            // the lane that fills it
+      localparam [@@PKW@@-1:0] BASE = BASE_I[@@PKW@@-1:0];
+      reg [@@ONW@@-1:0] pk_q;
+      always @(posedge clk_i) begin
+        if (!rst_ni) begin
+          pk_q <= {@@ONW@@{1'b0}};
+        end else if (os_adv) begin
+          if (os_v3_q && (os_slot == BASE))
+            pk_q <= os_live3[LANE] ? os_lanes[LANE*@@ONW@@ +: @@ONW@@] : {@@ONW@@{1'b0}};
+          else if (os_slot == {@@PKW@@{1'b0}})
+            pk_q <= {@@ONW@@{1'b0}};  // a new beat: lanes past the last result are 0
+        end
+      end
+      assign res_os[gp*@@ONW@@ +: @@ONW@@] = pk_q;
+    end
+  endgenerate
+@@RES_PAD_OS@@
   // ---------------------------------------------------------------- result lanes
   // Lane l carries result beat*@@L@@ + l (row-major). Each lane keeps its own (row, col), set
   // to (l / C, l % C) when a job enters DRAIN and advanced by @@L@@ results per beat; a lane
-  // past the last result sends 0.
-  wire [@@OSW@@-1:0] res_data;
+  // past the last result sends 0. With FLAGS.OUT_STAGE lanes 0..@@G@@-1 read, @@G@@ results a
+  // cycle, into the output stage pipeline.
+  wire [@@OSW@@-1:0] res_wide;
   genvar gl;
   generate
     for (gl = 0; gl < @@L@@; gl = gl + 1) begin : gen_lane
@@ -611,8 +744,11 @@ module @@P@@_ctrl (
       localparam [@@CCW@@-1:0] INIT_C = INIT_CI[@@CCW@@-1:0];
       reg  [@@RLW@@-1:0] r_q;
       reg  [@@CCW@@-1:0] c_q;
-      wire [@@CCW@@:0]   c_sum = {1'b0, c_q} + @@CCW1@@'d@@STEP_C@@;
+      wire               step  = d_os_q ? os_rd : (dr_fire && !dr_last);
+      wire [@@CCW@@:0]   c_sum = {1'b0, c_q} + (d_os_q ? @@CCW1@@'d@@STEP_CG@@ : @@CCW1@@'d@@STEP_C@@);
+      wire [@@RLW@@-1:0] r_step = d_os_q ? @@RLW@@'d@@STEP_RG@@ : @@RLW@@'d@@STEP_R@@;
       wire [@@AW@@-1:0]  d     = drain_data_i[gl*@@AW@@ +: @@AW@@];
+      wire               live  = (r_q < @@RLW@@'d@@R@@);
       always @(posedge clk_i) begin
         if (!rst_ni) begin
           r_q <= {@@RLW@@{1'b0}};
@@ -620,22 +756,56 @@ module @@P@@_ctrl (
         end else if (c2d) begin
           r_q <= INIT_R;
           c_q <= INIT_C;
-        end else if (dr_fire && !dr_last) begin
+        end else if (step) begin
           if (c_sum >= @@CCW1@@'d@@C@@) begin
             c_q <= c_sum[@@CCW@@-1:0] - @@CCW@@'d@@C_MOD@@;
-            r_q <= r_q + @@RLW@@'d@@STEP_R1@@;
+            r_q <= r_q + r_step + @@RLW@@'d1;
           end else begin
             c_q <= c_sum[@@CCW@@-1:0];
-            r_q <= r_q + @@RLW@@'d@@STEP_R@@;
+            r_q <= r_q + r_step;
           end
         end
       end
       assign drain_row_o[gl*@@RRW@@ +: @@RRW@@] = r_q[@@RRW@@-1:0];
       assign drain_col_o[gl*@@CCW@@ +: @@CCW@@] = c_q;
-      assign res_data[gl*@@OW@@ +: @@OW@@] = (r_q < @@RLW@@'d@@R@@) ? @@LANE_EXT@@ : @@OW@@'d0;
+      assign res_wide[gl*@@OW@@ +: @@OW@@] = live ? @@LANE_EXT@@ : @@OW@@'d0;
+      if (gl < @@G@@) begin : gen_os
+        // this lane's output stage pipeline (docs/architecture.md, "Output stage")
+        reg                lv1_q, lv2_q, lv3_q;  // the stage holds a result of this lane
+        reg  [@@AW@@-1:0]  acc_q;
+        reg  [@@EW@@-1:0]  sum_q, shr_q;
+        always @(posedge clk_i) begin
+          if (!rst_ni) begin
+            lv1_q <= 1'b0;
+            lv2_q <= 1'b0;
+            lv3_q <= 1'b0;
+          end else if (os_adv) begin
+            lv1_q <= os_rd && live;
+            lv2_q <= lv1_q;
+            lv3_q <= lv2_q;
+          end
+        end
+        always @(posedge clk_i) begin
+          if (os_adv) begin
+            acc_q <= d;
+            sum_q <= {{(@@EW@@-@@AW@@){acc_q[@@AW@@-1]}}, acc_q} + d_add_q;
+            shr_q <= $signed(sum_q) >>> d_sh_q;
+          end
+        end
+        // q > hi (hi >= 0, @@HIW@@ bits): q is not negative and has a bit set above them, or its
+        // low bits exceed hi; q < lo: with ReLU any negative q, else a negative q whose bits
+        // from OUT_W-1 up are not all set (q < -2^(OUT_W-1))
+        wire                     over  = !shr_q[@@EW@@-1] &&
+                                         ((|shr_q[@@EW@@-2:@@HIW@@]) || (shr_q[@@HIW@@-1:0] > d_hi_q));
+        wire                     under = shr_q[@@EW@@-1] && (d_relu_q || !(&shr_q[@@EW@@-1:@@OUT_W@@-1]));
+        wire [@@OUT_W@@-1:0]     os_res = over ? os_hi : under ? os_lo : shr_q[@@OUT_W@@-1:0];
+        assign os_lanes[gl*@@ONW@@ +: @@ONW@@] = @@OS_EXT@@;
+        assign os_live3[gl] = lv3_q;
+      end
     end
   endgenerate
-@@RES_PAD@@
+@@RES_PAD_W@@
+  wire [@@OSW@@-1:0] res_data = d_os_q ? res_os : res_wide;
   // ---------------------------------------------------------------- trailer (FLAGS.TRAILER)
   // The job's counters as 32-bit words, word i at bits [32*i +: 32], @@TB@@ beat(s) of
   // @@OSW@@ bits: @@TR_NAMES@@, ROW_NNZ[0..@@R_M1@@]
@@ -664,7 +834,7 @@ module @@P@@_ctrl (
   assign row_sparse_o    = run_sparse_q;
   assign k_len_o         = c_k_q;
   assign m_axis_tdata_o  = d_tr_q ? tr_data : res_data;
-  assign m_axis_tvalid_o = d_busy_q;
+  assign m_axis_tvalid_o = d_busy_q && (d_tr_q || !d_os_q || os_full);
   assign m_axis_tlast_o  = d_tr_q ? tr_last : (dr_last && !d_trl_q);
   assign busy_o          = l_busy_q || c_busy_q || d_busy_q;
   assign ready_o         = !l_busy_q;

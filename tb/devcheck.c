@@ -78,3 +78,46 @@ int devcheck_start_needs(const host_dev_t *dev, const host_variant_t *v, char *m
         FAIL("restoring ERR/FLAGS/K failed");
     return bad;
 }
+
+int devcheck_out_rejects(const host_dev_t *dev, const sg_params_t *p, char *msg, size_t n)
+{
+    const struct {
+        uint32_t addr, ok, bad;
+        const char *name;
+    } t[] = {
+        {SG_ADDR_OUT_SHIFT, p->acc_w - 1u, p->acc_w, "OUT_SHIFT"},
+        {SG_ADDR_OUT_SHIFT, p->acc_w - 1u, 127u, "OUT_SHIFT"},
+        {SG_ADDR_OUT_SHIFT, p->acc_w - 1u, 0xFFFFFFFFu, "OUT_SHIFT"},
+        {SG_ADDR_OUT_CLAMP, 0x7FFFFFFFu, 0x80000000u, "OUT_CLAMP"},
+        {SG_ADDR_OUT_CLAMP, 0x7FFFFFFFu, 0xFFFFFFFFu, "OUT_CLAMP"},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        uint32_t err = 0, val = 0;
+        if (dev->reg_write(dev->ctx, SG_ADDR_ERR, SG_ERR_ALL) != 0 ||
+            dev->reg_write(dev->ctx, t[i].addr, t[i].ok) != 0 ||
+            dev->reg_write(dev->ctx, t[i].addr, t[i].bad) != 0 ||
+            dev->reg_read(dev->ctx, SG_ADDR_ERR, &err) != 0 ||
+            dev->reg_read(dev->ctx, t[i].addr, &val) != 0) {
+            FAIL("%s=0x%x: a register access failed", t[i].name, t[i].bad);
+            continue;
+        }
+        if (err != SG_ERR(OUT))
+            FAIL("%s=0x%x: ERR = 0x%x, expected ERR.OUT (0x%x)", t[i].name, t[i].bad, err, SG_ERR(OUT));
+        if (val != t[i].ok)
+            FAIL("%s=0x%x: reads 0x%x afterwards, expected 0x%x (kept)", t[i].name, t[i].bad, val, t[i].ok);
+    }
+    /* OUT_BIAS: every value is valid */
+    uint32_t err = 0, val = 0;
+    if (dev->reg_write(dev->ctx, SG_ADDR_ERR, SG_ERR_ALL) != 0 ||
+        dev->reg_write(dev->ctx, SG_ADDR_OUT_BIAS, 0x80000001u) != 0 ||
+        dev->reg_read(dev->ctx, SG_ADDR_ERR, &err) != 0 ||
+        dev->reg_read(dev->ctx, SG_ADDR_OUT_BIAS, &val) != 0 || err != 0 || val != 0x80000001u)
+        FAIL("OUT_BIAS=0x80000001: ERR 0x%x, reads 0x%x", err, val);
+    if (dev->reg_write(dev->ctx, SG_ADDR_ERR, SG_ERR_ALL) != 0 ||
+        dev->reg_write(dev->ctx, SG_ADDR_OUT_BIAS, sg_fields[SG_FLD_OUT_BIAS_BIAS].reset) != 0 ||
+        dev->reg_write(dev->ctx, SG_ADDR_OUT_SHIFT, sg_fields[SG_FLD_OUT_SHIFT_SHIFT].reset) != 0 ||
+        dev->reg_write(dev->ctx, SG_ADDR_OUT_CLAMP, sg_fields[SG_FLD_OUT_CLAMP_CLAMP].reset) != 0)
+        FAIL("restoring ERR/OUT_* failed");
+    return bad;
+}

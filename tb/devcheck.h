@@ -21,4 +21,11 @@ int devcheck_mode_rejects(const host_dev_t *dev, const sg_params_t *p, char *msg
  * and K as it was. */
 int devcheck_start_needs(const host_dev_t *dev, const host_variant_t *v, char *msg, size_t n);
 
+/* The output stage's value rules (SG_CHECK of OUT_SHIFT and OUT_CLAMP): OUT_SHIFT = ACC_W,
+ * 127, 0xFFFFFFFF and OUT_CLAMP = 2^31, 0xFFFFFFFF must each set ERR.OUT (only) and keep the
+ * value written before (the largest valid one: ACC_W - 1, 2^31 - 1); OUT_BIAS takes any
+ * value.  Returns the number of failures (first in msg); leaves ERR clear and the OUT_*
+ * registers at their reset values. */
+int devcheck_out_rejects(const host_dev_t *dev, const sg_params_t *p, char *msg, size_t n);
+
 #endif

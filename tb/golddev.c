@@ -57,6 +57,8 @@ static int start(golddev_t *g)
     g->job_mode = rf->f[SG_FLD_MODE_MODE];
     g->job_thresh = rf->f[SG_FLD_THRESH_THRESH];
     g->job_flags = sg_regfile_word(rf, SG_REG_FLAGS);
+    g->job_os = (sg_out_stage_t){(int32_t)rf->f[SG_FLD_OUT_BIAS_BIAS], rf->f[SG_FLD_OUT_SHIFT_SHIFT],
+                                 rf->f[SG_FLD_OUT_CLAMP_CLAMP], (g->job_flags & HOST_FLAGS_OUT_RELU) != 0};
     if (!(g->job_flags & HOST_FLAGS_KEEP_B))
         g->b_valid = 0; /* B is being replaced */
     /* the most beats this job can have (compressed A: every row count at its field's maximum) */
@@ -134,12 +136,17 @@ static int compute(golddev_t *g)
     cnt.cyc_drain = (uint32_t)cy.drain;
     cnt.cyc_total = (uint32_t)cy.total;
     /* result beats, then with TRAILER the counters */
-    const uint64_t nres = host_out_beats(v), ntr = host_trailer_beats(v);
+    const int os = (g->job_flags & HOST_FLAGS_OUT_STAGE) != 0;
+    const uint64_t nres = host_out_beats_os(v, os), ntr = host_trailer_beats(v);
     const uint32_t wpb = host_out_words_per_beat(v);
     uint32_t *w = calloc((size_t)(nres + ntr) * wpb, sizeof *w);
     uint8_t *l = calloc((size_t)(nres + ntr), 1);
+    int64_t *y = malloc((size_t)v->p.rows * v->p.cols * sizeof *y);
     int rc = -1;
-    if (w != NULL && l != NULL && host_stream_encode_results(v, g->acc, w, l, NULL, 0) == 0) {
+    if (y != NULL)
+        gold_results(&v->p, os ? &g->job_os : NULL, g->acc, y);
+    if (w != NULL && l != NULL && y != NULL &&
+        host_stream_encode_results_os(v, os, y, w, l, NULL, 0) == 0) {
         uint64_t n = nres;
         if (g->job_flags & HOST_FLAGS_TRAILER) {
             host_stream_encode_trailer(v, &cnt.arch, cnt.cyc_load, cnt.cyc_compute,
@@ -157,6 +164,7 @@ static int compute(golddev_t *g)
     }
     free(w);
     free(l);
+    free(y);
     if (rc != 0)
         return -1;
     free_load(g);

@@ -42,6 +42,7 @@ typedef struct golddev {
     uint64_t in_beats, in_got, in_cap;
     int32_t *a, *b;
     uint32_t job_flags, job_k, job_mode, job_thresh; /* latched at START */
+    sg_out_stage_t job_os;                           /* OUT_* registers, latched at START */
     /* resident B (kmax x cols) */
     int32_t *b_res;
     int b_valid;

@@ -10,6 +10,8 @@
  *   sim_run --workload mtx --file F.mtx [--m M] [--n N] [--density-b D]
  *   common: [--modes dense,sparse,auto] [--thresh T] [--label L] [--jsonl FILE] [--quiet]
  *           [--trace FILE.fst [--job N]]
+ *           [--bias B] [--shift S] [--relu] [--clamp X]   output stage (FLAGS.OUT_STAGE)
+ *           [--layer-rule]   graphchallenge: the benchmark's layer rule on the device
  * Exit status: 0 every job matched golden, 1 mismatch or device error, 2 bad arguments/input
  * (nothing run, nothing written).
  */
@@ -39,6 +41,11 @@
 /* Random B of `--a` runs without --b: columns and density unless given. */
 #define RUN_RANDOM_B_COLS 16u
 #define RUN_RANDOM_B_DENSITY 0.5
+/* --layer-rule: Y1 = min(32, ReLU(Y0 W1 + bias)), bias -0.3, in accumulator units of 2^-13
+ * (round(-0.3 * 8192) = -2458), results with 9 fraction bits (shift 13 - 9 = 4), 32.0 = 16384 */
+#define RUN_LR_BIAS (-2458)
+#define RUN_LR_SHIFT 4u
+#define RUN_LR_CLAMP 16384u
 
 typedef struct run_opts {
   const char *workload, *data, *file, *label, *jsonl;
@@ -49,6 +56,10 @@ typedef struct run_opts {
   uint64_t seed;
   int modes[SG_MODE_COUNT];
   int quiet;
+  int os_on;         /* any of --bias --shift --relu --clamp --layer-rule: FLAGS.OUT_STAGE */
+  int os_given;      /* --bias --shift --relu --clamp given */
+  int layer_rule;    /* --layer-rule (graphchallenge) */
+  sg_out_stage_t os; /* its settings */
   int argc;
   char **argv;
 } run_opts_t;
@@ -92,10 +103,21 @@ static void run_usage(FILE *f) {
           "  --trace FILE.fst  waveform (needs the tracing build: `sparsegen run ... --trace`);\n"
           "  --job N           with --trace: only job N (0-based), and stop after it\n"
           "  --quiet           no table\n"
+          "output stage (FLAGS.OUT_STAGE, docs/architecture.md \"Arithmetic\"): any of these turns it on\n"
+          "  for each tile's results: out = clamp(ReLU?((acc + bias) >> shift, rounded half up)),\n"
+          "  OUT_W = %u-bit results (C holds them, not the accumulators)\n"
+          "  --bias B          added to each accumulator, -2^31..2^31-1 (default 0)\n"
+          "  --shift S         right shift, rounding half up, 0..%u (default 0)\n"
+          "  --relu            negative results become 0\n"
+          "  --clamp X         largest result, 0..2^31-1 (default: none besides OUT_W)\n"
+          "  --layer-rule      with --workload graphchallenge: the benchmark's layer rule\n"
+          "                    Y1 = min(32, ReLU(Y0 W1 - 0.3)) at the precision of the shared data's\n"
+          "                    README (accumulator units 2^-13: W x 128, Y x 64; bias -2458, shift 4,\n"
+          "                    ReLU, clamp 16384 = 32.0 with 9 fraction bits); needs DATA_W >= 8, OUT_W >= 16\n"
           "limits: each of A, B, C at most %" PRIu64 " elements, about %" PRIu64 " simulated cycles\n"
           "exit status: 0 every job bit-exact against golden, 1 mismatch or device error, 2 bad input\n",
-          RUN_RANDOM_B_COLS, RUN_RANDOM_B_DENSITY, SG_THRESH_MAX, SG_THRESH_MAX, RUN_MAX_ELEMS,
-          RUN_MAX_CYCLES);
+          RUN_RANDOM_B_COLS, RUN_RANDOM_B_DENSITY, SG_THRESH_MAX, SG_THRESH_MAX, SG_OUT_W, SG_ACC_W - 1,
+          RUN_MAX_ELEMS, RUN_MAX_CYCLES);
 }
 
 static int run_parse_u64(const char *opt, const char *s, uint64_t max, uint64_t *v) {
@@ -192,6 +214,24 @@ static int run_opt_value(run_opts_t *o, const char *a, const char *v) {
     return o->seed == 0 ? -1 : 0;
   }
   else if (!strcmp(a, "--modes") || !strcmp(a, "--mode")) return run_parse_modes(a, v, o->modes);
+  else if (!strcmp(a, "--shift")) {
+    o->os_on = o->os_given = 1;
+    return run_parse_u32(a, v, SG_ACC_W - 1, &o->os.shift);
+  } else if (!strcmp(a, "--clamp")) {
+    o->os_on = o->os_given = 1;
+    return run_parse_u32(a, v, 0x7FFFFFFFu, &o->os.clamp);
+  } else if (!strcmp(a, "--bias")) {
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (errno || *end || !*v || x < INT32_MIN || x > INT32_MAX) {
+      fprintf(stderr, "sim_run: --bias '%s' must be a whole number -2147483648..2147483647\n", v);
+      return -1;
+    }
+    o->os_on = o->os_given = 1;
+    o->os.bias = (int32_t)x;
+    return 0;
+  }
   else return 1;
   if (!*v) {
     fprintf(stderr, "sim_run: %s needs a non-empty value\n", a);
@@ -212,6 +252,19 @@ static int run_args_check(run_opts_t *o) {
   }
   if (!o->a_path && (o->b_path || o->out_path)) {
     fprintf(stderr, "sim_run: --b and --out go with --a A.mtx\n");
+    return -1;
+  }
+  if (o->layer_rule && (!o->workload || strcmp(o->workload, "graphchallenge"))) {
+    fprintf(stderr, "sim_run: --layer-rule goes with --workload graphchallenge\n");
+    return -1;
+  }
+  if (o->layer_rule && o->os_given) {
+    fprintf(stderr, "sim_run: --layer-rule sets the output stage itself: drop --bias, --shift, --relu and --clamp\n");
+    return -1;
+  }
+  if (o->layer_rule && (SG_DATA_W < 8 || SG_OUT_W < 16)) {
+    fprintf(stderr, "sim_run: --layer-rule needs DATA_W >= 8 (W x 128 and Y x 64 as operands) and OUT_W >= 16 "
+                    "(32.0 = 16384); this variant has DATA_W %u, OUT_W %u\n", SG_DATA_W, SG_OUT_W);
     return -1;
   }
   if (o->job_set && o->out_path) {
@@ -245,12 +298,21 @@ static int run_args(int argc, char **argv, run_opts_t *o) {
   o->density_b = 1.0;
   o->density_a = 0.1;
   o->seed = 1;
+  o->os.clamp = 0x7FFFFFFFu; /* OUT_CLAMP's reset value: no clamp besides OUT_W */
   o->data = getenv("SG_DATA_DIR") ? getenv("SG_DATA_DIR") : "../shared/data";
   int modes_given = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--quiet")) {
       o->quiet = 1;
+      continue;
+    }
+    if (!strcmp(a, "--relu")) {
+      o->os_on = o->os_given = o->os.relu = 1;
+      continue;
+    }
+    if (!strcmp(a, "--layer-rule")) {
+      o->os_on = o->layer_rule = 1;
       continue;
     }
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -274,6 +336,8 @@ static int run_args(int argc, char **argv, run_opts_t *o) {
     o->modes[SG_MODE_AUTO] = SG_SPARSE_CAPABLE;
   }
   if (o->a_path && !o->density_b_set) o->density_b = RUN_RANDOM_B_DENSITY;
+  if (o->layer_rule && !o->os_given)
+    o->os = (sg_out_stage_t){RUN_LR_BIAS, RUN_LR_SHIFT, RUN_LR_CLAMP, true};
   return run_args_check(o);
 }
 
@@ -504,8 +568,29 @@ static int run_load_graphchallenge(const run_opts_t *o, run_data_t *d) {
   for (uint64_t i = 0; i < y.nnz; i++)
     if (y.col[i] < k && y.row[i] >= o->col0 && y.row[i] - o->col0 < n)
       bd[(size_t)y.col[i] * n + (y.row[i] - o->col0)] += y.val[i];
-  if (host_quant(ad, (size_t)m * k, SG_DATA_W, d->A, &d->sa, err, sizeof err) ||
-      host_quant(bd, (size_t)k * n, SG_DATA_W, d->B, &d->sb, err, sizeof err)) {
+  if (o->layer_rule) {
+    /* the README's precision: activations with 9 fraction bits times weights of 1/16 as
+       integer 1 make accumulator units of 2^-13; here W x 128 (1/16 -> 8) and Y x 64 (1.0 ->
+       64) give the same units exactly on DATA_W >= 8 (run_args_check) */
+    d->sa = 1.0 / 128;
+    d->sb = 1.0 / 64;
+    if (host_quant_with_scale(ad, (size_t)m * k, SG_DATA_W, d->sa, d->A, err, sizeof err) ||
+        host_quant_with_scale(bd, (size_t)k * n, SG_DATA_W, d->sb, d->B, err, sizeof err)) {
+      fprintf(stderr, "sim_run: --layer-rule: %s\n", err);
+      goto out;
+    }
+    for (size_t i = 0; i < (size_t)m * k; i++)
+      if (fabs(d->A[i] * d->sa - ad[i]) > 0) {
+        fprintf(stderr, "sim_run: --layer-rule: weight %g is not a multiple of 1/128\n", ad[i]);
+        goto out;
+      }
+    for (size_t i = 0; i < (size_t)k * n; i++)
+      if (fabs(d->B[i] * d->sb - bd[i]) > 0) {
+        fprintf(stderr, "sim_run: --layer-rule: activation %g is not a multiple of 1/64\n", bd[i]);
+        goto out;
+      }
+  } else if (host_quant(ad, (size_t)m * k, SG_DATA_W, d->A, &d->sa, err, sizeof err) ||
+             host_quant(bd, (size_t)k * n, SG_DATA_W, d->B, &d->sb, err, sizeof err)) {
     fprintf(stderr, "sim_run: quantization failed: %s\n", err);
     goto out;
   }
@@ -625,8 +710,36 @@ typedef struct run_ctx {
   uint32_t K;
   host_energy_t en;
   int golden_failed, traced, trace_failed;
+  double lr_err; /* --layer-rule: largest |C / 512 - min(32, ReLU(Y W - 0.3))|, in doubles */
   char err[512];
 } run_ctx_t;
+
+/* --layer-rule, checked against the benchmark's rule in double precision (independent of the
+ * integer path): the device's C / 2^9 against min(32, max(0, sum_k Y W - 0.3)), with Y W
+ * exact in doubles (A_int * B_int * 2^-13).  Rounding to 9 fraction bits and -0.3 in units of
+ * 2^-13 allow at most 2^-10 + 2^-14. */
+#define RUN_LR_TOL (1.0 / 1024 + 1.0 / 16384)
+static double run_layer_err(const run_data_t *d, const int64_t *C) {
+  double worst = 0;
+  double *row = malloc((size_t)d->N * sizeof *row);
+  if (!row) return INFINITY;
+  for (uint32_t i = 0; i < d->M; i++) {
+    for (uint32_t j = 0; j < d->N; j++) row[j] = 0;
+    for (uint32_t k = 0; k < d->K; k++) {
+      int32_t a = d->A[(size_t)i * d->K + k];
+      if (!a) continue;
+      for (uint32_t j = 0; j < d->N; j++) row[j] += (double)a * d->B[(size_t)k * d->N + j];
+    }
+    for (uint32_t j = 0; j < d->N; j++) {
+      double y = row[j] * d->sa * d->sb - 0.3;
+      y = y < 0 ? 0 : y > 32 ? 32 : y;
+      double e = fabs((double)C[(size_t)i * d->N + j] / 512.0 - y);
+      if (e > worst) worst = e;
+    }
+  }
+  free(row);
+  return worst;
+}
 
 /* Prints what differs in one job (a few lines per job, for the first three bad jobs). */
 static int run_compare_job(run_ctx_t *x, const host_job_info_t *in, const int64_t *gt,
@@ -685,7 +798,7 @@ static int run_on_job(void *user, const host_job_info_t *in) {
   run_ctx_t *x = user;
   int64_t gt[SG_ROWS * SG_COLS];
   host_counters_t gc;
-  if (host_run_job(&x->gdev, x->v, in->job, gt, &gc, x->err, sizeof x->err)) {
+  if (host_run_job_os(&x->gdev, x->v, in->job, 0, in->os, gt, &gc, x->err, sizeof x->err)) {
     x->golden_failed = 1;
     return 1;
   }
@@ -698,7 +811,7 @@ static int run_on_job(void *user, const host_job_info_t *in) {
   host_energy_t e;
   host_energy_in_t ein = {in->job->k, in->flags, c->macs_issued, c->macs_gated, c->nnz_a,
                           host_in_beats_fmt(x->v, in->job->k, in->flags, host_job_a_ents(x->v, in->job)),
-                          host_out_beats(x->v) + host_trailer_beats(x->v), 0, 0};
+                          host_out_beats_os(x->v, in->os != NULL) + host_trailer_beats(x->v), 0, 0};
   sg_window_events(&x->v->p, in->job->k, c->mode_used, in->job->a, &ein.win_fetches, &ein.win_captures);
   host_energy_job(x->v, &host_energy_horowitz45, &ein, &e);
   x->en.stream_pj += e.stream_pj;
@@ -782,6 +895,20 @@ static void run_report_mismatch(const run_opts_t *o, const run_ctx_t *x) {
   fprintf(stderr, " --trace job%" PRIu64 ".fst --job %" PRIu64 "\n", x->first_bad, x->first_bad);
 }
 
+/* What the results are: "none" (the ACC_W-bit accumulators), or the output stage's settings
+ * (with --layer-rule, the rule they implement). */
+static void run_os_desc(const run_opts_t *o, char *buf, size_t n) {
+  if (!o->os_on)
+    snprintf(buf, n, "none");
+  else if (o->layer_rule)
+    snprintf(buf, n, "layer rule Y1 = min(32, ReLU(Y0 W1 - 0.3)): accumulator units 2^-13 (W x 128, Y x 64), "
+                     "bias %d, shift %u rounding half up, ReLU, clamp %u, %u-bit results with 9 fraction bits",
+             o->os.bias, o->os.shift, o->os.clamp, SG_OUT_W);
+  else
+    snprintf(buf, n, "bias %d, shift %u rounding half up, %sclamp %u, %u-bit results", o->os.bias, o->os.shift,
+             o->os.relu ? "ReLU, " : "", o->os.clamp, SG_OUT_W);
+}
+
 static void run_jsonl(FILE *jf, const run_opts_t *o, const run_data_t *d, const run_ctx_t *x,
                       const host_gemm_stats_t *sd, const char *used, double dA, double dB,
                       double util, double useful, double speedup) {
@@ -793,6 +920,12 @@ static void run_jsonl(FILE *jf, const run_opts_t *o, const run_data_t *d, const 
   run_json_str(jf, o->label ? o->label : "");
   fputs(", \"workload\": ", jf);
   run_json_str(jf, o->a_path ? "matrices" : o->workload);
+  char osd[320];
+  run_os_desc(o, osd, sizeof osd);
+  fputs(", \"output_stage\": ", jf);
+  run_json_str(jf, osd);
+  fprintf(jf, ", \"out_width\": %u", o->os_on ? SG_OUT_W : SG_ACC_W);
+  if (o->layer_rule) fprintf(jf, ", \"layer_rule_max_err\": %.6f", x->lr_err);
   fprintf(jf,
           ", \"rows\": %u, \"cols\": %u, "
           "\"data_width\": %u, \"kmax\": %u, \"window\": %u, \"mode\": \"%s\", \"mode_used\": \"%s\", "
@@ -819,7 +952,7 @@ static void run_jsonl(FILE *jf, const run_opts_t *o, const run_data_t *d, const 
 
 /* ------------------------------------------------------------------ C as Matrix Market */
 
-static int run_write_c(FILE *f, const run_data_t *d, const int64_t *C,
+static int run_write_c(FILE *f, const run_opts_t *o, const run_data_t *d, const int64_t *C,
                        uint32_t mode, uint64_t jobs) {
   uint64_t nnz = 0;
   for (size_t i = 0; i < (size_t)d->M * d->N; i++) nnz += C[i] != 0;
@@ -833,6 +966,12 @@ static int run_write_c(FILE *f, const run_data_t *d, const int64_t *C,
              "%% sa = %.17g\n%% sb = %.17g\n",
           tb_variant_name(), SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, sg_mode_name(mode), jobs,
           d->a_desc, d->b_desc, SG_ACC_W, d->sa, d->sb);
+  if (o->os_on) {
+    char osd[320];
+    run_os_desc(o, osd, sizeof osd);
+    fprintf(f, "%% Output stage (FLAGS.OUT_STAGE): C holds out = clamp(ReLU?((C_int + bias) >> shift)), not C_int:\n"
+               "%%   %s\n", osd);
+  }
   fprintf(f, "%u %u %" PRIu64 "\n", d->M, d->N, nnz);
   for (uint32_t r = 0; r < d->M; r++)
     for (uint32_t c = 0; c < d->N; c++)
@@ -880,8 +1019,11 @@ static void run_header(const run_opts_t *o, const run_data_t *d, double dA, doub
   printf("variant %s (prefix %s): %ux%u PEs, int%u operands, %u-bit accumulators, KMAX %u, window %u, %s\n",
          tb_variant_name(), SG_VARIANT, SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_WINDOW,
          SG_SPARSE_CAPABLE ? "sparse-capable" : "dense-only");
-  printf("workload: %s\n          A %ux%u density %.4f, B %ux%u density %.4f, %" PRIu64 " jobs per mode\n\n",
+  printf("workload: %s\n          A %ux%u density %.4f, B %ux%u density %.4f, %" PRIu64 " jobs per mode\n",
          d->desc, d->M, d->K, dA, d->K, d->N, dB, run_job_count(d));
+  char osd[320];
+  run_os_desc(o, osd, sizeof osd);
+  printf("output stage: %s\n\n", osd);
   printf("%-7s %-7s %9s %9s %12s %12s %12s %7s %8s %10s %6s\n", "mode", "used", "compute", "total",
          "MACs issued", "MACs gated", "MACs skipped", "util", "speedup", "energy nJ", "golden");
 }
@@ -910,7 +1052,7 @@ static int run_mode(const run_opts_t *o, const run_data_t *d, const host_variant
   }
   int rc = 0;
   if (o->trace_path && (!o->job_set || o->job == 0) && dut_trace(tb.dut, o->trace_path)) x->trace_failed = 1;
-  host_gemm_opts_t op = {mode, o->thresh, run_on_job, x, HOST_GEMM_STREAM_FAST};
+  host_gemm_opts_t op = {mode, o->thresh, run_on_job, x, HOST_GEMM_STREAM_FAST, o->os_on ? &o->os : NULL};
   host_dev_t dev = tb_dev(&tb);
   /* jobs overlap: the GEMM's cycles are the device's, from before the first register write to
      the last result beat */
@@ -959,7 +1101,7 @@ static void run_footer(const run_opts_t *o, const uint64_t *jobs, const uint64_t
          "is the whole GEMM on the device's clock: jobs overlapped (the next job's operands, %u-bit\n"
          "beats, B kept resident per column block, A compressed in SPARSE/AUTO, stream while this\n"
          "job computes and the previous one's results, %u per beat, and counters come back).\n",
-         SG_IN_STREAM_W, SG_RESULTS_PER_BEAT);
+         SG_IN_STREAM_W, o->os_on ? SG_OS_PER_BEAT : SG_RESULTS_PER_BEAT);
   if (!traced)
     printf("\nenergy: estimate from event counts x Horowitz 45 nm table (host/host_energy.h): MACs that\n"
          "are skipped cost nothing, gated MACs cost their B read only; load writes and every bit\n"
@@ -995,7 +1137,7 @@ typedef struct run_totals {
 static int run_modes(const run_opts_t *o, const run_data_t *d, int64_t *C, FILE *jf, run_totals_t *t) {
   host_variant_t v;
   memset(&v, 0, sizeof v);
-  v.p = (sg_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE, SG_WINDOW, SG_WDEPTH};
+  v.p = (sg_params_t){SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX, SG_SPARSE_CAPABLE, SG_WINDOW, SG_WDEPTH, SG_OUT_W};
   v.window = SG_WINDOW;
   v.a_cap = SG_A_CAP;
   v.in_stream_w = SG_IN_STREAM_W;
@@ -1010,6 +1152,17 @@ static int run_modes(const run_opts_t *o, const run_data_t *d, int64_t *C, FILE 
     host_gemm_stats_t sd;
     int rc = run_mode(o, d, &v, mode, C, &x, &sd);
     if (rc) return rc;
+    if (o->layer_rule && !x.traced) {
+      x.lr_err = run_layer_err(d, C);
+      if (!o->quiet)
+        printf("layer rule: %s: largest |C/512 - min(32, ReLU(Y W - 0.3))| = %.6f (allowed %.6f)\n",
+               sg_mode_name(mode), x.lr_err, RUN_LR_TOL);
+      if (!(x.lr_err <= RUN_LR_TOL)) {
+        fprintf(stderr, "sim_run: %s: the layer rule's results differ from the rule in doubles by %.6f (> %.6f)\n",
+                sg_mode_name(mode), x.lr_err, RUN_LR_TOL);
+        mism = 1;
+      }
+    }
     t->jobs[mode] = x.jobs;
     t->bad[mode] = x.bad_jobs;
     t->last = mode;
@@ -1038,7 +1191,7 @@ int main(int argc, char **argv) {
   if (!rc) rc = run_modes(&o, &d, C, jf, &t);
   if (jf) fclose(jf);
   int keep = w.f && !rc && !t.traced;
-  if (keep && run_write_c(w.f, &d, C, t.last, t.jobs[t.last])) rc = 1;
+  if (keep && run_write_c(w.f, &o, &d, C, t.last, t.jobs[t.last])) rc = 1;
   if (run_out_finish(&w, &o, keep && !rc)) rc = 1;
   if (keep && !rc && !o.quiet) printf("wrote %s (%u x %u, Matrix Market integer; scales in its header)\n", o.out_path, d.M, d.N);
   if (rc == 1 && o.out_path) fprintf(stderr, "sim_run: %s not written\n", o.out_path);

@@ -96,6 +96,8 @@ START_TEST(test_mode_rejects_golddev)
     int bad = devcheck_mode_rejects(&dev, &v.p, msg, sizeof msg);
     if (bad == 0)
         bad = devcheck_start_needs(&dev, &v, msg, sizeof msg);
+    if (bad == 0)
+        bad = devcheck_out_rejects(&dev, &v.p, msg, sizeof msg);
     golddev_free(&g);
     ck_assert_msg(bad == 0, "golddev (%s): %d failures, first: %s",
                   sparse ? "sparse-capable" : "dense-only", bad, msg);
@@ -119,7 +121,7 @@ static void cycles_is(const char *what, sg_cycles_t y, uint64_t load, uint64_t c
  * COMPUTE = issue cycles + C + 2 + 4: the 2 are the PE's MAC pipeline stages (SG_PE_MAC_STAGES). */
 START_TEST(test_cycle_model)
 {
-    const sg_params_t p = {8, 8, 8, 32, 1024, true, 16, 4};
+    const sg_params_t p = {8, 8, 8, 32, 1024, true, 16, 4, 16};
     sg_counters_t c;
     memset(&c, 0, sizeof c);
     c.mode_used = SG_MODE_DENSE;
@@ -134,7 +136,7 @@ START_TEST(test_cycle_model)
     c.max_row_nnz = 0;
     c.issue_cycles = 0;
     cycles_is("SPARSE all-zero K=1", sg_cycle_model(&p, 2, 32, 1, &c, 2), 5, 14, 32);
-    const sg_params_t d = {2, 3, 8, 32, 64, false, 16, 4};
+    const sg_params_t d = {2, 3, 8, 32, 64, false, 16, 4, 16};
     c.mode_used = SG_MODE_DENSE;
     c.issue_cycles = 12;
     cycles_is("dense-only", sg_cycle_model(&d, 10, 6, 10, &c, 0), 11, 21, 6);
@@ -214,7 +216,7 @@ END_TEST
  * the SG_NEED rules in table order, each on its device condition. */
 START_TEST(test_start_rules)
 {
-    const sg_params_t p = {2, 2, 8, 32, 64, true, 16, 4};
+    const sg_params_t p = {2, 2, 8, 32, 64, true, 16, 4, 16};
     const sg_ident_t id = {0, 4, 16, 8, 2, 32, 32};
     sg_regfile_t rf;
     sg_regfile_init(&rf, &p, &id);
@@ -250,7 +252,7 @@ START_TEST(test_misc_names)
     char buf[64];
     ck_assert_str_eq(sg_err_str(0, buf, sizeof buf), "0");
     ck_assert_str_eq(sg_err_str(SG_ERR(K) | SG_ERR(TLAST), buf, sizeof buf), "K|TLAST");
-    ck_assert_str_eq(sg_err_str(0x145, buf, sizeof buf), "K|MODE|RESIDENT|bit8");
+    ck_assert_str_eq(sg_err_str(0x445, buf, sizeof buf), "K|MODE|RESIDENT|bit10");
     ck_assert_str_eq(host_status_name(HOST_E_JOB), "HOST_E_JOB");
     ck_assert_str_eq(host_status_name(12345), "HOST_E_?");
     ck_assert_str_eq(sg_reg_name(0x044, 4), "ERR");
@@ -267,7 +269,7 @@ END_TEST
  * does (first A_CAP non-zeros kept) and K chunks that fit. */
 START_TEST(test_storage_rule)
 {
-    sg_params_t p = {8, 8, 8, 32, 1024, true, 32, 0};
+    sg_params_t p = {8, 8, 8, 32, 1024, true, 32, 0, 16};
     uint32_t wd = 0, cap = 0;
     /* default preset: 3 compressed entries per 64-bit beat */
     ck_assert_int_eq(sg_storage_pick(&p, 3, 0, 0, &wd, &cap), 0);
@@ -282,7 +284,7 @@ START_TEST(test_storage_rule)
     ck_assert_uint_eq(wd, 6);
     ck_assert_uint_eq(cap, 256);
     /* a shape no depth or capacity can save: 32 x 32, KMAX 64, window 32 */
-    sg_params_t big = {32, 32, 8, 32, 64, true, 32, 0};
+    sg_params_t big = {32, 32, 8, 32, 64, true, 32, 0, 16};
     ck_assert_int_eq(sg_storage_pick(&big, 1, 0, 0, &wd, &cap), -1);
     /* every accepted shape meets the rule */
     unsigned picked = 0;
@@ -292,7 +294,7 @@ START_TEST(test_storage_rule)
                 for (uint32_t w = 2; w <= 64 && 2 * w <= km; w *= 4)
                     for (uint32_t dw = 2; dw <= 16; dw *= 2)
                         for (int sp = 0; sp < 2; sp++) {
-                            sg_params_t q = {r, c, dw, 2 * dw, km, sp != 0, w, 0};
+                            sg_params_t q = {r, c, dw, 2 * dw, km, sp != 0, w, 0, sg_out_w_default(2 * dw)};
                             if (sg_storage_pick(&q, 1, 0, 0, &wd, &cap) == 0) {
                                 picked++;
                                 ck_assert_msg(sg_operand_bits(&q, wd, cap) <= sg_operand_limit(&q) &&
@@ -306,7 +308,7 @@ START_TEST(test_storage_rule)
                         }
     ck_assert_msg(picked > 100, "only %u shapes accepted", picked);
     /* capacity: rows keep their first A_CAP non-zeros; K chunks fit */
-    sg_params_t s = {2, 1, 8, 32, 16, true, 4, 2};
+    sg_params_t s = {2, 1, 8, 32, 16, true, 4, 2, 16};
     int32_t a[2 * 16];
     for (int i = 0; i < 32; i++) a[i] = i < 16 ? 1 : (i % 2 ? 3 : 0);
     ck_assert_uint_eq(sg_a_cap_chunk(&s, 4, 2, 16, a, 0), 4);  /* row 0: the 5th non-zero at k 4 */

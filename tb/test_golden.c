@@ -283,7 +283,8 @@ static void fill(const dcase_t *d, int32_t *a, int32_t *b)
 START_TEST(test_directed)
 {
     const dcase_t *d = &dcases[_i];
-    sg_params_t p = {d->rows, d->cols, d->data_w, d->acc_w, d->kmax, true, 2, 2};
+    sg_params_t p = {d->rows, d->cols, d->data_w, d->acc_w, d->kmax, true, 2, 2,
+                     sg_out_w_default(d->acc_w)};
     ck_assert_msg(sg_check_params(&p) == 0, "case '%s': params invalid", d->name);
     int32_t *a = calloc((size_t)d->rows * d->k, sizeof *a);
     int32_t *b = calloc((size_t)d->k * d->cols, sizeof *b);
@@ -321,7 +322,7 @@ END_TEST
 START_TEST(test_accumulate_split)
 {
     const uint32_t R = 5, C = 7, K1 = 9, K2 = 6, K = K1 + K2;
-    sg_params_t p = {R, C, 8, 16, 16, true, 4, 2};
+    sg_params_t p = {R, C, 8, 16, 16, true, 4, 2, 16};
     int32_t a[5 * 15], b[15 * 7], a1[5 * 9], a2[5 * 6];
     uint64_t s = 42;
     for (uint32_t i = 0; i < R * K; i++)
@@ -364,6 +365,7 @@ START_TEST(test_random)
         p.acc_w = pick == 0 ? 2 * p.data_w : pick == 1 ? 64 : 2 * p.data_w + rng_below(&s, 65 - 2 * p.data_w);
         p.kmax = SG_kmax_MIN + rng_below(&s, 65 - SG_kmax_MIN);
         p.sparse_capable = true;
+        p.out_w = sg_out_w_default(p.acc_w);
         uint32_t k = rng_below(&s, 4) == 0 ? p.kmax : 1 + rng_below(&s, p.kmax);
         double da = rng_unit(&s), db = rng_unit(&s);
         if (rng_below(&s, 8) == 0)
@@ -429,7 +431,7 @@ static const ecase_t ecases[] = {
 START_TEST(test_check_job)
 {
     const ecase_t *e = &ecases[_i];
-    sg_params_t p = {2, 3, 8, 32, 8, e->sparse_capable, 4, 2};
+    sg_params_t p = {2, 3, 8, 32, 8, e->sparse_capable, 4, 2, 16};
     int32_t a[2 * 100] = {1, 2, 3}, b[100 * 3] = {4, 5, 6};
     sg_job_t j = {e->k, e->mode, e->thresh, false, a, b};
     uint32_t got = sg_check_job(&p, &j);
@@ -454,30 +456,30 @@ START_TEST(test_check_params)
         sg_params_t p;
         uint32_t expect;
     } t[] = {
-        {{1, 1, 2, 4, 4, false, 2, 2}, 0},
-        {{1, 1, 2, 4, 3, false, 2, 2}, SG_PERR_KMAX}, /* the generator's minimum */
-        {{32, 32, 16, 64, 65536, true, 2, 2}, 0},
-        {{0, 1, 8, 32, 4, true, 2, 2}, SG_PERR_ROWS},
-        {{33, 1, 8, 32, 4, true, 2, 2}, SG_PERR_ROWS},
-        {{1, 0, 8, 32, 4, true, 2, 2}, SG_PERR_COLS},
-        {{1, 33, 8, 32, 4, true, 2, 2}, SG_PERR_COLS},
-        {{1, 1, 1, 32, 4, true, 2, 2}, SG_PERR_DATA_W},
-        {{1, 1, 17, 64, 4, true, 2, 2}, SG_PERR_DATA_W},
-        {{1, 1, 8, 15, 4, true, 2, 2}, SG_PERR_ACC_W},
-        {{1, 1, 8, 65, 4, true, 2, 2}, SG_PERR_ACC_W},
-        {{1, 1, 8, 16, 0, true, 2, 2}, SG_PERR_KMAX},
-        {{1, 1, 8, 16, 65537, true, 2, 2}, SG_PERR_KMAX},
+        {{1, 1, 2, 4, 4, false, 2, 2, 4}, 0},
+        {{1, 1, 2, 4, 3, false, 2, 2, 4}, SG_PERR_KMAX}, /* the generator's minimum */
+        {{32, 32, 16, 64, 65536, true, 2, 2, 16}, 0},
+        {{0, 1, 8, 32, 4, true, 2, 2, 16}, SG_PERR_ROWS},
+        {{33, 1, 8, 32, 4, true, 2, 2, 16}, SG_PERR_ROWS},
+        {{1, 0, 8, 32, 4, true, 2, 2, 16}, SG_PERR_COLS},
+        {{1, 33, 8, 32, 4, true, 2, 2, 16}, SG_PERR_COLS},
+        {{1, 1, 1, 32, 4, true, 2, 2, 16}, SG_PERR_DATA_W},
+        {{1, 1, 17, 64, 4, true, 2, 2, 16}, SG_PERR_DATA_W},
+        {{1, 1, 8, 15, 4, true, 2, 2, 15}, SG_PERR_ACC_W},
+        {{1, 1, 8, 65, 4, true, 2, 2, 16}, SG_PERR_ACC_W},
+        {{1, 1, 8, 16, 0, true, 2, 2, 16}, SG_PERR_KMAX},
+        {{1, 1, 8, 16, 65537, true, 2, 2, 16}, SG_PERR_KMAX},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         uint32_t got = sg_check_params(&t[i].p);
         ck_assert_msg(got == t[i].expect, "check_params row %zu: 0x%x expected 0x%x", i, got, t[i].expect);
     }
     ck_assert_uint_eq(sg_check_params(NULL), SG_PERR_NULL);
-    sg_params_t bad = {0, 1, 8, 32, 1, true, 0, 0};
+    sg_params_t bad = {0, 1, 8, 32, 1, true, 0, 0, 16};
     int32_t a[1] = {0};
     sg_job_t j = {1, 0, 0, false, a, a};
     ck_assert_uint_eq(sg_check_job(&bad, &j), SG_ERR_PARAMS);
-    sg_params_t ok = {1, 1, 8, 32, 4, true, 2, 2};
+    sg_params_t ok = {1, 1, 8, 32, 4, true, 2, 2, 16};
     sg_job_t jn = {1, 0, 0, false, NULL, a};
     ck_assert_uint_eq(sg_check_job(&ok, &jn), SG_ERR_PARAMS);
     ck_assert_uint_eq(gold_run(&ok, &j, NULL, NULL), SG_ERR_PARAMS);
@@ -527,6 +529,155 @@ START_TEST(test_sext_and_names)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- output stage */
+
+/* Reference of the output stage, written differently from gold_out_stage: an arithmetic right
+ * shift of the __int128 sum instead of a floor division, the bounds as one [lo, hi] interval. */
+static int64_t ref_out_stage(uint32_t out_w, int64_t acc, int32_t bias, uint32_t shift,
+                             uint32_t clamp, int relu)
+{
+    __int128 half = shift ? (__int128)1 << (shift - 1) : 0;
+    __int128 v = ((__int128)acc + bias + half) >> shift; /* gcc: arithmetic shift */
+    __int128 lo = relu ? 0 : -((__int128)1 << (out_w - 1));
+    __int128 hi = ((__int128)1 << (out_w - 1)) - 1;
+    if ((__int128)clamp < hi)
+        hi = clamp;
+    return (int64_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
+/* Directed corner cases, expected values worked out by hand (rounding ties, negatives, clamp
+ * edges, shift 0 and the largest shift, bias extremes, the GraphChallenge layer rule). */
+static const struct os_case {
+    const char *name;
+    uint32_t acc_w, out_w;
+    int64_t acc;
+    int32_t bias;
+    uint32_t shift, clamp;
+    int relu;
+    int64_t expect;
+} os_cases[] = {
+    {"shift 0 passes", 32, 16, 5, 0, 0, 0x7FFFFFFFu, 0, 5},
+    {"shift 0 negative", 32, 16, -100, 0, 0, 0x7FFFFFFFu, 0, -100},
+    {"relu negative", 32, 16, -100, 0, 0, 0x7FFFFFFFu, 1, 0},
+    {"tie 1.5 up", 32, 16, 3, 0, 1, 0x7FFFFFFFu, 0, 2},
+    {"tie -1.5 up", 32, 16, -3, 0, 1, 0x7FFFFFFFu, 0, -1},
+    {"tie 0.5 up", 32, 16, 1, 0, 1, 0x7FFFFFFFu, 0, 1},
+    {"tie -0.5 up", 32, 16, -1, 0, 1, 0x7FFFFFFFu, 0, 0},
+    {"1.25 down", 32, 16, 5, 0, 2, 0x7FFFFFFFu, 0, 1},
+    {"-1.25 up", 32, 16, -5, 0, 2, 0x7FFFFFFFu, 0, -1},
+    {"-1.5 tie", 32, 16, -6, 0, 2, 0x7FFFFFFFu, 0, -1},
+    {"-1.75 down", 32, 16, -7, 0, 2, 0x7FFFFFFFu, 0, -2},
+    {"out_w max", 32, 16, 40000, 0, 0, 0x7FFFFFFFu, 0, 32767},
+    {"out_w min", 32, 16, -40000, 0, 0, 0x7FFFFFFFu, 0, -32768},
+    {"out_w min relu", 32, 16, -40000, 0, 0, 0x7FFFFFFFu, 1, 0},
+    {"clamp equal", 32, 16, 16384, 0, 0, 16384, 0, 16384},
+    {"clamp above", 32, 16, 16385, 0, 0, 16384, 0, 16384},
+    {"clamp below", 32, 16, 16383, 0, 0, 16384, 0, 16383},
+    {"clamp 0", 32, 16, 7, 0, 0, 0, 0, 0},
+    {"clamp 0 negative", 32, 16, -7, 0, 0, 0, 0, -7},
+    {"clamp over out_w", 32, 16, 40000, 0, 0, 20000000, 0, 32767},
+    {"max shift +", 32, 16, 2147483647, 0, 31, 0x7FFFFFFFu, 0, 1},
+    {"max shift -", 32, 16, -2147483647 - 1, 0, 31, 0x7FFFFFFFu, 0, -1},
+    {"max shift tie", 32, 16, -1073741824, 0, 31, 0x7FFFFFFFu, 0, 0},
+    {"bias max", 32, 32, 2147483647, 2147483647, 0, 0x7FFFFFFFu, 0, 2147483647},
+    {"bias min", 32, 32, -2147483647 - 1, -2147483647 - 1, 0, 0x7FFFFFFFu, 0, -2147483647 - 1},
+    {"bias min shifted", 32, 32, -2147483647 - 1, -2147483647 - 1, 31, 0x7FFFFFFFu, 0, -2},
+    {"acc 64 min", 64, 64, INT64_MIN, -2147483647 - 1, 63, 0x7FFFFFFFu, 0, -1},
+    {"acc 64 max", 64, 64, INT64_MAX, 2147483647, 0, 0x7FFFFFFFu, 0, 2147483647},
+    {"acc 64 max shifted", 64, 64, INT64_MAX, 2147483647, 63, 0x7FFFFFFFu, 0, 1},
+    {"narrow 4 bits +", 8, 4, 100, 0, 0, 0x7FFFFFFFu, 0, 7},
+    {"narrow 4 bits -", 8, 4, -100, 0, 0, 0x7FFFFFFFu, 0, -8},
+    {"narrow shift 7", 8, 4, -128, 0, 7, 0x7FFFFFFFu, 0, -1},
+    /* GraphChallenge layer rule: acc in 2^-13 (Q9 x Q4), bias -0.3 = -2458, Q9 out */
+    {"gc 0 inputs", 32, 16, 0, -2458, 4, 16384, 1, 0},
+    {"gc 5 inputs", 32, 16, 5 * 512, -2458, 4, 16384, 1, 6},
+    {"gc 40 inputs", 32, 16, 40 * 512, -2458, 4, 16384, 1, 1126},
+    {"gc 600 inputs", 32, 16, 600 * 512, -2458, 4, 16384, 1, 16384},
+};
+#define N_OS_CASES ((int)(sizeof os_cases / sizeof os_cases[0]))
+
+START_TEST(test_out_stage_directed)
+{
+    const struct os_case *t = &os_cases[_i];
+    sg_params_t p = {1, 1, 2, t->acc_w, 4, true, 4, 2, t->out_w};
+    ck_assert_msg(sg_check_params(&p) == 0, "case '%s': params invalid", t->name);
+    sg_out_stage_t o = {t->bias, t->shift, t->clamp, t->relu != 0};
+    ck_assert_msg(sg_check_out_stage(&p, &o) == 0, "case '%s': settings rejected", t->name);
+    int64_t got = gold_out_stage(&p, &o, t->acc);
+    ck_assert_msg(got == t->expect, "out stage '%s': acc %" PRId64 " bias %d shift %u clamp %u relu %d: got %" PRId64 ", expected %" PRId64,
+                  t->name, t->acc, t->bias, t->shift, t->clamp, t->relu, got, t->expect);
+    int64_t ref = ref_out_stage(t->out_w, t->acc, t->bias, t->shift, t->clamp, t->relu);
+    ck_assert_msg(ref == t->expect, "reference '%s': got %" PRId64 ", expected %" PRId64, t->name, ref, t->expect);
+}
+END_TEST
+
+START_TEST(test_out_stage_rules)
+{
+    sg_params_t p = {2, 2, 8, 20, 16, true, 4, 2, 12};
+    sg_out_stage_t ok = {0, 19, 0x7FFFFFFFu, false}, sh = {0, 20, 0, false}, cl = {0, 0, 0x80000000u, false};
+    ck_assert_uint_eq(sg_check_out_stage(&p, &ok), 0);
+    ck_assert_uint_eq(sg_check_out_stage(&p, &sh), SG_ERR(OUT));
+    ck_assert_uint_eq(sg_check_out_stage(&p, &cl), SG_ERR(OUT));
+    ck_assert_uint_eq(sg_check_out_stage(&p, NULL), SG_ERR_PARAMS);
+    p.out_w = 21;
+    ck_assert_uint_eq(sg_check_params(&p), SG_PERR_OUT_W);
+    p.out_w = 1;
+    ck_assert_uint_eq(sg_check_params(&p), SG_PERR_OUT_W);
+    ck_assert_uint_eq(sg_out_w_default(8), 8);
+    ck_assert_uint_eq(sg_out_w_default(32), 16);
+    /* gold_results: NULL stage copies, else the stage of each */
+    p.out_w = 12;
+    int64_t acc[4] = {-5000, 3, 2047 * 4 + 2, 9}, y[4];
+    gold_results(&p, NULL, acc, y);
+    ck_assert_int_eq(memcmp(acc, y, sizeof y), 0);
+    sg_out_stage_t o = {1, 2, 100, true};
+    gold_results(&p, &o, acc, y);
+    ck_assert(y[0] == 0 && y[1] == 1 && y[2] == 100 && y[3] == 3);
+}
+END_TEST
+
+/* random settings and accumulators, every width: golden against the reference; the result
+ * always fits out_w bits */
+START_TEST(test_out_stage_random)
+{
+    uint64_t s = g_seed ^ UINT64_C(0x0D57A6E5);
+    uint64_t bad = 0;
+    char first[256] = "";
+    const int n = 200000;
+    for (int t = 0; t < n; t++) {
+        sg_params_t p = {1, 1, 2, 4 + rng_below(&s, 61), 4, true, 4, 2, 0};
+        p.out_w = 2 + rng_below(&s, p.acc_w - 1);
+        uint32_t pick = rng_below(&s, 8);
+        int64_t acc = sg_sext(rng_next(&s), p.acc_w);
+        if (pick == 0)
+            acc = sg_sext(UINT64_C(1) << (p.acc_w - 1), p.acc_w); /* most negative */
+        else if (pick == 1)
+            acc = -sg_sext(UINT64_C(1) << (p.acc_w - 1), p.acc_w) - 1; /* most positive */
+        else if (pick == 2)
+            acc = (int64_t)rng_below(&s, 64) - 32;
+        uint32_t sh = rng_below(&s, 3) == 0 ? p.acc_w - 1 : rng_below(&s, p.acc_w);
+        int32_t bias = (int32_t)(uint32_t)rng_next(&s);
+        if (rng_below(&s, 2))
+            bias = (int32_t)rng_below(&s, 65) - 32;
+        uint32_t clamp = rng_below(&s, 4) == 0 ? 0x7FFFFFFFu : (uint32_t)(rng_next(&s) >> 33);
+        if (rng_below(&s, 4) == 0)
+            clamp = rng_below(&s, 9);
+        int relu = (int)rng_below(&s, 2);
+        sg_out_stage_t o = {bias, sh, clamp, relu != 0};
+        int64_t g = gold_out_stage(&p, &o, acc);
+        int64_t r = ref_out_stage(p.out_w, acc, bias, sh, clamp, relu);
+        if (g != r || sg_sext((uint64_t)g, p.out_w) != g) {
+            if (bad++ == 0)
+                snprintf(first, sizeof first,
+                         "acc_w %u out_w %u acc %" PRId64 " bias %d shift %u clamp %u relu %d: golden %" PRId64 ", reference %" PRId64,
+                         p.acc_w, p.out_w, acc, bias, sh, clamp, relu, g, r);
+        }
+    }
+    ck_assert_msg(bad == 0, "%" PRIu64 " of %d output-stage cases differ; first: %s (SG_SEED=%" PRIu64 " build/bin/test_sw golden)",
+                  bad, n, first, g_seed);
+}
+END_TEST
+
 Suite *make_golden_suite(void)
 {
     const char *env = getenv("SG_SEED");
@@ -544,6 +695,9 @@ Suite *make_golden_suite(void)
     tcase_add_loop_test(tc, test_directed, 0, N_DCASES);
     tcase_add_test(tc, test_accumulate_split);
     tcase_add_test(tc, test_sext_and_names);
+    tcase_add_loop_test(tc, test_out_stage_directed, 0, N_OS_CASES);
+    tcase_add_test(tc, test_out_stage_rules);
+    tcase_add_test(tc, test_out_stage_random);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");

@@ -434,7 +434,9 @@ static int on_job(void *user, const host_job_info_t *info)
     if (info->c_prev)
         memcpy(g, info->c_prev, n * sizeof *g);
     sg_counters_t gc;
-    if (gold_run(&st->v->p, info->job, g, &gc) != 0 || memcmp(g, info->c_tile, n * sizeof *g) != 0 ||
+    int grc = gold_run(&st->v->p, info->job, g, &gc);
+    gold_results(&st->v->p, info->os, g, g); /* the output stage, on the tile's last chunk */
+    if (grc != 0 || memcmp(g, info->c_tile, n * sizeof *g) != 0 ||
         gc.macs_issued != info->cnt->arch.macs_issued || gc.nnz_a != info->cnt->arch.nnz_a)
         st->mismatches++;
     return st->stop_at >= 0 && (int)info->index == st->stop_at;
@@ -467,7 +469,7 @@ START_TEST(test_gemm)
             ck_assert_int_eq(golddev_init(&g, &v, 0x010203, &dev, err, sizeof err), 0);
         cb_state_t st = {&v, 0, 0, 0, -1};
         host_gemm_opts_t opt = {which == 0 ? SG_MODE_AUTO : SG_MODE_SPARSE, 200, on_job, &st,
-                                which == 2 ? HOST_GEMM_STREAM_FAST : 0};
+                                which == 2 ? HOST_GEMM_STREAM_FAST : 0, NULL};
         host_gemm_stats_t gs;
         int rc = host_gemm(&dev, &v, &opt, M, N, K, A, B, C, &gs, err, sizeof err);
         ck_assert_msg(rc == 0, "gemm (%s): %s", which ? "golddev" : "fake", err);
@@ -512,10 +514,31 @@ START_TEST(test_gemm)
     ck_assert_int_eq(golddev_init(&g, &v, 0, &dev, err, sizeof err), 0);
     ck_assert_int_eq(host_gemm(&dev, &v, NULL, M, N, K, A, B, C2, NULL, err, sizeof err), 0);
     ck_assert(memcmp(C2, R, sizeof C2) == 0);
+    golddev_free(&g);
+
+    /* the output stage on each tile's last K chunk (earlier chunks accumulate the raw sums),
+     * one job at a time and overlapped: C is the stage of the plain product */
+    const sg_out_stage_t os = {100, 3, 500, true};
+    for (int fast = 0; fast < 2; fast++) {
+        ck_assert_int_eq(golddev_init(&g, &v, 0, &dev, err, sizeof err), 0);
+        cb_state_t ost = {&v, 0, 0, 0, -1};
+        host_gemm_opts_t oo = {SG_MODE_SPARSE, 256, on_job, &ost, fast ? HOST_GEMM_STREAM_FAST : 0, &os};
+        host_gemm_stats_t ogs;
+        ck_assert_int_eq(host_gemm(&dev, &v, &oo, M, N, K, A, B, C2, &ogs, err, sizeof err), 0);
+        for (uint32_t i = 0; i < M * N; i++)
+            ck_assert_msg(C2[i] == gold_out_stage(&v.p, &os, R[i]), "output-stage gemm (%s): C[%u][%u] = %" PRId64 ", expected %" PRId64,
+                          fast ? "overlapped" : "one at a time", i / N, i % N, C2[i], gold_out_stage(&v.p, &os, R[i]));
+        ck_assert_msg(ost.mismatches == 0 && ost.jobs == 27, "output-stage gemm: %u mismatches in %u jobs", ost.mismatches, ost.jobs);
+        /* results of the 9 last chunks are 16-bit: 12 per tile in 3 beats of 4 lanes */
+        ck_assert_uint_eq(ogs.out_beats, 18u * host_out_beats(&v) + 9u * host_out_beats_os(&v, 1) +
+                                             (fast ? 27u * host_trailer_beats(&v) : 0u));
+        golddev_free(&g);
+    }
+    ck_assert_int_eq(golddev_init(&g, &v, 0, &dev, err, sizeof err), 0);
 
     /* callback stop, out-of-range element, empty gemm */
     cb_state_t st = {&v, 0, 0, 0, 4};
-    host_gemm_opts_t opt = {SG_MODE_DENSE, 256, on_job, &st, 0};
+    host_gemm_opts_t opt = {SG_MODE_DENSE, 256, on_job, &st, 0, NULL};
     ck_assert_int_eq(host_gemm(&dev, &v, &opt, M, N, K, A, B, C2, NULL, err, sizeof err), HOST_E_CALLBACK);
     ck_assert_msg(strstr(err, "job 4") != NULL, "%s", err);
     A[3 * K + 2] = 128;

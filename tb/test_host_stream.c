@@ -71,7 +71,7 @@ host_variant_t mkvar(uint32_t R, uint32_t C, uint32_t dw, uint32_t aw, uint32_t 
 {
     host_variant_t v;
     memset(&v, 0, sizeof v);
-    v.p = (sg_params_t){R, C, dw, aw, kmax, sparse, window, 2};
+    v.p = (sg_params_t){R, C, dw, aw, kmax, sparse, window, 2, sg_out_w_default(aw)};
     v.window = window;
     v.in_stream_w = sw;
     ck_assert_msg(host_variant_derive(&v) == 0, "variant %ux%u dw%u aw%u sw%u invalid", R, C, dw, aw, sw);
@@ -93,16 +93,16 @@ START_TEST(test_variant_derive)
         uint32_t window, sw;
         const char *what;
     } bad[] = {
-        {{0, 3, 8, 32, 16, true, 2, 2}, 4, 32, "rows=0"},
-        {{2, 40, 8, 32, 16, true, 2, 2}, 4, 32, "cols=40"},
-        {{2, 3, 17, 40, 16, true, 2, 2}, 4, 32, "data_w=17"},
-        {{2, 3, 8, 15, 16, true, 2, 2}, 4, 32, "acc_w=15"},
-        {{2, 3, 8, 32, 0, true, 2, 2}, 4, 32, "kmax=0"},
-        {{2, 3, 8, 32, 16, true, 2, 2}, 0, 32, "window=0"},
-        {{2, 3, 8, 32, 16, true, 2, 2}, 256, 32, "window=256"},
-        {{2, 3, 16, 32, 16, true, 2, 2}, 4, 8, "in_stream_w=8"},
-        {{2, 3, 8, 32, 16, true, 2, 2}, 4, 36, "in_stream_w=36"},
-        {{2, 3, 8, 32, 16, true, 2, 2}, 4, 4096, "elements per beat"},
+        {{0, 3, 8, 32, 16, true, 2, 2, 16}, 4, 32, "rows=0"},
+        {{2, 40, 8, 32, 16, true, 2, 2, 16}, 4, 32, "cols=40"},
+        {{2, 3, 17, 40, 16, true, 2, 2, 16}, 4, 32, "data_w=17"},
+        {{2, 3, 8, 15, 16, true, 2, 2, 15}, 4, 32, "acc_w=15"},
+        {{2, 3, 8, 32, 0, true, 2, 2, 16}, 4, 32, "kmax=0"},
+        {{2, 3, 8, 32, 16, true, 2, 2, 16}, 0, 32, "window=0"},
+        {{2, 3, 8, 32, 16, true, 2, 2, 16}, 256, 32, "window=256"},
+        {{2, 3, 16, 32, 16, true, 2, 2, 16}, 4, 8, "in_stream_w=8"},
+        {{2, 3, 8, 32, 16, true, 2, 2, 16}, 4, 36, "in_stream_w=36"},
+        {{2, 3, 8, 32, 16, true, 2, 2, 16}, 4, 4096, "elements per beat"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         host_variant_t b;
@@ -187,6 +187,40 @@ START_TEST(test_stream_literal)
     int64_t d40[2];
     ck_assert_int_eq(host_stream_decode_results(&v40, w40, l40, 2, d40, err, sizeof err), 0);
     ck_assert(d40[0] == -2 && d40[1] == c40[1]);
+}
+END_TEST
+
+/* Results with FLAGS.OUT_STAGE: OUT_W-bit values in lanes of 8*ceil(OUT_W/8) bits, written out
+ * by hand (docs/data-formats.md). */
+START_TEST(test_results_out_stage)
+{
+    char err[256];
+    /* 2x3, acc 32, out 16 on a 64-bit result stream: 4 lanes of 16 bits, 2 beats */
+    host_variant_t v = mkvar(2, 3, 8, 32, 16, true, 4, 32);
+    v.out_stream_w = 64;
+    ck_assert_int_eq(host_variant_derive(&v), 0);
+    ck_assert(v.os_lane_w == 16 && v.os_per_beat == 4 && v.results_per_beat == 2);
+    ck_assert_uint_eq(host_out_beats_os(&v, 1), 2);
+    ck_assert_uint_eq(host_out_beats_os(&v, 0), 3);
+    const int64_t c[6] = {-1, 2, 32767, -32768, 5, 0};
+    uint32_t w[4];
+    uint8_t l[2];
+    ck_assert_int_eq(host_stream_encode_results_os(&v, 1, c, w, l, err, sizeof err), 0);
+    ck_assert_msg(w[0] == 0x0002FFFFu && w[1] == 0x80007FFFu && w[2] == 5u && w[3] == 0u && !l[0] && l[1],
+                  "words %08x %08x %08x %08x", w[0], w[1], w[2], w[3]);
+    int64_t d[6];
+    ck_assert_int_eq(host_stream_decode_results_os(&v, 1, w, l, 2, d, err, sizeof err), 0);
+    ck_assert_int_eq(memcmp(c, d, sizeof d), 0);
+    ck_assert_int_eq(host_stream_decode_results_os(&v, 1, w, l, 3, d, err, sizeof err), HOST_E_ARG);
+    /* out 12 in a 16-bit lane: bits 12..15 must copy bit 11 */
+    host_variant_t v12 = mkvar(1, 1, 4, 32, 4, true, 2, 32);
+    v12.p.out_w = 12;
+    ck_assert_int_eq(host_variant_derive(&v12), 0);
+    uint32_t one = 0xF800; /* -2048 */
+    ck_assert_int_eq(host_stream_decode_results_os(&v12, 1, &one, NULL, 1, d, err, sizeof err), 0);
+    ck_assert(d[0] == -2048);
+    one = 0x0800;
+    ck_assert_int_eq(host_stream_decode_results_os(&v12, 1, &one, NULL, 1, d, err, sizeof err), HOST_E_PROTO);
 }
 END_TEST
 
@@ -472,5 +506,5 @@ Suite *make_host_stream_suite(void)
            afmt_seed, afmt_seed);
     TSW_SUITE("host_stream", 30, {test_quant, 0}, {test_variant_derive, 0},
               {test_stream_literal, 0}, {test_stream_roundtrip, 0}, {test_afmt_literal, 0},
-              {test_afmt_roundtrip, 0}, {test_afmt_errors, 0});
+              {test_afmt_roundtrip, 0}, {test_afmt_errors, 0}, {test_results_out_stage, 0});
 }

@@ -18,7 +18,12 @@
  *   CYC_LOAD, CYC_COMPUTE, CYC_DRAIN and CYC_TOTAL;
  * - overlapped jobs (host_gemm's HOST_GEMM_STREAM_FAST: the next job loads while the previous
  *   computes and drains, counters on the result stream) with random back-pressure on both
- *   streams, every job against golden; ABORT and reset while jobs overlap.
+ *   streams, every job against golden; ABORT and reset while jobs overlap;
+ * - the output stage (FLAGS.OUT_STAGE): directed settings (OUT_W saturation, ReLU, rounding
+ *   ties, the largest shift, bias extremes, clamp 0 and 1) and random ones, on random and
+ *   extreme operands, at full speed (narrow result beats in the cycle model) and with
+ *   back-pressure, ACCUMULATE after a job with the stage, an overlapped GEMM with the stage on
+ *   each tile's last K chunk; its value rules (ERR.OUT).
  * Every job compares every result word and every architectural counter with golden.
  * Seeds: SG_SEED (default: time-based); every failure prints a one-line reproduce command.
  */
@@ -45,7 +50,7 @@
 static uint64_t rtl_seed;
 
 static const sg_params_t rtl_params = {SG_ROWS, SG_COLS, SG_DATA_W, SG_ACC_W, SG_KMAX,
-                                          SG_SPARSE_CAPABLE, SG_WINDOW, SG_WDEPTH};
+                                          SG_SPARSE_CAPABLE, SG_WINDOW, SG_WDEPTH, SG_OUT_W};
 
 /* ------------------------------------------------------------------ functional coverage
  * Bins of the state space above; each test process appends its counts to SG_COV_FILE and
@@ -231,28 +236,28 @@ static void rtl_repro(const char *what) {
 /* Runs the job on the device with stream flags (HOST_FLAGS_KEEP_B, HOST_FLAGS_A_COMPRESSED)
  * and on golden; returns the number of mismatches (0 = pass).  With KEEP_B, job->b must be
  * the B the device holds (the test keeps it). */
-static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *label,
-                              const sg_job_t *job, uint32_t flags);
+static int rtl_check_job_os_(rtl_state_t *s, const char *tcase, const char *label,
+                             const sg_job_t *job, uint32_t flags, const sg_out_stage_t *os);
 /* Every job the suites build goes through here. A row with more non-zeros than the list
  * capacity (SG_A_CAP) would end in ERR.AFMT (test_a_capacity covers that): the job is run
  * with each row cut to its first SG_A_CAP non-zeros, so a "full row" at K > SG_A_CAP is a row
  * exactly at capacity. */
-static int rtl_check_job_fmt(rtl_state_t *s, const char *tcase, const char *label,
-                             const sg_job_t *job, uint32_t flags) {
+static int rtl_check_job_os(rtl_state_t *s, const char *tcase, const char *label,
+                            const sg_job_t *job, uint32_t flags, const sg_out_stage_t *os) {
   int32_t *a = malloc((size_t)SG_ROWS * job->k * sizeof *a);
   ck_assert_msg(a != NULL, "out of memory");
   memcpy(a, job->a, (size_t)SG_ROWS * job->k * sizeof *a);
   rtl_cov[COV_a_at_cap] += sg_a_cap_apply(&rtl_params, SG_A_CAP, job->k, a) != 0;
   sg_job_t j = *job;
   j.a = a;
-  int bad = rtl_check_job_fmt_(s, tcase, label, &j, flags);
+  int bad = rtl_check_job_os_(s, tcase, label, &j, flags, os);
   free(a);
   return bad;
 }
 
-static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *label,
-                              const sg_job_t *job, uint32_t flags) {
-  int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS] = {0};
+static int rtl_check_job_os_(rtl_state_t *s, const char *tcase, const char *label,
+                             const sg_job_t *job, uint32_t flags, const sg_out_stage_t *os) {
+  int64_t dev_c[SG_ROWS * SG_COLS], gold_c[SG_ROWS * SG_COLS] = {0}, gold_y[SG_ROWS * SG_COLS];
   sg_counters_t gc;
   host_counters_t hc;
   char err[256];
@@ -277,7 +282,9 @@ static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *lab
     rtl_cov[COV_a_last_beat_partial] += bits % SG_A_ENT_BITS != 0;
     rtl_cov[COV_a_no_entries] += ents == 0;
   }
-  int rc = host_run_job_fmt(&s->dev, &s->v, job, flags, dev_c, &hc, err, sizeof err);
+  gold_results(&rtl_params, os, gold_c, gold_y); /* what the result stream carries */
+  const uint32_t jflags = flags | (os ? HOST_FLAGS_OUT_STAGE : 0u);
+  int rc = host_run_job_os(&s->dev, &s->v, job, flags, os, dev_c, &hc, err, sizeof err);
   if (rc != 0) {
     fprintf(stderr, "FAIL %s: device run failed (flags 0x%x): %s\n", label, flags, err);
     rtl_repro(tcase);
@@ -285,10 +292,10 @@ static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *lab
   }
   int bad = 0;
   for (uint32_t i = 0; i < SG_ROWS * SG_COLS; i++) {
-    if (dev_c[i] != gold_c[i]) {
+    if (dev_c[i] != gold_y[i]) {
       if (bad < 5)
-        fprintf(stderr, "FAIL %s: C[%u][%u] = %" PRId64 ", golden %" PRId64 "\n", label,
-                i / SG_COLS, i % SG_COLS, dev_c[i], gold_c[i]);
+        fprintf(stderr, "FAIL %s: C[%u][%u] = %" PRId64 ", golden %" PRId64 " (accumulator %" PRId64 ")\n",
+                label, i / SG_COLS, i % SG_COLS, dev_c[i], gold_y[i], gold_c[i]);
       bad++;
     }
   }
@@ -310,7 +317,7 @@ static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *lab
   uint32_t tokens = gc.mode_used == SG_MODE_SPARSE ? gc.max_row_nnz : job->k;
   if (hc.cyc_total != hc.cyc_load + hc.cyc_compute + hc.cyc_drain ||
       hc.cyc_load < (uint32_t)host_in_beats_fmt(&s->v, job->k, flags, host_job_a_ents(&s->v, job)) ||
-      hc.cyc_drain < (uint32_t)host_out_beats(&s->v) ||
+      hc.cyc_drain < (uint32_t)host_out_beats_os(&s->v, os != NULL) ||
       hc.cyc_compute < tokens) {
     fprintf(stderr, "FAIL %s: cycle counters total %u load %u compute %u drain %u inconsistent\n",
             label, hc.cyc_total, hc.cyc_load, hc.cyc_compute, hc.cyc_drain);
@@ -318,7 +325,7 @@ static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *lab
   }
   /* without back-pressure the one cycle model gives every phase exactly */
   if (s->exact) {
-    host_cycles_job_t cj = {job->k, flags, gc.mode_used, gc.max_row_nnz, host_job_a_ents(&s->v, job),
+    host_cycles_job_t cj = {job->k, jflags, gc.mode_used, gc.max_row_nnz, host_job_a_ents(&s->v, job),
                             gc.issue_cycles};
     host_cycles_t cy;
     host_cycles_job(&s->v, &cj, &cy);
@@ -344,14 +351,30 @@ static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *lab
   }
   if (bad) {
     fprintf(stderr, "  job: k=%u mode=%s thresh=%u accumulate=%d flags=0x%x\n", job->k,
-            sg_mode_name(job->mode), job->thresh, job->accumulate, flags);
+            sg_mode_name(job->mode), job->thresh, job->accumulate, jflags);
+    if (os)
+      fprintf(stderr, "  output stage: bias %d shift %u clamp %u relu %d (OUT_W %u)\n", os->bias,
+              os->shift, os->clamp, os->relu, SG_OUT_W);
     rtl_repro(tcase);
   }
-  memcpy(s->c_prev, dev_c, sizeof dev_c);
+  /* the device's accumulators: the results, or with the output stage golden's (the stage
+     does not change them; a mismatch is reported above) */
+  memcpy(s->c_prev, os ? gold_c : dev_c, sizeof dev_c);
   s->have_prev = 1;
   s->jobs++;
   s->sparse_jobs += hc.arch.mode_used == SG_MODE_SPARSE;
   return bad;
+}
+
+static int rtl_check_job_fmt(rtl_state_t *s, const char *tcase, const char *label,
+                             const sg_job_t *job, uint32_t flags) {
+  return rtl_check_job_os(s, tcase, label, job, flags, NULL);
+}
+
+/* a job as it is, without the capacity cut (test_a_capacity) */
+static int rtl_check_job_fmt_(rtl_state_t *s, const char *tcase, const char *label,
+                              const sg_job_t *job, uint32_t flags) {
+  return rtl_check_job_os_(s, tcase, label, job, flags, NULL);
 }
 
 static int rtl_check_job(rtl_state_t *s, const char *tcase, const char *label, const sg_job_t *job) {
@@ -587,6 +610,10 @@ START_TEST(test_register_errors) {
     if (nbad) rtl_repro("register_errors");
     ck_assert_msg(nbad == 0, "START conditions: %d failures, first: %s", nbad, msg);
     rtl_cov[COV_err_resident]++;
+    /* the output stage's value rules (ERR.OUT) */
+    nbad = devcheck_out_rejects(&s.dev, &rtl_params, msg, sizeof msg);
+    if (nbad) rtl_repro("register_errors");
+    ck_assert_msg(nbad == 0, "output stage settings: %d failures, first: %s", nbad, msg);
   }
   ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_THRESH, 257, 0xF), 0);
   rtl_expect_err(&s, SG_ERR(THRESH), "THRESH=257");
@@ -967,6 +994,7 @@ static int rtl_ovl_job(void *user, const host_job_info_t *info) {
     o->bad++;
     return 0;
   }
+  gold_results(&rtl_params, info->os, g, g); /* the stage on the tile's last chunk */
   const sg_counters_t *x = &info->cnt->arch;
   int bad = memcmp(g, info->c_tile, sizeof g) != 0 || x->mode_used != gc.mode_used ||
             x->macs_issued != gc.macs_issued || x->macs_gated != gc.macs_gated ||
@@ -1016,7 +1044,7 @@ START_TEST(test_overlapped) {
   int bad = 0;
   for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
     rtl_ovl_t o = {0, 0};
-    host_gemm_opts_t opt = {rtl_modes[mi].mode, rtl_modes[mi].thresh, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST};
+    host_gemm_opts_t opt = {rtl_modes[mi].mode, rtl_modes[mi].thresh, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST, NULL};
     host_gemm_stats_t st;
     char err[384];
     int rc = host_gemm(&s.dev, &s.v, &opt, M, N, K, A, B, C, &st, err, sizeof err);
@@ -1158,6 +1186,130 @@ START_TEST(test_a_capacity) {
 }
 END_TEST
 
+/* ------------------------------------------------------------------ output stage */
+
+/* Output stage settings of the directed part: OUT_W saturation alone, ReLU, rounding ties,
+ * the largest shift, bias extremes, clamp 0 and 1. */
+static sg_out_stage_t rtl_os_directed(unsigned i) {
+  const uint32_t top = 0x7FFFFFFFu;
+  const sg_out_stage_t t[] = {
+      {0, 0, top, false},          {0, 0, top, true},
+      {0, 1, top, false},          {-1, 1, top, true},
+      {0, SG_ACC_W - 1, top, false}, {INT32_MAX, 0, top, false},
+      {INT32_MIN, 0, top, false},  {INT32_MIN, SG_ACC_W - 1, top, false},
+      {0, 0, 0, false},            {0, 0, 0, true},
+      {0, 0, 1, false},            {3, 2, 5, true},
+  };
+  return t[i % (sizeof t / sizeof t[0])];
+}
+#define RTL_OS_DIRECTED 12u
+
+/* Random settings: shift mostly near the size of the results, bias small or anywhere, clamp
+ * anywhere or small, ReLU either way. */
+static sg_out_stage_t rtl_os_random(tb_t *tb) {
+  sg_out_stage_t o;
+  uint32_t r = (uint32_t)(tb_rand(tb) % 4);
+  o.shift = r == 0 ? (uint32_t)(tb_rand(tb) % SG_ACC_W) : (uint32_t)(tb_rand(tb) % (SG_DATA_W + 2));
+  if (o.shift >= SG_ACC_W) o.shift = SG_ACC_W - 1;
+  o.bias = tb_rand(tb) % 2 ? (int32_t)(uint32_t)tb_rand(tb) : (int32_t)(tb_rand(tb) % 2001) - 1000;
+  o.clamp = tb_rand(tb) % 3 ? 0x7FFFFFFFu & (uint32_t)tb_rand(tb) : (uint32_t)(tb_rand(tb) % 300);
+  if (tb_rand(tb) % 4 == 0) o.clamp = 0x7FFFFFFFu;
+  o.relu = tb_rand(tb) % 2 != 0;
+  return o;
+}
+
+/* _i: 0 full speed (the cycle model exactly, narrow result beats), 1 random back-pressure.
+ * Jobs with FLAGS.OUT_STAGE in every mode: the directed settings, then random ones, on random
+ * and extreme operands; chains where a job with the stage is followed by ACCUMULATE jobs with
+ * and without it (the stage never changes the accumulators). */
+START_TEST(test_out_stage) {
+  rtl_state_t s;
+  rtl_open(&s, 900 + (uint64_t)_i, _i ? 70 : 100, _i ? 70 : 100);
+  int bad = 0;
+  const unsigned njobs = RTL_OS_DIRECTED + 2 * rtl_jobs_per_density();
+  for (unsigned j = 0; j < njobs; j++) {
+    uint32_t k = j % 5 == 0 ? SG_KMAX : 1 + (uint32_t)(tb_rand(&s.tb) % SG_KMAX);
+    rtl_mat_t m;
+    rtl_mat_alloc(&m, k);
+    if (j % 4 == 3) { /* extreme values: the largest accumulators */
+      for (size_t i = 0; i < (size_t)SG_ROWS * k; i++) m.a[i] = rtl_min();
+      for (size_t i = 0; i < (size_t)k * SG_COLS; i++) m.b[i] = tb_rand(&s.tb) % 2 ? rtl_min() : rtl_max();
+    } else {
+      rtl_fill(&s.tb, m.a, (size_t)SG_ROWS * k, rtl_densities[tb_rand(&s.tb) % RTL_NDENS]);
+      rtl_fill(&s.tb, m.b, (size_t)k * SG_COLS, 1000);
+    }
+    sg_out_stage_t os = j < RTL_OS_DIRECTED ? rtl_os_directed(j) : rtl_os_random(&s.tb);
+    const rtl_mode_t *md = &rtl_modes[j % rtl_nmodes()];
+    uint32_t flags = (j % 3 == 1 && rtl_fmt_ok(HOST_FLAGS_A_COMPRESSED)) ? HOST_FLAGS_A_COMPRESSED : 0u;
+    sg_job_t job = {k, md->mode, md->thresh, false, m.a, m.b};
+    char label[192];
+    snprintf(label, sizeof label, "output stage job %u (%s settings), mode %s, flags 0x%x", j,
+             j < RTL_OS_DIRECTED ? "directed" : "random", sg_mode_name(md->mode), flags);
+    bad += rtl_check_job_os(&s, "out_stage", label, &job, flags, &os);
+    if (j % 3 == 2) {
+      /* the same B again, accumulating: with the stage, then without it (raw accumulators) */
+      sg_job_t acc = {k, md->mode, md->thresh, true, m.a, m.b};
+      snprintf(label, sizeof label, "output stage job %u, ACCUMULATE with the stage", j);
+      bad += rtl_check_job_os(&s, "out_stage", label, &acc, HOST_FLAGS_KEEP_B, &os);
+      snprintf(label, sizeof label, "output stage job %u, ACCUMULATE without the stage", j);
+      bad += rtl_check_job_os(&s, "out_stage", label, &acc, HOST_FLAGS_KEEP_B, NULL);
+    }
+    rtl_mat_free(&m);
+  }
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "output stage (%s): %d mismatches (details above)",
+                _i ? "back-pressure" : "full speed", bad);
+}
+END_TEST
+
+/* An overlapped GEMM with the output stage on every tile's last K chunk (earlier chunks come
+ * back raw and accumulate), random back-pressure; the GEMM against a plain reference. */
+START_TEST(test_out_stage_gemm) {
+  rtl_state_t s;
+  rtl_open(&s, 950, 70, 70);
+  const uint32_t M = 2 * SG_ROWS + (SG_ROWS > 1), N = 2 * SG_COLS, kmx = SG_KMAX < 96 ? SG_KMAX : 96;
+  const uint32_t K = kmx + 1 + (uint32_t)(tb_rand(&s.tb) % kmx); /* at least two K chunks */
+  int32_t *A = calloc((size_t)M * K, sizeof(int32_t)), *B = calloc((size_t)K * N, sizeof(int32_t));
+  int64_t *C = calloc((size_t)M * N, sizeof(int64_t)), *R = calloc((size_t)M * N, sizeof(int64_t));
+  ck_assert_msg(A && B && C && R, "out of memory");
+  rtl_fill(&s.tb, A, (size_t)M * K, 300);
+  rtl_fill(&s.tb, B, (size_t)K * N, 700);
+  int bad = 0;
+  for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
+    sg_out_stage_t os = rtl_os_random(&s.tb);
+    for (uint32_t i = 0; i < M; i++)
+      for (uint32_t j = 0; j < N; j++) {
+        int64_t acc = 0;
+        for (uint32_t k = 0; k < K; k++)
+          acc += sg_operand(A[(size_t)i * K + k], SG_DATA_W) * sg_operand(B[(size_t)k * N + j], SG_DATA_W);
+        R[(size_t)i * N + j] = gold_out_stage(&rtl_params, &os, sg_sext((uint64_t)acc, SG_ACC_W));
+      }
+    rtl_ovl_t o = {0, 0};
+    host_gemm_opts_t opt = {rtl_modes[mi].mode, rtl_modes[mi].thresh, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST, &os};
+    host_gemm_stats_t st;
+    char err[384];
+    int rc = host_gemm(&s.dev, &s.v, &opt, M, N, K, A, B, C, &st, err, sizeof err);
+    if (rc != 0) {
+      fprintf(stderr, "FAIL output-stage GEMM %ux%ux%u mode %s: %s\n", M, N, K, sg_mode_name(opt.mode), err);
+      bad++;
+    } else {
+      size_t nb = 0;
+      for (size_t i = 0; i < (size_t)M * N; i++) nb += C[i] != R[i];
+      if (nb) fprintf(stderr, "FAIL output-stage GEMM %ux%ux%u mode %s (bias %d shift %u clamp %u relu %d): %zu results differ from the reference\n",
+                      M, N, K, sg_mode_name(opt.mode), os.bias, os.shift, os.clamp, os.relu, nb);
+      bad += (int)nb + o.bad;
+    }
+  }
+  if (bad) rtl_repro("out_stage_gemm");
+  free(A);
+  free(B);
+  free(C);
+  free(R);
+  rtl_close(&s);
+  ck_assert_msg(bad == 0, "output-stage GEMM: %d mismatches (details above)", bad);
+}
+END_TEST
+
 /* _i: 0 ABORT, 1 reset, while job 1 loads, job 0 computes or drains (its results not taken). */
 START_TEST(test_overlap_interrupt) {
   rtl_state_t s;
@@ -1212,7 +1364,7 @@ START_TEST(test_overlap_interrupt) {
   int bad = rtl_check_job(&s, "overlap_interrupt", "job after interruption", &job);
   bad += rtl_check_job_fmt(&s, "overlap_interrupt", "job keeping B after interruption", &job, HOST_FLAGS_KEEP_B);
   rtl_ovl_t o = {0, 0};
-  host_gemm_opts_t opt = {SG_SPARSE_CAPABLE ? SG_MODE_AUTO : SG_MODE_DENSE, 256, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST};
+  host_gemm_opts_t opt = {SG_SPARSE_CAPABLE ? SG_MODE_AUTO : SG_MODE_DENSE, 256, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST, NULL};
   int64_t c[2 * SG_ROWS * SG_COLS];
   int32_t *a2 = calloc((size_t)2 * SG_ROWS * k, sizeof(int32_t));
   ck_assert_msg(a2 != NULL, "out of memory");
@@ -1272,6 +1424,10 @@ Suite *make_rtl_suite(void) {
   tc = tcase_create("a_capacity");
   tcase_add_test(tc, test_a_capacity);
   tcase_set_timeout(tc, 600);
+  tc = tcase_create("out_stage");
+  tcase_add_loop_test(tc, test_out_stage, 0, 2);
+  tcase_add_test(tc, test_out_stage_gemm);
+  tcase_set_timeout(tc, 300);
   suite_add_tcase(s, tc);
   tc = tcase_create("no_backpressure");
   tcase_add_test(tc, test_no_backpressure);
