@@ -1157,7 +1157,7 @@ START_TEST(test_a_capacity) {
   free(cut);
   /* a GEMM whose rows are full at K = KMAX: host_gemm cuts K into chunks that fit */
   rtl_ovl_t o = {0, 0};
-  host_gemm_opts_t opt = {SG_MODE_SPARSE, 256, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST};
+  host_gemm_opts_t opt = {SG_MODE_SPARSE, 256, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST, NULL};
   host_gemm_stats_t st;
   int64_t *c = calloc((size_t)SG_ROWS * SG_COLS, sizeof *c);
   ck_assert_msg(c != NULL, "out of memory");
