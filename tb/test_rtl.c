@@ -707,6 +707,7 @@ START_TEST(test_interrupt_mid_job) {
   rtl_mat_alloc(&m, k);
   rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 400);
   rtl_fill(tb, m.b, (size_t)k * SG_COLS, 900);
+  sg_a_cap_apply(&rtl_params, SG_A_CAP, k, m.a); /* every row within its list (test_a_capacity) */
   /* DENSE when interrupting COMPUTE: K cycles long, so the interruption lands inside it */
   sg_job_t job = {k, SG_SPARSE_CAPABLE && phase != 1 ? SG_MODE_SPARSE : SG_MODE_DENSE, 256,
                     false, m.a, m.b};
@@ -865,6 +866,7 @@ START_TEST(test_stream_errors) {
   rtl_mat_alloc(&m, k);
   rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 400);
   rtl_fill(tb, m.b, (size_t)k * SG_COLS, 800);
+  sg_a_cap_apply(&rtl_params, SG_A_CAP, k, m.a); /* every row within its list (test_a_capacity) */
   /* KEEP_B after reset: no B resident */
   ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_K, k, 0xF), 0);
   ck_assert_int_eq(tb_axil_write(tb, SG_ADDR_FLAGS, HOST_FLAGS_KEEP_B, 0xF), 0);
@@ -1321,6 +1323,7 @@ START_TEST(test_overlap_interrupt) {
   rtl_mat_alloc(&m, k);
   rtl_fill(tb, m.a, (size_t)SG_ROWS * k, 300);
   rtl_fill(tb, m.b, (size_t)k * SG_COLS, 900);
+  sg_a_cap_apply(&rtl_params, SG_A_CAP, k, m.a); /* every row within its list (test_a_capacity) */
   sg_job_t job = {k, SG_MODE_DENSE, 256, false, m.a, m.b};
   uint32_t wpb = host_in_words_per_beat(&s.v);
   uint64_t nb = host_in_beats_fmt(&s.v, k, HOST_FLAGS_KEEP_B, 0), nb0 = host_in_beats(&s.v, k);
