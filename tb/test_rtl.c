@@ -1427,6 +1427,7 @@ Suite *make_rtl_suite(void) {
   tc = tcase_create("a_capacity");
   tcase_add_test(tc, test_a_capacity);
   tcase_set_timeout(tc, 600);
+  suite_add_tcase(s, tc);
   tc = tcase_create("out_stage");
   tcase_add_loop_test(tc, test_out_stage, 0, 2);
   tcase_add_test(tc, test_out_stage_gemm);
