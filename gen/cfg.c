@@ -21,8 +21,8 @@ typedef struct cfg_preset {
 static const cfg_preset_t cfg_presets[] = {
     {"default", "8x8 int8, KMAX 1024: the reference variant for demos and benchmarks",
      "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=32 stream_width=64"},
-    {"ice40-tiny", "2x2 int8, KMAX 256, 32-bit stream: fits an iCE40 UP5K (SB_MAC16 multipliers)",
-     "rows=2 cols=2 data_width=8 acc_width=24 kmax=256 window=8 stream_width=32"},
+    {"ice40-tiny", "2x2 int8, KMAX 256, 32-bit stream, no output stage: fits an iCE40 UP5K (SB_MAC16 multipliers)",
+     "rows=2 cols=2 data_width=8 acc_width=24 kmax=256 window=8 stream_width=32 out_width=0"},
     {"artix7", "8x8 int8, KMAX 1024, 64-bit stream: an Artix-7 (xc7a100t class) variant",
      "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=32 stream_width=64"},
     {"asic16", "16x16 int8, KMAX 512, 128-bit stream: a standard-cell variant",
@@ -321,6 +321,11 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
     VIOL("%s: out-stream-width = %u must be a power of two of at least one %u-bit result lane "
          "(8*ceil(acc-width/8); allowed up to 1024)\n",
          o, (unsigned)c->out_stream_w, (unsigned)olane);
+  }
+  if (c->out_w == 1) {
+    origin_text(&c->out_w_from, "--out-width", o, sizeof o);
+    VIOL("%s: out-width = 1: an output stage's results are at least 2 bits (allowed 0 for no "
+         "output stage, or 2..acc-width)\n", o);
   }
   if (IN_RANGE(acc_w, 4, 64) && IN_RANGE(out_w, 2, 64) && c->out_w > c->acc_w) {
     origin_text(&c->out_w_from, "--out-width", o, sizeof o);

@@ -98,8 +98,10 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   else
     pad[0] = '\0';
   tmpl_set(&hs, "RES_PAD_W", pad);
-  /* output stage (FLAGS.OUT_STAGE): OUT_W-bit results in lanes of ONW bits */
-  const uint32_t OUTW = c->out_w, ONW = g->d.f.os_lane_w, EW = (c->acc_w > 32 ? c->acc_w : 32) + 2;
+  /* output stage (FLAGS.OUT_STAGE): OUT_W-bit results in lanes of ONW bits; without one
+     (out_w 0) the template's stage is held off (OS_PRESENT 0) at the widths of ACC_W results */
+  tmpl_setu(&hs, "OS_PRESENT", c->out_w ? 1u : 0u);
+  const uint32_t OUTW = c->out_w ? c->out_w : c->acc_w, ONW = g->d.f.os_lane_w, EW = (c->acc_w > 32 ? c->acc_w : 32) + 2;
   const uint32_t HIW = OUTW - 1 < 31 ? OUTW - 1 : 31;
   static char osext[96], oshi[256];
   tmpl_setu(&hs, "OUT_W", OUTW);

@@ -213,6 +213,9 @@ module @@P@@_ctrl (
   reg  [@@RNW@@-1:0]  d_rnz_q, d_rnz_d;
   // output stage (FLAGS.OUT_STAGE): the settings of the jobs in LOAD, COMPUTE and DRAIN, and the
   // result pipeline of the job in DRAIN (below)
+  // OS_PRESENT 0: a variant without an output stage (out_width 0; the CSRs refuse a START with
+  // FLAGS.OUT_STAGE): the settings stay 0 and synthesis drops the output stage's logic
+  localparam          OS_PRESENT = 1'b@@OS_PRESENT@@;
   reg                 l_os_q, c_os_q, d_os_q;
   reg                 l_relu_q, c_relu_q, d_relu_q;
   reg  [@@SHE@@-1:0]      l_sh_q, c_sh_q, d_sh_q;   // OUT_SHIFT < ACC_W: its low bits
@@ -644,7 +647,7 @@ module @@P@@_ctrl (
       d_hi_q   <= {@@HIW@@{1'b0}};
     end else begin
       if (start_i && !abort_i) begin
-        l_os_q   <= cfg_os_i;
+        l_os_q   <= cfg_os_i && OS_PRESENT;
         l_relu_q <= cfg_relu_i;
         l_sh_q   <= cfg_shift_i[@@SHE@@-1:0];
         l_add_q  <= os_add_in;
