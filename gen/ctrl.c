@@ -58,6 +58,17 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "RRW", w.rrw);
   tmpl_setu(&hs, "CCW", w.ccw);
   tmpl_setu(&hs, "C", C);
+  /* masks of the count registers: the bits of their largest value (R*C*KMAX < 2^32, the
+     size rule of sg_check_params) */
+  {
+    const uint64_t mx[3] = {(uint64_t)R * C * c->kmax, (uint64_t)C * c->kmax, (uint64_t)R * c->kmax};
+    const char *nm[3] = {"MC_MASK", "NB_MASK", "NA_MASK"};
+    for (int i = 0; i < 3; i++) {
+      uint32_t b = 0;
+      while (b < 32 && (UINT64_C(1) << b) <= mx[i]) b++;
+      tmpl_setu(&hs, nm[i], b >= 32 ? 0xFFFFFFFFul : (unsigned long)((UINT64_C(1) << b) - 1u));
+    }
+  }
   tmpl_setu(&hs, "RC", R * C);
   /* FLUSH: the last token's trip along the row, then its MAC pipeline (SG_PE_MAC_STAGES) */
   tmpl_setu(&hs, "FCW", cfg_clog2(C + SG_PE_MAC_STAGES));
