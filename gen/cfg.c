@@ -331,7 +331,7 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
     origin_text(&c->out_w_from, "--out-width", o, sizeof o);
     origin_text(&c->acc_w_from, "--acc-width", o2, sizeof o2);
     VIOL("%s: out-width = %u must be at most acc-width = %u (rule out-width <= acc-width, "
-         "acc-width = %u from %s; allowed 2..%u)\n",
+         "acc-width = %u from %s; allowed 0 (no output stage) or 2..%u)\n",
          o, (unsigned)c->out_w, (unsigned)c->acc_w, (unsigned)c->acc_w, o2, (unsigned)c->acc_w);
   }
   uint32_t lane = 8 * ((c->data_w + 7) / 8);
