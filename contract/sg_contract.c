@@ -23,7 +23,7 @@ uint32_t sg_check_params(const sg_params_t *p)
         e |= SG_PERR_KMAX;
     if ((uint64_t)p->rows * p->cols * p->kmax >= (UINT64_C(1) << 32))
         e |= SG_PERR_SIZE;
-    if (p->out_w < SG_out_w_MIN || p->out_w > p->acc_w)
+    if (p->out_w != 0 && (p->out_w < SG_OUT_W_MIN_STAGE || p->out_w > p->acc_w))
         e |= SG_PERR_OUT_W;
     return e;
 }
@@ -450,6 +450,11 @@ uint32_t sg_check_job(const sg_params_t *p, const sg_job_t *j)
     return e;
 }
 
+bool sg_has_out_stage(const sg_params_t *p)
+{
+    return p != NULL && p->out_w != 0;
+}
+
 uint32_t sg_check_out_stage(const sg_params_t *p, const sg_out_stage_t *o)
 {
     if (sg_check_params(p) != 0 || o == NULL)
@@ -457,8 +462,12 @@ uint32_t sg_check_out_stage(const sg_params_t *p, const sg_out_stage_t *o)
     sg_regfile_t rf;
     memset(&rf, 0, sizeof rf);
     rf.p = *p;
-    return check_value(&rf, SG_FLD_OUT_SHIFT_SHIFT, SG_WHEN_WRITE, o->shift) |
-           check_value(&rf, SG_FLD_OUT_CLAMP_CLAMP, SG_WHEN_WRITE, o->clamp);
+    uint32_t e = check_value(&rf, SG_FLD_OUT_SHIFT_SHIFT, SG_WHEN_WRITE, o->shift) |
+                 check_value(&rf, SG_FLD_OUT_CLAMP_CLAMP, SG_WHEN_WRITE, o->clamp);
+    for (uint32_t i = 0; i < sg_nneeds; i++) /* FLAGS.OUT_STAGE's SG_NEED rule */
+        if (sg_needs[i].field == SG_FLD_FLAGS_OUT_STAGE && !sg_has_out_stage(p))
+            e |= 1u << sg_fields[sg_needs[i].err].lsb;
+    return e;
 }
 
 /* ------------------------------------------------------------------ arithmetic */

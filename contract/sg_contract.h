@@ -28,8 +28,8 @@
     X(stream_w, "stream-width", 64, 8, 1024, "operand stream TDATA width (power of two)")     \
     X(out_stream_w, "out-stream-width", 64, 8, 1024,                                           \
       "result stream TDATA width (power of two, at least 8*ceil(acc_width/8)): results per beat") \
-    X(out_w, "out-width", 16, 2, 64,                                                           \
-      "output stage result width OUT_W, 2..acc-width (default 16, acc-width if narrower)")
+    X(out_w, "out-width", 16, 0, 64,                                                           \
+      "output stage result width OUT_W, 2..acc-width (default 16, acc-width if narrower); 0: no output stage")
 
 enum {
 #define SG_PARAM_LIM_(f, o, d, lo, hi, h) SG_##f##_DEFAULT = d, SG_##f##_MIN = lo, SG_##f##_MAX = hi,
@@ -45,8 +45,11 @@ typedef struct sg_params {
     uint32_t rows, cols, data_w, acc_w, kmax;
     bool sparse_capable;
     uint32_t window, wdepth; /* B window (rows of B per fetch) and window slots per row */
-    uint32_t out_w; /* OUT_W: result width with FLAGS.OUT_STAGE, 2..acc_w */
+    uint32_t out_w; /* OUT_W: result width with FLAGS.OUT_STAGE, 2..acc_w; 0: no output stage
+                       (FLAGS.OUT_STAGE refused, its SG_NEED rule) */
 } sg_params_t;
+/* Smallest OUT_W of a variant with an output stage (out_w 0: none). */
+#define SG_OUT_W_MIN_STAGE 2u
 /* OUT_W when the generator is not given one: 16, or acc_w if that is narrower. */
 uint32_t sg_out_w_default(uint32_t acc_w);
 
@@ -58,7 +61,7 @@ uint32_t sg_out_w_default(uint32_t acc_w);
 #define SG_PERR_KMAX 0x10u   /* kmax out of range (the generator also wants a power of two) */
 #define SG_PERR_SIZE 0x20u   /* rows*cols*kmax >= 2^32 */
 #define SG_PERR_NULL 0x40u   /* p == NULL */
-#define SG_PERR_OUT_W 0x80u  /* out_w not in SG_out_w_MIN..acc_w */
+#define SG_PERR_OUT_W 0x80u  /* out_w neither 0 nor in SG_OUT_W_MIN_STAGE..acc_w */
 uint32_t sg_check_params(const sg_params_t *p);
 
 /* ------------------------------------------------------------------ modes and states */
@@ -191,8 +194,12 @@ typedef struct sg_out_stage {
     uint32_t clamp; /* OUT_CLAMP, 0..2^31-1: largest result (also clamped to OUT_W bits) */
     bool relu;      /* FLAGS.OUT_RELU: negative results become 0 */
 } sg_out_stage_t;
-/* ERR bits the hardware raises for these settings (SG_CHECK rules of OUT_SHIFT, OUT_CLAMP);
- * SG_ERR_PARAMS for invalid p or NULL o. */
+/* Device condition OUT_STAGE (the SG_NEED rule of FLAGS.OUT_STAGE): the variant has an
+ * output stage (out_w not 0). */
+bool sg_has_out_stage(const sg_params_t *p);
+/* ERR bits the hardware raises for these settings (SG_CHECK rules of OUT_SHIFT, OUT_CLAMP;
+ * ERR.OUT also from the SG_NEED rule of FLAGS.OUT_STAGE on a variant without an output
+ * stage); SG_ERR_PARAMS for invalid p or NULL o. */
 uint32_t sg_check_out_stage(const sg_params_t *p, const sg_out_stage_t *o);
 
 /* ------------------------------------------------------------------ trailer */
@@ -273,7 +280,7 @@ uint32_t sg_err_all(void);
 #define SG_ERR_PARAMS 0x80000000u
 
 /* Device conditions that SG_NEED rules ask for at START: X(NAME) */
-#define SG_CONDS(X) X(B_RESIDENT) X(A_FORMAT)
+#define SG_CONDS(X) X(B_RESIDENT) X(A_FORMAT) X(OUT_STAGE)
 typedef enum {
 #define SG_COND_ENUM_(N) SG_COND_##N,
     SG_CONDS(SG_COND_ENUM_)
@@ -335,7 +342,7 @@ typedef struct sg_ident {
 
 /* Register-file model: every field's value, plus the ROW_NNZ array, plus the device
  * conditions of the SG_NEED rules (the device model keeps cond[] current: B_RESIDENT for the
- * K register's value, A_FORMAT for the variant). */
+ * K register's value, A_FORMAT and OUT_STAGE (sg_has_out_stage) for the variant). */
 typedef struct sg_regfile {
     sg_params_t p;
     uint32_t f[SG_FIELD_COUNT];

@@ -21,8 +21,8 @@ typedef struct cfg_preset {
 static const cfg_preset_t cfg_presets[] = {
     {"default", "8x8 int8, KMAX 1024: the reference variant for demos and benchmarks",
      "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=32 stream_width=64"},
-    {"ice40-tiny", "2x2 int8, KMAX 256, 32-bit stream: fits an iCE40 UP5K (SB_MAC16 multipliers)",
-     "rows=2 cols=2 data_width=8 acc_width=24 kmax=256 window=8 stream_width=32"},
+    {"ice40-tiny", "2x2 int8, KMAX 256, 32-bit stream, no output stage: fits an iCE40 UP5K (SB_MAC16 multipliers)",
+     "rows=2 cols=2 data_width=8 acc_width=24 kmax=256 window=8 stream_width=32 out_width=0"},
     {"artix7", "8x8 int8, KMAX 1024, 64-bit stream: an Artix-7 (xc7a100t class) variant",
      "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=32 stream_width=64"},
     {"asic16", "16x16 int8, KMAX 512, 128-bit stream: a standard-cell variant",
@@ -322,11 +322,16 @@ int cfg_validate(const cfg_t *c, char *msgs, size_t msglen) {
          "(8*ceil(acc-width/8); allowed up to 1024)\n",
          o, (unsigned)c->out_stream_w, (unsigned)olane);
   }
+  if (c->out_w == 1) {
+    origin_text(&c->out_w_from, "--out-width", o, sizeof o);
+    VIOL("%s: out-width = 1: an output stage's results are at least 2 bits (allowed 0 for no "
+         "output stage, or 2..acc-width)\n", o);
+  }
   if (IN_RANGE(acc_w, 4, 64) && IN_RANGE(out_w, 2, 64) && c->out_w > c->acc_w) {
     origin_text(&c->out_w_from, "--out-width", o, sizeof o);
     origin_text(&c->acc_w_from, "--acc-width", o2, sizeof o2);
     VIOL("%s: out-width = %u must be at most acc-width = %u (rule out-width <= acc-width, "
-         "acc-width = %u from %s; allowed 2..%u)\n",
+         "acc-width = %u from %s; allowed 0 (no output stage) or 2..%u)\n",
          o, (unsigned)c->out_w, (unsigned)c->acc_w, (unsigned)c->acc_w, o2, (unsigned)c->acc_w);
   }
   uint32_t lane = 8 * ((c->data_w + 7) / 8);

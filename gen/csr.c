@@ -161,6 +161,7 @@ static const char *need_cond(const gen_ctx_t *g, sg_cond_t cond) {
   switch (cond) {
     case SG_COND_B_RESIDENT: return "res_ok_q";
     case SG_COND_A_FORMAT: return g->d.f.a_ents ? "1" : "0";
+    case SG_COND_OUT_STAGE: return g->cfg->out_w ? "1" : "0"; /* sg_has_out_stage */
     case SG_COND_COUNT: break;
   }
   return "0";

@@ -58,6 +58,17 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   tmpl_setu(&hs, "RRW", w.rrw);
   tmpl_setu(&hs, "CCW", w.ccw);
   tmpl_setu(&hs, "C", C);
+  /* masks of the count registers: the bits of their largest value (R*C*KMAX < 2^32, the
+     size rule of sg_check_params) */
+  {
+    const uint64_t mx[3] = {(uint64_t)R * C * c->kmax, (uint64_t)C * c->kmax, (uint64_t)R * c->kmax};
+    const char *nm[3] = {"MC_MASK", "NB_MASK", "NA_MASK"};
+    for (int i = 0; i < 3; i++) {
+      uint32_t b = 0;
+      while (b < 32 && (UINT64_C(1) << b) <= mx[i]) b++;
+      tmpl_setu(&hs, nm[i], b >= 32 ? 0xFFFFFFFFul : (unsigned long)((UINT64_C(1) << b) - 1u));
+    }
+  }
   tmpl_setu(&hs, "RC", R * C);
   /* FLUSH: the last token's trip along the row, then its MAC pipeline (SG_PE_MAC_STAGES) */
   tmpl_setu(&hs, "FCW", cfg_clog2(C + SG_PE_MAC_STAGES));
@@ -98,8 +109,10 @@ int emit_ctrl(gen_ctx_t *g, sb_t *out) {
   else
     pad[0] = '\0';
   tmpl_set(&hs, "RES_PAD_W", pad);
-  /* output stage (FLAGS.OUT_STAGE): OUT_W-bit results in lanes of ONW bits */
-  const uint32_t OUTW = c->out_w, ONW = g->d.f.os_lane_w, EW = (c->acc_w > 32 ? c->acc_w : 32) + 2;
+  /* output stage (FLAGS.OUT_STAGE): OUT_W-bit results in lanes of ONW bits; without one
+     (out_w 0) the template's stage is held off (OS_PRESENT 0) at the widths of ACC_W results */
+  tmpl_setu(&hs, "OS_PRESENT", c->out_w ? 1u : 0u);
+  const uint32_t OUTW = c->out_w ? c->out_w : c->acc_w, ONW = g->d.f.os_lane_w, EW = (c->acc_w > 32 ? c->acc_w : 32) + 2;
   const uint32_t HIW = OUTW - 1 < 31 ? OUTW - 1 : 31;
   static char osext[96], oshi[256];
   tmpl_setu(&hs, "OUT_W", OUTW);

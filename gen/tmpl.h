@@ -13,7 +13,7 @@ typedef struct tmpl_hole {
 } tmpl_hole_t;
 
 typedef struct tmpl_holes {
-  tmpl_hole_t h[64];
+  tmpl_hole_t h[96];
   int n;
   int overflow;
 } tmpl_holes_t;

@@ -102,6 +102,12 @@ module @@P@@_ctrl (
   // controller states, STATUS.STATE encoding (contract/sg_contract.h SG_STATES)
 @@STATE_PARAMS@@
 
+  // The count registers hold the bits their largest value needs (the rest are 0, and synthesis
+  // drops them): MACS_ISSUED, MACS_GATED and MACS_SKIPPED <= R*C*KMAX, NNZ_B <= C*KMAX,
+  // NNZ_A <= R*KMAX; the cycle counters keep 32 bits.
+  localparam [31:0] MC_MASK = 32'd@@MC_MASK@@;
+  localparam [31:0] NB_MASK = 32'd@@NB_MASK@@;
+  localparam [31:0] NA_MASK = 32'd@@NA_MASK@@;
   localparam [2:0] CS_DEC1  = 3'd0;
   localparam [2:0] CS_DEC2  = 3'd1;
   localparam [2:0] CS_RUN   = 3'd2;
@@ -213,6 +219,9 @@ module @@P@@_ctrl (
   reg  [@@RNW@@-1:0]  d_rnz_q, d_rnz_d;
   // output stage (FLAGS.OUT_STAGE): the settings of the jobs in LOAD, COMPUTE and DRAIN, and the
   // result pipeline of the job in DRAIN (below)
+  // OS_PRESENT 0: a variant without an output stage (out_width 0; the CSRs refuse a START with
+  // FLAGS.OUT_STAGE): the settings stay 0 and synthesis drops the output stage's logic
+  localparam          OS_PRESENT = 1'b@@OS_PRESENT@@;
   reg                 l_os_q, c_os_q, d_os_q;
   reg                 l_relu_q, c_relu_q, d_relu_q;
   reg  [@@SHE@@-1:0]      l_sh_q, c_sh_q, d_sh_q;   // OUT_SHIFT < ACC_W: its low bits
@@ -240,7 +249,7 @@ module @@P@@_ctrl (
   wire [31:0] d_skip = ({{(32-@@KW@@-1){1'b0}}, d_k_q} * 32'd@@RC@@) - d_iss_q;
   reg  [31:0] d_skip_q;
   always @(posedge clk_i) begin
-    d_skip_q <= d_skip;
+    d_skip_q <= d_skip & MC_MASK;
   end
 
   // a job's gated slots including the ones arriving this cycle (its first DRAIN cycle)
@@ -566,10 +575,10 @@ module @@P@@_ctrl (
       ld_k_q     <= ld_k_d;
       ld_beat_q  <= ld_beat_d;
       l_cyc_q    <= l_cyc_d;
-      l_nnzb_q   <= l_nnzb_d;
+      l_nnzb_q   <= l_nnzb_d & NB_MASK;
       b_valid_q  <= b_valid_d;
       b_k_q      <= b_k_d;
-      b_nnz_q    <= b_nnz_d;
+      b_nnz_q    <= b_nnz_d & NB_MASK;
       c_busy_q   <= c_busy_d;
       cs_q       <= cs_d;
       c_k_q      <= c_k_d;
@@ -580,9 +589,9 @@ module @@P@@_ctrl (
       c_used_q   <= c_used_d;
       c_cyl_q    <= c_cyl_d;
       c_cyc_q    <= c_cyc_d;
-      c_nnzb_q   <= c_nnzb_d;
-      c_iss_q    <= c_iss_d;
-      c_gat_q    <= c_gat_d;
+      c_nnzb_q   <= c_nnzb_d & NB_MASK;
+      c_iss_q    <= c_iss_d & MC_MASK;
+      c_gat_q    <= c_gat_d & MC_MASK;
       flush_q    <= flush_d;
       d_busy_q   <= d_busy_d;
       d_trl_q    <= d_trl_d;
@@ -594,10 +603,10 @@ module @@P@@_ctrl (
       d_cyl_q    <= d_cyl_d;
       d_cyc_q    <= d_cyc_d;
       d_cyd_q    <= d_cyd_d;
-      d_nnzb_q   <= d_nnzb_d;
-      d_iss_q    <= d_iss_d;
-      d_gat_q    <= d_gat_d;
-      d_nnza_q   <= d_nnza_d;
+      d_nnzb_q   <= d_nnzb_d & NB_MASK;
+      d_iss_q    <= d_iss_d & MC_MASK;
+      d_gat_q    <= d_gat_d & MC_MASK;
+      d_nnza_q   <= d_nnza_d & NA_MASK;
       d_max_q    <= d_max_d;
       d_rnz_q    <= d_rnz_d;
       if (done_d) begin
@@ -606,11 +615,11 @@ module @@P@@_ctrl (
         o_cyc_q  <= d_cyc_q;
         o_cyd_q  <= d_cyd_q + 32'd1;
         o_tot_q  <= d_cyl_q + d_cyc_q + d_cyd_q + 32'd1;
-        o_nnzb_q <= d_nnzb_q;
-        o_iss_q  <= d_iss_q;
-        o_skip_q <= d_skip;
-        o_gat_q  <= d_gat_now;
-        o_nnza_q <= d_nnza_q;
+        o_nnzb_q <= d_nnzb_q & NB_MASK;
+        o_iss_q  <= d_iss_q & MC_MASK;
+        o_skip_q <= d_skip & MC_MASK;
+        o_gat_q  <= d_gat_now & MC_MASK;
+        o_nnza_q <= d_nnza_q & NA_MASK;
         o_max_q  <= d_max_q;
         o_rnz_q  <= d_rnz_q;
       end
@@ -644,7 +653,7 @@ module @@P@@_ctrl (
       d_hi_q   <= {@@HIW@@{1'b0}};
     end else begin
       if (start_i && !abort_i) begin
-        l_os_q   <= cfg_os_i;
+        l_os_q   <= cfg_os_i && OS_PRESENT;
         l_relu_q <= cfg_relu_i;
         l_sh_q   <= cfg_shift_i[@@SHE@@-1:0];
         l_add_q  <= os_add_in;

@@ -21,6 +21,7 @@ static void update_conds(golddev_t *g)
 {
     g->rf.cond[SG_COND_B_RESIDENT] = g->b_valid && g->b_k == g->rf.f[SG_FLD_K_K];
     g->rf.cond[SG_COND_A_FORMAT] = g->v.a_ents > 0;
+    g->rf.cond[SG_COND_OUT_STAGE] = sg_has_out_stage(&g->v.p);
 }
 
 /* the operand side of the job in LOAD */

@@ -258,6 +258,11 @@ static int run_args_check(run_opts_t *o) {
     fprintf(stderr, "sim_run: --layer-rule goes with --workload graphchallenge\n");
     return -1;
   }
+  if (o->os_on && SG_OUT_W == 0) {
+    fprintf(stderr, "sim_run: --bias, --shift, --relu, --clamp and --layer-rule use the output stage (FLAGS.OUT_STAGE), "
+                    "and this variant has none (out_width 0, PARAM5.OUT_W 0): generate one with out_width 2..acc_width\n");
+    return -1;
+  }
   if (o->layer_rule && o->os_given) {
     fprintf(stderr, "sim_run: --layer-rule sets the output stage itself: drop --bias, --shift, --relu and --clamp\n");
     return -1;

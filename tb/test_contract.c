@@ -221,29 +221,48 @@ START_TEST(test_start_rules)
     sg_regfile_t rf;
     sg_regfile_init(&rf, &p, &id);
     uint32_t pulse;
-    const uint32_t flags = SG_FMASK(FLAGS, KEEP_B) | SG_FMASK(FLAGS, A_COMPRESSED);
+    const uint32_t flags = SG_FMASK(FLAGS, KEEP_B) | SG_FMASK(FLAGS, A_COMPRESSED) | SG_FMASK(FLAGS, OUT_STAGE);
     ck_assert_int_eq(sg_regfile_write(&rf, SG_ADDR_FLAGS, flags, &pulse), 0);
     ck_assert_int_eq(sg_regfile_write(&rf, SG_ADDR_K, 0, &pulse), 0);
     const struct {
-        int ready, resident, format;
+        int ready, resident, format, ostage;
         uint32_t err;
         uint32_t k;
-    } c[] = {{0, 1, 1, SG_ERR(BUSY), 0},        {1, 0, 0, SG_ERR(K), 0},
-             {1, 0, 0, SG_ERR(RESIDENT), 8},    {1, 1, 0, SG_ERR(AFMT), 8},
-             {1, 1, 1, 0, 8}};
+    } c[] = {{0, 1, 1, 1, SG_ERR(BUSY), 0},     {1, 0, 0, 0, SG_ERR(K), 0},
+             {1, 0, 0, 0, SG_ERR(RESIDENT), 8}, {1, 1, 0, 0, SG_ERR(AFMT), 8},
+             {1, 1, 1, 0, SG_ERR(OUT), 8},      {1, 1, 1, 1, 0, 8}};
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         rf.f[SG_FLD_ERR_K] = rf.f[SG_FLD_ERR_BUSY] = rf.f[SG_FLD_ERR_RESIDENT] = 0;
-        rf.f[SG_FLD_ERR_AFMT] = 0;
+        rf.f[SG_FLD_ERR_AFMT] = rf.f[SG_FLD_ERR_OUT] = 0;
         rf.f[SG_FLD_K_K] = c[i].k;
         rf.f[SG_FLD_STATUS_READY] = (uint32_t)c[i].ready;
         rf.cond[SG_COND_B_RESIDENT] = c[i].resident;
         rf.cond[SG_COND_A_FORMAT] = c[i].format;
+        rf.cond[SG_COND_OUT_STAGE] = c[i].ostage;
         ck_assert_int_eq(sg_regfile_write(&rf, SG_ADDR_CTRL, SG_FMASK(CTRL, START), &pulse), 0);
         ck_assert_msg(sg_regfile_word(&rf, SG_REG_ERR) == c[i].err &&
                           pulse == (c[i].err ? 0u : SG_FMASK(CTRL, START)),
                       "case %zu: ERR 0x%x (want 0x%x), pulse 0x%x", i,
                       sg_regfile_word(&rf, SG_REG_ERR), c[i].err, pulse);
     }
+}
+END_TEST
+
+/* out_width 0: a variant without an output stage (its SG_NEED condition false, ERR.OUT for
+ * any settings); out_width 1 is no variant. */
+START_TEST(test_no_out_stage)
+{
+    sg_params_t p = {2, 2, 8, 24, 256, true, 8, 6, 0};
+    const sg_out_stage_t o = {0, 0, 0x7FFFFFFFu, false};
+    ck_assert_uint_eq(sg_check_params(&p), 0);
+    ck_assert(!sg_has_out_stage(&p));
+    ck_assert_uint_eq(sg_check_out_stage(&p, &o), SG_ERR(OUT));
+    p.out_w = 1;
+    ck_assert_uint_eq(sg_check_params(&p), SG_PERR_OUT_W);
+    p.out_w = 2;
+    ck_assert_uint_eq(sg_check_params(&p), 0);
+    ck_assert(sg_has_out_stage(&p));
+    ck_assert_uint_eq(sg_check_out_stage(&p, &o), 0);
 }
 END_TEST
 
@@ -331,5 +350,5 @@ Suite *make_contract_suite(void)
 {
     TSW_SUITE("contract", 30, {test_table_consistent, 0}, {test_regmap_doc, 0},
               {test_mode_rejects_golddev, 2}, {test_cycle_model, 0}, {test_golddev_regs, 0}, {test_start_rules, 0},
-              {test_misc_names, 0}, {test_storage_rule, 0});
+              {test_misc_names, 0}, {test_no_out_stage, 0}, {test_storage_rule, 0});
 }

@@ -1224,10 +1224,54 @@ static sg_out_stage_t rtl_os_random(tb_t *tb) {
  * Jobs with FLAGS.OUT_STAGE in every mode: the directed settings, then random ones, on random
  * and extreme operands; chains where a job with the stage is followed by ACCUMULATE jobs with
  * and without it (the stage never changes the accumulators). */
+/* A variant without an output stage (out_width 0): PARAM5.OUT_W reads 0 and every START with
+ * FLAGS.OUT_STAGE is refused with ERR.OUT (the SG_NEED rule; sg_check_out_stage says the same)
+ * and streams nothing; a job without the stage after each refusal runs as usual. */
+static int rtl_out_stage_refused(rtl_state_t *s) {
+  int bad = 0;
+  if (s->v.p.out_w != 0) {
+    fprintf(stderr, "FAIL no output stage: PARAM5.OUT_W reads %u, expected 0\n", s->v.p.out_w);
+    bad++;
+  }
+  for (unsigned j = 0; j < 4; j++) {
+    uint32_t k = 1 + (uint32_t)(tb_rand(&s->tb) % SG_KMAX);
+    rtl_mat_t m;
+    rtl_mat_alloc(&m, k);
+    rtl_fill(&s->tb, m.a, (size_t)SG_ROWS * k, 500);
+    rtl_fill(&s->tb, m.b, (size_t)k * SG_COLS, 1000);
+    sg_out_stage_t os = j < 2 ? rtl_os_directed(j) : rtl_os_random(&s->tb);
+    const rtl_mode_t *md = &rtl_modes[j % rtl_nmodes()];
+    sg_job_t job = {k, md->mode, md->thresh, false, m.a, m.b};
+    int64_t c[SG_ROWS * SG_COLS];
+    host_counters_t hc;
+    char err[384];
+    int rc = host_run_job_os(&s->dev, &s->v, &job, 0u, &os, c, &hc, err, sizeof err);
+    const uint32_t want = sg_check_out_stage(&rtl_params, &os);
+    if (rc != HOST_E_JOB || hc.err != SG_ERR(OUT) || want != SG_ERR(OUT)) {
+      fprintf(stderr, "FAIL no output stage: job %u with FLAGS.OUT_STAGE (K=%u, mode %s): rc %d, ERR 0x%x "
+                      "(expected START refused with ERR.OUT 0x%x, golden 0x%x): %s\n",
+              j, k, sg_mode_name(md->mode), rc, hc.err, SG_ERR(OUT), want, rc ? err : "ran");
+      bad++;
+    }
+    char label[96];
+    snprintf(label, sizeof label, "no output stage: job %u without the stage after a refusal", j);
+    bad += rtl_check_job_os(s, "out_stage", label, &job, 0u, NULL);
+    rtl_mat_free(&m);
+  }
+  return bad;
+}
+
 START_TEST(test_out_stage) {
   rtl_state_t s;
   rtl_open(&s, 900 + (uint64_t)_i, _i ? 70 : 100, _i ? 70 : 100);
   int bad = 0;
+  if (SG_OUT_W == 0) {
+    bad = rtl_out_stage_refused(&s);
+    if (bad) rtl_repro("out_stage");
+    rtl_close(&s);
+    ck_assert_msg(bad == 0, "no output stage: %d failures (details above)", bad);
+    return;
+  }
   const unsigned njobs = RTL_OS_DIRECTED + 2 * rtl_jobs_per_density();
   for (unsigned j = 0; j < njobs; j++) {
     uint32_t k = j % 5 == 0 ? SG_KMAX : 1 + (uint32_t)(tb_rand(&s.tb) % SG_KMAX);
@@ -1279,6 +1323,19 @@ START_TEST(test_out_stage_gemm) {
   int bad = 0;
   for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
     sg_out_stage_t os = rtl_os_random(&s.tb);
+    if (SG_OUT_W == 0) { /* no output stage: the GEMM is refused (ERR.OUT), nothing returned */
+      rtl_ovl_t o = {0, 0};
+      host_gemm_opts_t opt = {rtl_modes[mi].mode, rtl_modes[mi].thresh, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST, &os};
+      host_gemm_stats_t st;
+      char err[384] = "";
+      int rc = host_gemm(&s.dev, &s.v, &opt, M, N, K, A, B, C, &st, err, sizeof err);
+      if (rc == 0 || !strstr(err, "OUT")) {
+        fprintf(stderr, "FAIL output-stage GEMM %ux%ux%u mode %s on a variant without an output stage: rc %d "
+                        "(expected refused with ERR.OUT): %s\n", M, N, K, sg_mode_name(opt.mode), rc, err);
+        bad++;
+      }
+      continue;
+    }
     for (uint32_t i = 0; i < M; i++)
       for (uint32_t j = 0; j < N; j++) {
         int64_t acc = 0;
