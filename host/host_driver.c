@@ -303,9 +303,15 @@ static int fits(int32_t x, uint32_t w)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Overlapped GEMM (HOST_GEMM_STREAM_FAST): job n is started and its operands sent while job n-1
- * computes or drains; job n-1's results and trailer (its counters) are collected during that
- * send.  Registers are written only when their value changes; no register is read per job. */
+/* Overlapped GEMM (HOST_GEMM_STREAM_FAST): three jobs in flight, one per pipeline stage.  Job n
+ * is started and its operands sent while job n-1 computes and job n-2 drains; job n-2's results
+ * and trailer (its counters) are collected during that send, so the wait for a job's results
+ * does not include its own COMPUTE.  The START of job n is accepted once job n-1 leaves LOAD
+ * (the CTRL write is held until then, docs/architecture.md), which needs only job n-3's results
+ * received.  Jobs are checked in order; the last two are received after the loop.  Registers are
+ * written only when their value changes; no register is read per job. */
+
+#define GEMM_INFLIGHT 3u /* jobs started and not yet finished: LOAD, COMPUTE, DRAIN */
 
 /* The B the device holds: the column block n0 and K chunk (k0, kc) of the job that loaded it. */
 typedef struct gemm_resb {
@@ -434,7 +440,7 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
     alt = host_in_beats_fmt(v, kchunk_max, HOST_FLAGS_KEEP_B, 0);
     if (alt > in_cap)
         in_cap = alt;
-    gemm_job_t jb[2];
+    gemm_job_t jb[GEMM_INFLIGHT];
     memset(jb, 0, sizeof jb);
     uint32_t *iw = malloc((size_t)in_cap * iwpb * sizeof *iw);
     uint8_t *il = malloc((size_t)in_cap);
@@ -442,7 +448,7 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
                        malloc((size_t)R * Cc * sizeof(int64_t)),
                        malloc((size_t)nout * owpb * sizeof(uint32_t)), malloc((size_t)nout), st};
     int rc = HOST_OK;
-    for (int i = 0; i < 2; i++) {
+    for (uint32_t i = 0; i < GEMM_INFLIGHT; i++) {
         jb[i].at = malloc((size_t)R * kchunk_max * sizeof(int32_t));
         jb[i].bt = malloc((size_t)kchunk_max * Cc * sizeof(int32_t));
         if (jb[i].at == NULL || jb[i].bt == NULL)
@@ -458,7 +464,6 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
     if ((rc = wr(dev, SG_ADDR_ERR, SG_ERR_ALL, err, errlen)) != 0 ||
         (opt->os != NULL && (rc = os_write(dev, opt->os, err, errlen)) != 0))
         goto out;
-    int pending = 0;
     uint32_t njob = 0;
     gemm_resb_t resb = {0, 0, 0, 0};
     const uint32_t n_mt = (M + R - 1) / R, n_nt = (N + Cc - 1) / Cc;
@@ -468,7 +473,7 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
         /* K chunks of at most KMAX in which every row of the tile fits the list capacity */
         for (uint32_t k0 = 0, kc = 0; k0 < K; k0 += kc) {
             kc = sg_a_cap_chunk(&v->p, v->a_cap, mv, K, A + (size_t)m0 * K, k0);
-            gemm_job_t *j = &jb[njob % 2];
+            gemm_job_t *j = &jb[njob % GEMM_INFLIGHT];
             for (uint32_t r = 0; r < R; r++)
                 for (uint32_t kk = 0; kk < kc; kk++)
                     j->at[(size_t)r * kc + kk] = r < mv ? A[(size_t)(m0 + r) * K + k0 + kk] : 0;
@@ -518,10 +523,13 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
                     goto out;
                 }
             }
-            /* send this job while the previous one's results come back */
+            /* send this job while job njob-2's results come back */
             int drc;
-            const uint64_t nprev = host_out_beats_os(v, (jb[(njob + 1) % 2].flags & HOST_FLAGS_OUT_STAGE) != 0) +
-                                   host_trailer_beats(v);
+            const int pending = njob >= GEMM_INFLIGHT - 1;
+            gemm_job_t *old = &jb[(njob + 1) % GEMM_INFLIGHT]; /* job njob-2 */
+            const uint64_t nprev = pending ? host_out_beats_os(v, (old->flags & HOST_FLAGS_OUT_STAGE) != 0) +
+                                                 host_trailer_beats(v)
+                                           : 0;
             if (pending && dev->stream_xfer != NULL) {
                 drc = dev->stream_xfer(dev->ctx, iw, iwpb, (uint32_t)nin, il, gs.rw, owpb,
                                        (uint32_t)nprev, gs.rl);
@@ -540,22 +548,23 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
                 goto out;
             }
             resb_note(&resb, flags, n0, k0, kc);
-            if (pending && (rc = gemm_finish(&gs, &jb[(njob + 1) % 2], err, errlen)) != 0)
+            if (pending && (rc = gemm_finish(&gs, old, err, errlen)) != 0)
                 goto out;
-            pending = 1;
             njob++;
         }
     }
-    if (pending) {
-        const uint64_t nprev = host_out_beats_os(v, (jb[(njob + 1) % 2].flags & HOST_FLAGS_OUT_STAGE) != 0) +
+    /* the tail: the jobs still in flight (the last two, or the only one), in order */
+    for (uint32_t jn = njob > GEMM_INFLIGHT - 1 ? njob - (GEMM_INFLIGHT - 1) : 0; jn < njob; jn++) {
+        const gemm_job_t *j = &jb[jn % GEMM_INFLIGHT];
+        const uint64_t nprev = host_out_beats_os(v, (j->flags & HOST_FLAGS_OUT_STAGE) != 0) +
                                host_trailer_beats(v);
         int drc = dev->stream_recv(dev->ctx, gs.rw, owpb, (uint32_t)nprev, gs.rl);
         if (drc != 0) {
             rc = host_seterr(err, errlen, drc < 0 ? HOST_E_TIMEOUT : HOST_E_DEV,
-                             "gemm job %u: receiving its results failed (%d)", njob - 1, drc);
+                             "gemm job %u: receiving its results failed (%d)", jn, drc);
             goto out;
         }
-        if ((rc = gemm_finish(&gs, &jb[(njob + 1) % 2], err, errlen)) != 0)
+        if ((rc = gemm_finish(&gs, j, err, errlen)) != 0)
             goto out;
     }
     {
@@ -571,7 +580,7 @@ static int gemm_overlapped(const host_dev_t *dev, const host_variant_t *v,
     }
     rc = HOST_OK;
 out:
-    for (int i = 0; i < 2; i++) {
+    for (uint32_t i = 0; i < GEMM_INFLIGHT; i++) {
         free(jb[i].at);
         free(jb[i].bt);
     }

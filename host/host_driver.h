@@ -33,7 +33,7 @@ typedef struct host_dev {
     uint32_t done_polls; /* STATUS polls for DONE; 0 = HOST_DEFAULT_DONE_POLLS */
     /* Optional (may be NULL): send nsend operand beats while receiving nrecv result beats, both
      * streams moving at once (what a DMA engine does); returns when both are done. 0 ok, < 0
-     * timeout/error.  host_gemm's overlapped path uses it to collect job n-1's results while it
+     * timeout/error.  host_gemm's overlapped path uses it to collect job n-2's results while it
      * sends job n's operands; without it, it sends, then receives. */
     int (*stream_xfer)(void *ctx, const uint32_t *swords, uint32_t swpb, uint32_t nsend,
                        const uint8_t *slast, uint32_t *rwords, uint32_t rwpb, uint32_t nrecv,
