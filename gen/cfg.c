@@ -21,8 +21,8 @@ typedef struct cfg_preset {
 static const cfg_preset_t cfg_presets[] = {
     {"default", "8x8 int8, KMAX 1024: the reference variant for demos and benchmarks",
      "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=32 stream_width=64"},
-    {"ice40-tiny", "2x2 int8, KMAX 256, 32-bit stream, no output stage: fits an iCE40 UP5K (SB_MAC16 multipliers)",
-     "rows=2 cols=2 data_width=8 acc_width=24 kmax=256 window=8 stream_width=32 out_width=0"},
+    {"ice40-tiny", "2x2 int8, KMAX 128, 64-bit stream, no output stage: fits an iCE40 UP5K (SB_MAC16 multipliers)",
+     "rows=2 cols=2 data_width=8 acc_width=24 kmax=128 window=8 stream_width=64 out_width=0"},
     {"artix7", "8x8 int8, KMAX 1024, 64-bit stream: an Artix-7 (xc7a100t class) variant",
      "rows=8 cols=8 data_width=8 acc_width=32 kmax=1024 window=32 stream_width=64"},
     {"asic16", "16x16 int8, KMAX 512, 128-bit stream: a standard-cell variant",
