@@ -1105,7 +1105,7 @@ static void run_footer(const run_opts_t *o, const uint64_t *jobs, const uint64_t
     printf("\ncycles: 'compute' is the array's work (what SPARSE shortens, summed over jobs); 'total'\n"
          "is the whole GEMM on the device's clock: jobs overlapped (the next job's operands, %u-bit\n"
          "beats, B kept resident per column block, A compressed in SPARSE/AUTO, stream while this\n"
-         "job computes and the previous one's results, %u per beat, and counters come back).\n",
+         "job computes and the results of the job before it, %u per beat, and counters come back).\n",
          SG_IN_STREAM_W, o->os_on ? SG_OS_PER_BEAT : SG_RESULTS_PER_BEAT);
   if (!traced)
     printf("\nenergy: estimate from event counts x Horowitz 45 nm table (host/host_energy.h): MACs that\n"
