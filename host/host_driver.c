@@ -607,6 +607,12 @@ int host_gemm(const host_dev_t *dev, const host_variant_t *v, const host_gemm_op
     host_gemm_opts_t dflt = {SG_MODE_DENSE, SG_THRESH_MAX, NULL, NULL, 0, NULL};
     if (opt == NULL)
         opt = &dflt;
+    /* refused before any job: the device would refuse only the START of each tile's last K
+       chunk (ERR.OUT), in the middle of the overlapped jobs */
+    if (opt->os != NULL && v->p.out_w == 0)
+        return host_seterr(err, errlen, HOST_E_ARG,
+                           "host_gemm: an output stage was asked for, but the variant has none "
+                           "(PARAM5.OUT_W = 0: FLAGS.OUT_STAGE is refused with ERR.OUT)");
     const uint32_t R = v->p.rows, Cc = v->p.cols, KM = v->p.kmax, W = v->p.data_w;
     for (uint64_t i = 0; i < (uint64_t)M * K; i++)
         if (!fits(A[i], W))

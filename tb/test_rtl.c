@@ -1323,7 +1323,7 @@ START_TEST(test_out_stage_gemm) {
   int bad = 0;
   for (uint32_t mi = 0; mi < rtl_nmodes(); mi++) {
     sg_out_stage_t os = rtl_os_random(&s.tb);
-    if (SG_OUT_W == 0) { /* no output stage: the GEMM is refused (ERR.OUT), nothing returned */
+    if (SG_OUT_W == 0) { /* no output stage: host_gemm refuses the GEMM before any job */
       rtl_ovl_t o = {0, 0};
       host_gemm_opts_t opt = {rtl_modes[mi].mode, rtl_modes[mi].thresh, rtl_ovl_job, &o, HOST_GEMM_STREAM_FAST, &os};
       host_gemm_stats_t st;
