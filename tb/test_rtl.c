@@ -1094,6 +1094,9 @@ START_TEST(test_a_capacity) {
   rtl_mat_alloc(&m, k);
   rtl_fill(&s.tb, m.a, (size_t)SG_ROWS * k, 150);
   rtl_fill(&s.tb, m.b, (size_t)k * SG_COLS, 900);
+  /* the other rows within capacity (a small A_CAP, e.g. 8 at KMAX 64, is below what density
+     0.15 gives), so that only the rows set below are at or over it */
+  sg_a_cap_apply(&rtl_params, SG_A_CAP, k, m.a);
   /* row 0 exactly at capacity: SG_A_CAP non-zeros at random places */
   for (uint32_t kk = 0; kk < k; kk++) m.a[kk] = 0;
   for (uint32_t n = 0; n < rtl_a_cap();) {
